@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmed hypervisor interface.
+ *
+ * struct vmed_hv_ops holds only what genuinely differs between hypervisors:
+ * how guest memory is read and written, how guest frames become DMA
+ * addresses, how guest page-table pages are write-protected, how an MSI
+ * reaches the guest and how trapped ranges follow the guest's BARs. KVM's
+ * shim implements it on VFIO; Xen's on dm_op and foreign mappings. Calls
+ * that scale with guest data are batched, so a 512-entry page table costs one
+ * call, not 512.
+ *
+ * The second half of this file is the other direction: the core entry points
+ * a shim calls when the guest touches the vGPU.
+ */
+#ifndef _VMED_HV_H
+#define _VMED_HV_H
+
+#include <linux/types.h>
+
+struct vmed_vgpu;
+
+/**
+ * struct vmed_hv_ops - what a hypervisor shim provides to the core
+ *
+ * Every op receives the vGPU and may recover the shim's own state with
+ * vmed_vgpu_hv_data(). Unless noted, ops are called in process context,
+ * with the vGPU lock held, and may sleep.
+ *
+ * @read_gpa: copy @len bytes of guest physical memory at @gpa into @buf.
+ *	Returns 0 or a negative errno; a range that is not guest RAM fails.
+ * @write_gpa: copy @len bytes from @buf to guest physical memory at @gpa.
+ *	Returns 0 or a negative errno.
+ * @dma_map: make @nr guest frames @gfns reachable by the device and store
+ *	each frame's DMA address in @dma. A frame that is not guest memory, or
+ *	that cannot be mapped, gets %DMA_MAPPING_ERROR in its slot; the other
+ *	frames are still mapped. Returns 0, or a negative errno if nothing was
+ *	mapped (then every slot is ignored). Each successfully mapped frame is
+ *	released by exactly one later @dma_unmap.
+ * @dma_unmap: release @nr frames previously mapped by @dma_map; @gfns and
+ *	@dma are pairs as @dma_map returned them. Must not fail.
+ * @track_add: write-protect @nr guest frames so that guest writes to them
+ *	reach vmed_page_write(). Returns 0 or a negative errno; on error no
+ *	frame of the batch is tracked.
+ * @track_remove: undo @track_add for @nr frames. Must not fail.
+ * @inject_msi: deliver an MSI with the guest-programmed @addr and @data.
+ *	May be called in atomic context (from vmed_irq_raise()), without the
+ *	vGPU lock.
+ * @set_trap_area: start (@map true) or stop trapping guest accesses to
+ *	[@gpa, @gpa + @size) as BAR @bar of the vGPU; called when the guest
+ *	enables memory decoding or moves a BAR. Returns 0 or a negative errno.
+ *	Optional: a shim whose VMM routes BAR accesses itself (VFIO) leaves it
+ *	NULL.
+ * @is_guest_memory: whether all of [@gfn, @gfn + @nr) is guest RAM.
+ */
+struct vmed_hv_ops {
+	int (*read_gpa)(struct vmed_vgpu *vgpu, u64 gpa, void *buf, size_t len);
+	int (*write_gpa)(struct vmed_vgpu *vgpu, u64 gpa, const void *buf,
+			 size_t len);
+	int (*dma_map)(struct vmed_vgpu *vgpu, const u64 *gfns,
+		       unsigned int nr, dma_addr_t *dma);
+	void (*dma_unmap)(struct vmed_vgpu *vgpu, const u64 *gfns,
+			  const dma_addr_t *dma, unsigned int nr);
+	int (*track_add)(struct vmed_vgpu *vgpu, const u64 *gfns,
+			 unsigned int nr);
+	void (*track_remove)(struct vmed_vgpu *vgpu, const u64 *gfns,
+			     unsigned int nr);
+	int (*inject_msi)(struct vmed_vgpu *vgpu, u64 addr, u32 data);
+	int (*set_trap_area)(struct vmed_vgpu *vgpu, unsigned int bar, u64 gpa,
+			     u64 size, bool map);
+	bool (*is_guest_memory)(struct vmed_vgpu *vgpu, u64 gfn,
+				unsigned long nr);
+};
+
+/* Entry points a shim calls. All take the vGPU lock themselves. */
+int vmed_vgpu_attach(struct vmed_vgpu *vgpu, const struct vmed_hv_ops *ops,
+		     void *hv_data);
+void vmed_vgpu_detach(struct vmed_vgpu *vgpu);
+void vmed_vgpu_reset(struct vmed_vgpu *vgpu);
+
+int vmed_cfg_read(struct vmed_vgpu *vgpu, unsigned int offset, void *buf,
+		  unsigned int len);
+int vmed_cfg_write(struct vmed_vgpu *vgpu, unsigned int offset,
+		   const void *buf, unsigned int len);
+int vmed_mmio_read(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
+		   void *buf, unsigned int len);
+int vmed_mmio_write(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
+		    const void *buf, unsigned int len);
+int vmed_page_write(struct vmed_vgpu *vgpu, u64 gpa, const void *buf,
+		    unsigned int len);
+void vmed_dma_invalidate(struct vmed_vgpu *vgpu, u64 gfn, u64 nr);
+
+#endif /* _VMED_HV_H */

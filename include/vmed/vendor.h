@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmed vendor interface: what a GPU vendor backend describes and provides.
+ *
+ * A vendor describes its device mostly as data: PCI identity and BARs,
+ * where the GGTT sits, page-table formats, its register table and its
+ * interrupt map. The core interprets the data on the hot paths, so that no
+ * indirect call is made per page-table entry or per plain register access.
+ * The few things that need vendor code (an engine, a handful of register
+ * side effects) are function pointers in struct vmed_vendor_ops.
+ */
+#ifndef _VMED_VENDOR_H
+#define _VMED_VENDOR_H
+
+#include <linux/types.h>
+
+struct vmed_vgpu;
+struct vmed_device;
+
+#define VMED_MAX_BARS		3	/* BAR0, BAR2, BAR4 (all 64-bit memory) */
+#define VMED_MAX_PT_LEVELS	4
+#define VMED_MAX_IRQ_GROUPS	8
+
+/**
+ * struct vmed_bar_desc - one memory BAR of the virtual device
+ * @size: size in bytes, a power of two of at least 4 KiB; 0 if absent
+ * @is_64bit: the BAR takes two config dwords (64-bit memory BAR)
+ * @prefetchable: the prefetchable bit in the BAR
+ */
+struct vmed_bar_desc {
+	u64 size;
+	bool is_64bit;
+	bool prefetchable;
+};
+
+/**
+ * struct vmed_pci_desc - PCI identity and config layout of the virtual device
+ * @vendor: PCI vendor ID
+ * @device: PCI device ID
+ * @subsystem_vendor: PCI subsystem vendor ID
+ * @subsystem_device: PCI subsystem ID
+ * @revision: revision ID
+ * @class_code: 24-bit class code (base class, sub class, programming interface)
+ * @bars: memory BARs; index i describes config BAR slot 2*i (BAR0, BAR2, BAR4)
+ * @rom_size: expansion ROM size (power of two), 0 for no ROM
+ * @msi_cap_offset: config offset of the MSI capability (64-bit, one vector);
+ *	must be dword aligned, in 0x40..0xf0
+ */
+struct vmed_pci_desc {
+	u16 vendor;
+	u16 device;
+	u16 subsystem_vendor;
+	u16 subsystem_device;
+	u8 revision;
+	u32 class_code;
+	struct vmed_bar_desc bars[VMED_MAX_BARS];
+	u32 rom_size;
+	u8 msi_cap_offset;
+};
+
+/**
+ * struct vmed_pt_level - one level of a page-table format
+ * @shift: log2 of the address span one entry of this level covers
+ *	(12 for a 4 KiB PTE, 21 for a PDE covering 2 MiB, ...)
+ * @bits: number of index bits this level resolves; a table of this level
+ *	has 1 << @bits entries
+ * @leaf_mask: bits which, when set in an entry of this level, make it map a
+ *	page of 1 << @shift bytes directly (a huge page); 0 if this level has
+ *	no huge pages. Ignored at level 0, whose entries always map pages.
+ */
+struct vmed_pt_level {
+	u8 shift;
+	u8 bits;
+	u64 leaf_mask;
+};
+
+/**
+ * struct vmed_pte_format - a GPU page-table entry format, described as data
+ * @entry_size: bytes per entry: 4 or 8
+ * @levels: number of levels, 1 (a flat table such as a GGTT) to
+ *	%VMED_MAX_PT_LEVELS
+ * @level: per level, index 0 being the leaf level (the one holding PTEs)
+ *	and index @levels - 1 the root
+ * @present_mask: bits that must all be set for an entry to be present
+ * @writable_mask: bits granting write access (kept from the guest entry)
+ * @addr_mask: bits of the entry holding the (shifted) frame address
+ * @addr_shift: the frame address is (entry & @addr_mask) << @addr_shift
+ * @keep_mask: attribute bits copied from the guest entry into the shadow
+ *	entry (cache attributes, ...); present, writable and address bits are
+ *	always rebuilt by the core and need not be listed
+ *
+ * Tables of every level must fit in one 4 KiB page
+ * ((1 << bits) * entry_size <= 4096) and be naturally aligned in guest
+ * memory; the core checks both when the format is registered.
+ */
+struct vmed_pte_format {
+	u8 entry_size;
+	u8 levels;
+	struct vmed_pt_level level[VMED_MAX_PT_LEVELS];
+	u64 present_mask;
+	u64 writable_mask;
+	u64 addr_mask;
+	u8 addr_shift;
+	u64 keep_mask;
+};
+
+/**
+ * enum vmed_reg_flags - how the core treats writes to a register
+ * @VMED_REG_RO: the register is read-only; guest writes are dropped
+ * @VMED_REG_W1C: writing 1 to a bit clears it (status registers)
+ * @VMED_REG_MASKED: the upper 16 bits of a write select which of the lower
+ *	16 bits change ("masked" or "mode" registers); the upper half reads 0
+ */
+enum vmed_reg_flags {
+	VMED_REG_RO = 1 << 0,
+	VMED_REG_W1C = 1 << 1,
+	VMED_REG_MASKED = 1 << 2,
+};
+
+/**
+ * struct vmed_mmio_reg - one entry of a vendor's register table
+ * @offset: offset in the register BAR; aligned to @size
+ * @size: 4 or 8
+ * @flags: a combination of &enum vmed_reg_flags
+ * @ro_mask: bits a guest write cannot change (applied after @flags)
+ * @reset: value after vGPU creation and reset
+ * @read: optional; produces the value a guest read returns. Called with the
+ *	vGPU lock held. May read the virtual register file.
+ * @write: optional; called after the core has computed and stored the new
+ *	value (@flags and @ro_mask applied) with the old and new value. Called
+ *	with the vGPU lock held. A negative return fails the vGPU.
+ *
+ * Registers not in the table are backed by the virtual register file: reads
+ * return the last value written (initially 0).
+ */
+struct vmed_mmio_reg {
+	u32 offset;
+	u8 size;
+	u8 flags;
+	u64 ro_mask;
+	u64 reset;
+	u64 (*read)(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg);
+	int (*write)(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
+		     u64 old, u64 val);
+};
+
+/**
+ * struct vmed_irq_group - one interrupt register group
+ * @isr: offset of the status register (live level, read-only to the guest)
+ * @imr: offset of the mask register; a set bit stops the event latching
+ * @iir: offset of the identity register; latched events, write 1 to clear
+ * @ier: offset of the enable register; a latched and enabled event asserts
+ *	the group's bit in the master register
+ * @master_bit: bit of the master register this group drives
+ */
+struct vmed_irq_group {
+	u32 isr;
+	u32 imr;
+	u32 iir;
+	u32 ier;
+	u8 master_bit;
+};
+
+/**
+ * struct vmed_irq_event - where one vendor event lands
+ * @group: index into &vmed_irq_map.groups
+ * @bit: bit in that group's registers
+ */
+struct vmed_irq_event {
+	u8 group;
+	u8 bit;
+};
+
+/**
+ * struct vmed_irq_map - interrupt topology: event -> group bit -> master bit
+ * @master: offset of the master interrupt register
+ * @master_enable: the guest-writable enable bit(s) of the master register;
+ *	the remaining bits report which groups have pending interrupts
+ * @nr_groups: number of entries in @groups, at most %VMED_MAX_IRQ_GROUPS
+ * @groups: the register groups
+ * @nr_events: number of entries in @events
+ * @events: indexed by the vendor's event number
+ */
+struct vmed_irq_map {
+	u32 master;
+	u32 master_enable;
+	unsigned int nr_groups;
+	const struct vmed_irq_group *groups;
+	unsigned int nr_events;
+	const struct vmed_irq_event *events;
+};
+
+/**
+ * enum vmed_gm_kind - kinds of graphics memory (GGTT address space)
+ * @VMED_GM_MAPPABLE: reachable through the CPU aperture
+ * @VMED_GM_HIDDEN: GGTT space outside the aperture
+ * @VMED_GM_KINDS: number of kinds
+ */
+enum vmed_gm_kind {
+	VMED_GM_MAPPABLE,
+	VMED_GM_HIDDEN,
+	VMED_GM_KINDS,
+};
+
+/**
+ * struct vmed_vgpu_type - a vGPU type: the slice of the physical device
+ *	one vGPU of this type gets
+ * @name: short name, unique per device ("1", "small", ...); used in sysfs
+ * @description: one human-readable line
+ * @gm_size: graphics memory per kind, in bytes; multiples of
+ *	%VMED_GM_GRANULE
+ * @fences: number of fence-like resources (fence registers, channels)
+ * @weight: relative scheduling weight
+ */
+struct vmed_vgpu_type {
+	const char *name;
+	const char *description;
+	u64 gm_size[VMED_GM_KINDS];
+	u32 fences;
+	u32 weight;
+};
+
+/** VMED_GM_GRANULE - unit in which graphics memory is partitioned */
+#define VMED_GM_GRANULE		(1ULL << 20)
+
+/**
+ * struct vmed_vendor_ops - code a vendor provides
+ * @vgpu_init: optional; called once when a vGPU is created, after the core
+ *	state exists. Vendor state goes in the vGPU's vendor_data. A negative
+ *	return fails the creation.
+ * @vgpu_fini: optional; undoes @vgpu_init. Must not fail.
+ * @ggtt_update: called when the host GGTT entry @index (relative to the
+ *	start of the GGTT) changes to @host_pte, for real hardware to write
+ *	the entry to the device. Called with the vGPU lock held.
+ * @submit: optional; an engine hook called by the vendor's own register
+ *	handlers through vmed_vgpu_submit() after the core has brought shadow
+ *	page tables up to date; runs the workload described by @desc.
+ * @engine_reset: optional; stops the vGPU's engines and drops queued work.
+ *	Called on vGPU reset, detach and destroy. Must not fail.
+ * @bar_rw: optional; accesses to BARs other than the register BAR (e.g. an
+ *	aperture). Without it such accesses are rejected.
+ */
+struct vmed_vendor_ops {
+	int (*vgpu_init)(struct vmed_vgpu *vgpu);
+	void (*vgpu_fini)(struct vmed_vgpu *vgpu);
+	void (*ggtt_update)(struct vmed_device *dev, u32 index, u64 host_pte);
+	int (*submit)(struct vmed_vgpu *vgpu, u64 desc);
+	void (*engine_reset)(struct vmed_vgpu *vgpu);
+	int (*bar_rw)(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
+		      void *buf, unsigned int len, bool write);
+};
+
+/**
+ * struct vmed_vendor - everything a vendor hands the core for one device model
+ * @name: vendor backend name ("i915", "nvstub")
+ * @pci: PCI identity and BAR layout
+ * @reg_bar: index into @pci.bars of the register BAR (trapped)
+ * @mmio_size: size of the register window at the start of @reg_bar
+ * @ggtt_offset: where the GGTT entries start in @reg_bar
+ * @ggtt_format: format of a GGTT entry (a 1-level table)
+ * @gm_total: graphics memory of the physical device per &enum vmed_gm_kind;
+ *	the GGTT maps [0, mappable + hidden) with the mappable range first
+ * @fences: number of fence-like resources on the physical device
+ * @ppgtt_format: format of per-process page tables; levels 0 if none
+ * @regs: register table, sorted or not; offsets unique
+ * @nr_regs: number of entries in @regs
+ * @irq: interrupt topology
+ * @types: vGPU types offered
+ * @nr_types: number of entries in @types
+ * @ops: vendor code
+ */
+struct vmed_vendor {
+	const char *name;
+	struct vmed_pci_desc pci;
+	unsigned int reg_bar;
+	u32 mmio_size;
+	u32 ggtt_offset;
+	struct vmed_pte_format ggtt_format;
+	u64 gm_total[VMED_GM_KINDS];
+	u32 fences;
+	struct vmed_pte_format ppgtt_format;
+	const struct vmed_mmio_reg *regs;
+	unsigned int nr_regs;
+	struct vmed_irq_map irq;
+	const struct vmed_vgpu_type *types;
+	unsigned int nr_types;
+	const struct vmed_vendor_ops *ops;
+};
+
+#endif /* _VMED_VENDOR_H */
