@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Interfaces between the files of the vmed core. Not for shims or vendors.
+ */
+#ifndef _VMED_CORE_INTERNAL_H
+#define _VMED_CORE_INTERNAL_H
+
+#include <linux/bits.h>
+#include <linux/mm.h>
+#include <vmed/vgpu.h>
+
+#define VMED_MAX_VGPUS		128
+
+/* Interrupt register kinds in struct vmed_reg_slot.irq_kind */
+enum vmed_irq_reg_kind {
+	VMED_IRQ_REG_NONE,
+	VMED_IRQ_REG_MASTER,
+	VMED_IRQ_REG_ISR,
+	VMED_IRQ_REG_IMR,
+	VMED_IRQ_REG_IIR,
+	VMED_IRQ_REG_IER,
+};
+
+/* Frame address held by a page-table entry. */
+static inline u64 vmed_pte_addr(const struct vmed_pte_format *fmt, u64 pte)
+{
+	return (pte & fmt->addr_mask) << fmt->addr_shift;
+}
+
+static inline bool vmed_pte_present(const struct vmed_pte_format *fmt, u64 pte)
+{
+	return (pte & fmt->present_mask) == fmt->present_mask;
+}
+
+/*
+ * Encode @addr into an entry. Returns false when the address does not fit
+ * the format (too many bits, or low bits the format cannot hold), in which
+ * case the caller must not use it.
+ */
+static inline bool vmed_pte_encode(const struct vmed_pte_format *fmt, u64 addr,
+				   u64 *pte)
+{
+	u64 field = addr >> fmt->addr_shift;
+
+	if ((field & fmt->addr_mask) != field ||
+	    vmed_pte_addr(fmt, field) != addr)
+		return false;
+	*pte = field;
+	return true;
+}
+
+int vmed_format_check(const struct vmed_pte_format *fmt, bool ppgtt);
+
+/* device.c */
+int vmed_partition_take(struct vmed_vgpu *vgpu);
+void vmed_partition_give(struct vmed_vgpu *vgpu);
+
+/* vgpu.c */
+void vmed_vgpu_log_reject(struct vmed_vgpu *vgpu, const char *what, u64 offset,
+			  unsigned int len);
+
+/* cfg.c */
+void vmed_cfg_init(struct vmed_vgpu *vgpu);
+void vmed_cfg_untrap_all(struct vmed_vgpu *vgpu);
+u64 vmed_cfg_bar_base(struct vmed_vgpu *vgpu, unsigned int bar);
+
+/* mmio.c */
+int vmed_regs_build(struct vmed_device *dev);
+void vmed_regs_free(struct vmed_device *dev);
+int vmed_vregs_init(struct vmed_vgpu *vgpu);
+void vmed_vregs_reset(struct vmed_vgpu *vgpu);
+void vmed_vregs_fini(struct vmed_vgpu *vgpu);
+u64 vmed_reg_apply(const struct vmed_mmio_reg *reg, u64 old, u64 val, u64 wmask);
+u64 *vmed_vreg_slot(struct vmed_vgpu *vgpu, u32 offset, bool alloc);
+
+/* ggtt.c */
+int vmed_ggtt_init(struct vmed_vgpu *vgpu);
+void vmed_ggtt_clear(struct vmed_vgpu *vgpu);
+void vmed_ggtt_fini(struct vmed_vgpu *vgpu);
+int vmed_ggtt_read(struct vmed_vgpu *vgpu, u64 offset, void *buf,
+		   unsigned int len);
+int vmed_ggtt_write(struct vmed_vgpu *vgpu, u64 offset, const void *buf,
+		    unsigned int len);
+void vmed_ggtt_invalidate(struct vmed_vgpu *vgpu, u64 gfn, u64 nr);
+
+/* ppgtt.c */
+void vmed_ppgtt_init(struct vmed_vgpu *vgpu);
+void vmed_ppgtt_destroy_all(struct vmed_vgpu *vgpu);
+int vmed_ppgtt_sync(struct vmed_vgpu *vgpu);
+void vmed_ppgtt_invalidate(struct vmed_vgpu *vgpu, u64 gfn, u64 nr);
+
+/* dma.c */
+void vmed_dma_init(struct vmed_vgpu *vgpu);
+int vmed_dma_map(struct vmed_vgpu *vgpu, const u64 *gfns, unsigned int nr,
+		 dma_addr_t *dma);
+void vmed_dma_put(struct vmed_vgpu *vgpu, u64 gfn);
+void vmed_dma_flush(struct vmed_vgpu *vgpu);
+void vmed_dma_release_range(struct vmed_vgpu *vgpu, u64 gfn, u64 nr);
+void vmed_dma_fini(struct vmed_vgpu *vgpu);
+
+/* irq.c */
+int vmed_irq_check(const struct vmed_vendor *vendor);
+void vmed_irq_reset(struct vmed_vgpu *vgpu);
+void vmed_irq_reg_write(struct vmed_vgpu *vgpu, const struct vmed_reg_slot *slot,
+			u64 val, u64 wmask);
+void vmed_irq_update(struct vmed_vgpu *vgpu, bool new_event);
+
+#endif /* _VMED_CORE_INTERNAL_H */

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Interrupt virtualisation.
+ *
+ * The vendor describes its interrupt topology as data (struct vmed_irq_map):
+ * groups of ISR/IMR/IIR/IER registers, each driving one bit of a master
+ * register that also holds the guest's global enable. An event:
+ *
+ *   event -> IIR bit (dropped if masked in IMR)
+ *         -> group pending if IIR & IER -> master pending bit
+ *         -> asserted if master enabled and any group pending
+ *         -> MSI with the guest's address/data, if MSI is enabled
+ *
+ * An MSI is sent on every change that newly asserts the line and on every
+ * new enabled event while it stays asserted (drivers clear the master enable
+ * while they handle an interrupt, so a real edge follows their re-enable).
+ * All of it runs under the vGPU lock; the registers live in the virtual
+ * register file like any other register.
+ */
+#include "internal.h"
+
+/**
+ * vmed_irq_check() - validate a vendor's interrupt map
+ * @vendor: the vendor
+ *
+ * Return: 0 or -EINVAL.
+ */
+int vmed_irq_check(const struct vmed_vendor *vendor)
+{
+	const struct vmed_irq_map *irq = &vendor->irq;
+	unsigned int i;
+
+	if (irq->nr_groups > VMED_MAX_IRQ_GROUPS || !irq->master_enable ||
+	    (irq->nr_groups && !irq->groups) || (irq->nr_events && !irq->events))
+		return -EINVAL;
+	for (i = 0; i < irq->nr_groups; i++) {
+		if (irq->groups[i].master_bit >= 32 ||
+		    (BIT(irq->groups[i].master_bit) & irq->master_enable))
+			return -EINVAL;
+	}
+	for (i = 0; i < irq->nr_events; i++) {
+		if (irq->events[i].group >= irq->nr_groups ||
+		    irq->events[i].bit >= 32)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static u32 irq_reg(struct vmed_vgpu *vgpu, u32 offset)
+{
+	return vmed_vreg_read(vgpu, offset, 4);
+}
+
+static void irq_set_reg(struct vmed_vgpu *vgpu, u32 offset, u32 val)
+{
+	/* Interrupt registers are table registers: their page exists. */
+	vmed_vreg_write(vgpu, offset, 4, val);
+}
+
+static void irq_inject(struct vmed_vgpu *vgpu)
+{
+	int ret;
+
+	if (!vgpu->hv || !vgpu->msi.enabled) {
+		vgpu->stats.msi_suppressed++;
+		return;
+	}
+	ret = vgpu->hv->inject_msi(vgpu, vgpu->msi.addr, vgpu->msi.data);
+	if (ret)
+		vgpu->stats.msi_suppressed++;
+	else
+		vgpu->stats.msi_injected++;
+}
+
+/**
+ * vmed_irq_update() - recompute the master register and deliver an MSI
+ * @vgpu: the vGPU; its lock held
+ * @new_event: a new enabled event arrived (deliver even if already asserted)
+ */
+void vmed_irq_update(struct vmed_vgpu *vgpu, bool new_event)
+{
+	const struct vmed_irq_map *irq = &vgpu->dev->vendor->irq;
+	u32 master = irq_reg(vgpu, irq->master) & irq->master_enable;
+	u32 pending = 0;
+	bool asserted, was_asserted = vgpu->irq_asserted;
+	unsigned int i;
+
+	lockdep_assert_held(&vgpu->lock);
+	for (i = 0; i < irq->nr_groups; i++) {
+		const struct vmed_irq_group *g = &irq->groups[i];
+
+		if (irq_reg(vgpu, g->iir) & irq_reg(vgpu, g->ier))
+			pending |= BIT(g->master_bit);
+	}
+	irq_set_reg(vgpu, irq->master, master | pending);
+	asserted = master && pending;
+	vgpu->irq_asserted = asserted;
+	if (asserted && (!was_asserted || new_event))
+		irq_inject(vgpu);
+}
+
+/**
+ * vmed_irq_raise() - the (virtual) hardware signals an event
+ * @vgpu: the vGPU; its lock held
+ * @event: the vendor's event number (index into &vmed_irq_map.events)
+ *
+ * Out-of-range events are ignored with a warning: they are vendor bugs, not
+ * guest input.
+ */
+void vmed_irq_raise(struct vmed_vgpu *vgpu, unsigned int event)
+{
+	const struct vmed_irq_map *irq = &vgpu->dev->vendor->irq;
+	const struct vmed_irq_group *g;
+	u32 bit;
+
+	lockdep_assert_held(&vgpu->lock);
+	if (WARN_ON_ONCE(event >= irq->nr_events) || vgpu->failed)
+		return;
+	g = &irq->groups[irq->events[event].group];
+	bit = BIT(irq->events[event].bit);
+	vgpu->stats.irq_events++;
+	if (irq_reg(vgpu, g->imr) & bit) {
+		vgpu->stats.irq_masked++;
+		return;
+	}
+	irq_set_reg(vgpu, g->iir, irq_reg(vgpu, g->iir) | bit);
+	vmed_irq_update(vgpu, irq_reg(vgpu, g->ier) & bit);
+}
+EXPORT_SYMBOL_GPL(vmed_irq_raise);
+
+/**
+ * vmed_irq_reg_write() - a guest write to an interrupt register
+ * @vgpu: the vGPU; its lock held
+ * @slot: the register's slot
+ * @val: written bits, aligned to the register
+ * @wmask: bits the access covered
+ */
+void vmed_irq_reg_write(struct vmed_vgpu *vgpu, const struct vmed_reg_slot *slot,
+			u64 val, u64 wmask)
+{
+	const struct vmed_mmio_reg *reg = slot->reg;
+	u32 old = irq_reg(vgpu, reg->offset);
+
+	irq_set_reg(vgpu, reg->offset, vmed_reg_apply(reg, old, val, wmask));
+	vmed_irq_update(vgpu, false);
+}
+
+/**
+ * vmed_irq_reset() - deassert the line (registers are reset with the rest)
+ * @vgpu: the vGPU
+ */
+void vmed_irq_reset(struct vmed_vgpu *vgpu)
+{
+	vgpu->irq_asserted = false;
+}

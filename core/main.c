@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmed: hypervisor-neutral mediated GPU pass-through, the mediation core.
+ *
+ * The core holds no global state: physical devices are registered by vendor
+ * modules, vGPUs created by hypervisor shims. The module exists so that both
+ * link against one copy of the core.
+ */
+#include <linux/module.h>
+
+MODULE_DESCRIPTION("vmed mediation core: GTT shadowing, DMA translation and interrupt virtualisation for mediated GPUs");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,556 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Trapped MMIO dispatch.
+ *
+ * The register BAR holds the register window [0, mmio_size) and the GGTT
+ * [ggtt_offset, ggtt_offset + entries * entry_size). Accesses are 1, 2, 4 or
+ * 8 bytes, naturally aligned; anything else is refused.
+ *
+ * Register lookup is O(1) without allocation: the device keeps, per 4 KiB of
+ * the register window that holds table registers, an array of 1024 slot
+ * numbers (one per dword). A dword with no slot is a plain virtual register.
+ *
+ * The virtual register file is allocated a page at a time: pages holding
+ * table registers at vGPU creation, other pages on the first guest write to
+ * them. A guest can therefore make the core allocate at most mmio_size bytes
+ * per vGPU, once; reads of never-written pages return zero.
+ */
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/unaligned.h>
+#include "internal.h"
+
+#define VMED_REG_PAGE_SHIFT	12
+#define VMED_REG_PAGE_SLOTS	(1u << (VMED_REG_PAGE_SHIFT - 2))
+
+static u32 ggtt_bytes(const struct vmed_device *dev)
+{
+	return dev->ggtt_entries * dev->vendor->ggtt_format.entry_size;
+}
+
+static int regs_add(struct vmed_device *dev, const struct vmed_mmio_reg *reg,
+		    u8 irq_kind, u8 irq_group)
+{
+	unsigned int slot = dev->nr_slots, dw;
+
+	if ((reg->size != 4 && reg->size != 8) || reg->offset % reg->size ||
+	    reg->offset + reg->size > dev->vendor->mmio_size ||
+	    ((reg->flags & VMED_REG_MASKED) && reg->size != 4) ||
+	    slot >= U16_MAX)
+		return -EINVAL;
+	for (dw = reg->offset >> 2; dw < (reg->offset + reg->size) >> 2; dw++) {
+		u16 **page = &dev->reg_pages[dw / VMED_REG_PAGE_SLOTS];
+
+		if (!*page) {
+			*page = kcalloc(VMED_REG_PAGE_SLOTS, sizeof(u16),
+					GFP_KERNEL);
+			if (!*page)
+				return -ENOMEM;
+		}
+		if ((*page)[dw % VMED_REG_PAGE_SLOTS])
+			return -EEXIST;
+		(*page)[dw % VMED_REG_PAGE_SLOTS] = slot + 1;
+	}
+	dev->slots[slot].reg = reg;
+	dev->slots[slot].irq_kind = irq_kind;
+	dev->slots[slot].irq_group = irq_group;
+	dev->nr_slots++;
+	return 0;
+}
+
+static void irq_reg_init(struct vmed_mmio_reg *reg, u32 offset, u8 flags,
+			 u64 ro_mask)
+{
+	reg->offset = offset;
+	reg->size = 4;
+	reg->flags = flags;
+	reg->ro_mask = ro_mask;
+}
+
+/**
+ * vmed_regs_build() - build the O(1) register lookup of a device
+ * @dev: the device; vendor set
+ *
+ * Adds the vendor's registers and the interrupt registers of the interrupt
+ * map, which the core implements itself.
+ *
+ * Return: 0, -EINVAL for a malformed table, -EEXIST for overlapping
+ * registers, -ENOMEM.
+ */
+int vmed_regs_build(struct vmed_device *dev)
+{
+	const struct vmed_vendor *vendor = dev->vendor;
+	const struct vmed_irq_map *irq = &vendor->irq;
+	unsigned int i, nr_irq_regs = 1 + 4 * irq->nr_groups;
+	int ret;
+
+	dev->nr_reg_pages = DIV_ROUND_UP(vendor->mmio_size,
+					 1u << VMED_REG_PAGE_SHIFT);
+	dev->reg_pages = kcalloc(dev->nr_reg_pages, sizeof(*dev->reg_pages),
+				 GFP_KERNEL);
+	dev->slots = kcalloc(vendor->nr_regs + nr_irq_regs,
+			     sizeof(*dev->slots), GFP_KERNEL);
+	dev->irq_regs = kcalloc(nr_irq_regs, sizeof(*dev->irq_regs),
+				GFP_KERNEL);
+	if (!dev->reg_pages || !dev->slots || !dev->irq_regs) {
+		ret = -ENOMEM;
+		goto err;
+	}
+
+	for (i = 0; i < vendor->nr_regs; i++) {
+		ret = regs_add(dev, &vendor->regs[i], VMED_IRQ_REG_NONE, 0);
+		if (ret) {
+			pr_err("vmed: %s: register %#x: bad or duplicate entry\n",
+			       vendor->name, vendor->regs[i].offset);
+			goto err;
+		}
+	}
+
+	irq_reg_init(&dev->irq_regs[0], irq->master, 0, ~(u64)irq->master_enable);
+	ret = regs_add(dev, &dev->irq_regs[0], VMED_IRQ_REG_MASTER, 0);
+	for (i = 0; !ret && i < irq->nr_groups; i++) {
+		const struct vmed_irq_group *g = &irq->groups[i];
+		struct vmed_mmio_reg *r = &dev->irq_regs[1 + 4 * i];
+
+		irq_reg_init(&r[0], g->isr, VMED_REG_RO, ~0ull);
+		irq_reg_init(&r[1], g->imr, 0, 0);
+		irq_reg_init(&r[2], g->iir, VMED_REG_W1C, 0);
+		irq_reg_init(&r[3], g->ier, 0, 0);
+		r[1].reset = ~0u;
+		ret = regs_add(dev, &r[0], VMED_IRQ_REG_ISR, i) ?:
+		      regs_add(dev, &r[1], VMED_IRQ_REG_IMR, i) ?:
+		      regs_add(dev, &r[2], VMED_IRQ_REG_IIR, i) ?:
+		      regs_add(dev, &r[3], VMED_IRQ_REG_IER, i);
+	}
+	if (ret) {
+		pr_err("vmed: %s: interrupt registers overlap or are bad\n",
+		       vendor->name);
+		goto err;
+	}
+	return 0;
+err:
+	vmed_regs_free(dev);
+	return ret;
+}
+
+/**
+ * vmed_regs_free() - free the register lookup
+ * @dev: the device
+ */
+void vmed_regs_free(struct vmed_device *dev)
+{
+	unsigned int i;
+
+	for (i = 0; dev->reg_pages && i < dev->nr_reg_pages; i++)
+		kfree(dev->reg_pages[i]);
+	kfree(dev->reg_pages);
+	kfree(dev->slots);
+	kfree(dev->irq_regs);
+	dev->reg_pages = NULL;
+	dev->slots = NULL;
+	dev->irq_regs = NULL;
+	dev->nr_slots = 0;
+}
+
+static const struct vmed_reg_slot *reg_lookup(const struct vmed_device *dev,
+					      u32 offset)
+{
+	u32 dw = offset >> 2;
+	const u16 *page = dev->reg_pages[dw / VMED_REG_PAGE_SLOTS];
+	u16 slot;
+
+	if (!page)
+		return NULL;
+	slot = page[dw % VMED_REG_PAGE_SLOTS];
+	return slot ? &dev->slots[slot - 1] : NULL;
+}
+
+/**
+ * vmed_vreg_slot() - where the virtual register at @offset is stored
+ * @vgpu: the vGPU
+ * @offset: 8-byte aligned offset in the register window
+ * @alloc: allocate the backing page if it does not exist
+ *
+ * Return: the storage, or NULL if the page does not exist (and @alloc is
+ * false or the allocation failed).
+ */
+u64 *vmed_vreg_slot(struct vmed_vgpu *vgpu, u32 offset, bool alloc)
+{
+	void **page = &vgpu->vregs.pages[offset >> VMED_REG_PAGE_SHIFT];
+
+	if (!*page && alloc)
+		*page = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!*page)
+		return NULL;
+	return *page + (offset & (BIT(VMED_REG_PAGE_SHIFT) - 1));
+}
+
+/**
+ * vmed_vreg_read() - read the virtual register file
+ * @vgpu: the vGPU; its lock held
+ * @offset: offset in the register window, aligned to @size
+ * @size: 1, 2, 4 or 8
+ *
+ * Return: the stored value, 0 for registers never written or out of range.
+ */
+u64 vmed_vreg_read(struct vmed_vgpu *vgpu, u32 offset, unsigned int size)
+{
+	u64 *slot;
+	u64 val;
+
+	if (offset % size || offset >= vgpu->dev->vendor->mmio_size)
+		return 0;
+	slot = vmed_vreg_slot(vgpu, offset & ~7u, false);
+	if (!slot)
+		return 0;
+	val = *slot >> (8 * (offset & 7));
+	return size == 8 ? val : val & (BIT_ULL(8 * size) - 1);
+}
+EXPORT_SYMBOL_GPL(vmed_vreg_read);
+
+/**
+ * vmed_vreg_write() - write the virtual register file, bypassing guest rules
+ * @vgpu: the vGPU; its lock held
+ * @offset: offset in the register window, aligned to @size
+ * @size: 1, 2, 4 or 8
+ * @val: the value
+ *
+ * For vendors (hardware-side updates such as status registers) and for the
+ * default handling of guest writes to registers without a table entry.
+ *
+ * Return: 0, -EINVAL for a bad offset or size, -ENOMEM.
+ */
+int vmed_vreg_write(struct vmed_vgpu *vgpu, u32 offset, unsigned int size,
+		    u64 val)
+{
+	u64 *slot, mask;
+	unsigned int shift = 8 * (offset & 7);
+
+	if ((size != 1 && size != 2 && size != 4 && size != 8) ||
+	    offset % size || offset >= vgpu->dev->vendor->mmio_size)
+		return -EINVAL;
+	slot = vmed_vreg_slot(vgpu, offset & ~7u, true);
+	if (!slot)
+		return -ENOMEM;
+	mask = size == 8 ? ~0ull : (BIT_ULL(8 * size) - 1) << shift;
+	*slot = (*slot & ~mask) | ((val << shift) & mask);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vmed_vreg_write);
+
+/**
+ * vmed_vregs_init() - allocate the virtual register file
+ * @vgpu: the vGPU
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int vmed_vregs_init(struct vmed_vgpu *vgpu)
+{
+	struct vmed_device *dev = vgpu->dev;
+	unsigned int i;
+
+	vgpu->vregs.nr_pages = dev->nr_reg_pages;
+	vgpu->vregs.pages = kcalloc(dev->nr_reg_pages, sizeof(void *),
+				    GFP_KERNEL_ACCOUNT);
+	if (!vgpu->vregs.pages)
+		return -ENOMEM;
+	/* Table registers never allocate on the access path. */
+	for (i = 0; i < dev->nr_reg_pages; i++) {
+		if (dev->reg_pages[i] &&
+		    !vmed_vreg_slot(vgpu, i << VMED_REG_PAGE_SHIFT, true)) {
+			vmed_vregs_fini(vgpu);
+			return -ENOMEM;
+		}
+	}
+	vmed_vregs_reset(vgpu);
+	return 0;
+}
+
+/**
+ * vmed_vregs_reset() - all registers back to their reset values
+ * @vgpu: the vGPU
+ */
+void vmed_vregs_reset(struct vmed_vgpu *vgpu)
+{
+	struct vmed_device *dev = vgpu->dev;
+	unsigned int i;
+
+	for (i = 0; i < vgpu->vregs.nr_pages; i++) {
+		if (!vgpu->vregs.pages[i])
+			continue;
+		/* Pages the guest made up are given back. */
+		if (!dev->reg_pages[i]) {
+			free_page((unsigned long)vgpu->vregs.pages[i]);
+			vgpu->vregs.pages[i] = NULL;
+			continue;
+		}
+		clear_page(vgpu->vregs.pages[i]);
+	}
+	for (i = 0; i < dev->nr_slots; i++) {
+		const struct vmed_mmio_reg *reg = dev->slots[i].reg;
+
+		vmed_vreg_write(vgpu, reg->offset, reg->size, reg->reset);
+	}
+}
+
+/**
+ * vmed_vregs_fini() - free the virtual register file
+ * @vgpu: the vGPU
+ */
+void vmed_vregs_fini(struct vmed_vgpu *vgpu)
+{
+	unsigned int i;
+
+	for (i = 0; vgpu->vregs.pages && i < vgpu->vregs.nr_pages; i++)
+		free_page((unsigned long)vgpu->vregs.pages[i]);
+	kfree(vgpu->vregs.pages);
+	vgpu->vregs.pages = NULL;
+}
+
+/**
+ * vmed_reg_apply() - the value a register holds after a guest write
+ * @reg: the register
+ * @old: its value before
+ * @val: the written bits, aligned to the register
+ * @wmask: which bits the access covered
+ *
+ * Return: the new value, with read-only, masked-write and write-1-to-clear
+ * rules applied.
+ */
+u64 vmed_reg_apply(const struct vmed_mmio_reg *reg, u64 old, u64 val, u64 wmask)
+{
+	u64 new;
+
+	if (reg->flags & VMED_REG_RO)
+		return old;
+	if (reg->flags & VMED_REG_MASKED) {
+		u64 enable = (val >> 16) & 0xffff & wmask;
+
+		new = (old & ~enable) | (val & enable);
+		new &= 0xffff;
+	} else if (reg->flags & VMED_REG_W1C) {
+		new = old & ~(val & wmask);
+	} else {
+		new = (old & ~wmask) | (val & wmask);
+	}
+	return (new & ~reg->ro_mask) | (old & reg->ro_mask);
+}
+
+static u64 reg_value(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg)
+{
+	if (reg->read)
+		return reg->read(vgpu, reg);
+	return vmed_vreg_read(vgpu, reg->offset, reg->size);
+}
+
+/*
+ * A qword access that is not exactly one 8-byte table register is split in
+ * two dword accesses, so that each half gets its own register's rules.
+ */
+static bool regs_split(const struct vmed_device *dev,
+		       const struct vmed_reg_slot *slot, u32 offset,
+		       unsigned int len)
+{
+	const struct vmed_reg_slot *high;
+
+	if (len != 8)
+		return false;
+	high = reg_lookup(dev, offset + 4);
+	return (slot || high) && slot != high;
+}
+
+static u64 regs_read(struct vmed_vgpu *vgpu, u32 offset, unsigned int len)
+{
+	const struct vmed_reg_slot *slot = reg_lookup(vgpu->dev, offset);
+	const struct vmed_mmio_reg *reg;
+	u64 val;
+
+	if (regs_split(vgpu->dev, slot, offset, len))
+		return regs_read(vgpu, offset, 4) |
+		       regs_read(vgpu, offset + 4, 4) << 32;
+	if (!slot)
+		return vmed_vreg_read(vgpu, offset, len);
+	reg = slot->reg;
+	val = reg_value(vgpu, reg) >> (8 * (offset - reg->offset));
+	return len == 8 ? val : val & (BIT_ULL(8 * len) - 1);
+}
+
+static int regs_write(struct vmed_vgpu *vgpu, u32 offset, unsigned int len,
+		      u64 val)
+{
+	const struct vmed_reg_slot *slot = reg_lookup(vgpu->dev, offset);
+	const struct vmed_mmio_reg *reg;
+	unsigned int shift;
+	u64 old, new, wmask;
+	int ret;
+
+	if (regs_split(vgpu->dev, slot, offset, len))
+		return regs_write(vgpu, offset, 4, (u32)val) ?:
+		       regs_write(vgpu, offset + 4, 4, val >> 32);
+	if (!slot)
+		return vmed_vreg_write(vgpu, offset, len, val);
+	reg = slot->reg;
+	/*
+	 * Sub-dword writes to table registers would tear masked and
+	 * write-1-to-clear semantics; hardware does not accept them either.
+	 */
+	if (len < 4)
+		return -EINVAL;
+	shift = 8 * (offset - reg->offset);
+	wmask = (len == 8 ? ~0ull : GENMASK_ULL(31, 0)) << shift;
+	if (slot->irq_kind) {
+		vmed_irq_reg_write(vgpu, slot, val << shift, wmask);
+		return 0;
+	}
+	old = vmed_vreg_read(vgpu, reg->offset, reg->size);
+	new = vmed_reg_apply(reg, old, val << shift, wmask);
+	vmed_vreg_write(vgpu, reg->offset, reg->size, new);
+	if (reg->write) {
+		ret = reg->write(vgpu, reg, old, new);
+		if (ret < 0)
+			vmed_vgpu_fail(vgpu, "register handler refused a write");
+	}
+	return 0;
+}
+
+/* Bad size, alignment or range: refused without touching any state. */
+static bool mmio_access_ok(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
+			   unsigned int len)
+{
+	const struct vmed_pci_desc *pci = &vgpu->dev->vendor->pci;
+
+	return (len == 1 || len == 2 || len == 4 || len == 8) &&
+	       !(offset % len) && bar < VMED_MAX_BARS && pci->bars[bar].size &&
+	       offset < pci->bars[bar].size &&
+	       len <= pci->bars[bar].size - offset;
+}
+
+static int mmio_rw(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
+		   void *buf, unsigned int len, bool write)
+{
+	struct vmed_device *dev = vgpu->dev;
+	const struct vmed_vendor *vendor = dev->vendor;
+	int ret = 0;
+	u64 val;
+
+	if (!mmio_access_ok(vgpu, bar, offset, len)) {
+		mutex_lock(&vgpu->lock);
+		vgpu->stats.mmio_rejected++;
+		mutex_unlock(&vgpu->lock);
+		vmed_vgpu_log_reject(vgpu, write ? "MMIO write" : "MMIO read",
+				     offset, len);
+		return -EINVAL;
+	}
+
+	mutex_lock(&vgpu->lock);
+	if (write)
+		vgpu->stats.mmio_writes++;
+	else
+		vgpu->stats.mmio_reads++;
+	if (vgpu->failed) {
+		/* A dead device: reads float high, writes go nowhere. */
+		if (!write)
+			memset(buf, 0xff, len);
+		goto out;
+	}
+	if (bar != vendor->reg_bar) {
+		ret = vendor->ops->bar_rw ?
+		      vendor->ops->bar_rw(vgpu, bar, offset, buf, len, write) :
+		      -EINVAL;
+		goto out;
+	}
+	if (offset >= vendor->ggtt_offset &&
+	    offset - vendor->ggtt_offset < ggtt_bytes(dev)) {
+		offset -= vendor->ggtt_offset;
+		ret = write ? vmed_ggtt_write(vgpu, offset, buf, len) :
+			      vmed_ggtt_read(vgpu, offset, buf, len);
+		goto out;
+	}
+	if (offset >= vendor->mmio_size) {
+		if (!write)
+			memset(buf, 0, len);
+		goto out;
+	}
+	if (write) {
+		switch (len) {
+		case 1:
+			val = *(u8 *)buf;
+			break;
+		case 2:
+			val = get_unaligned_le16(buf);
+			break;
+		case 4:
+			val = get_unaligned_le32(buf);
+			break;
+		default:
+			val = get_unaligned_le64(buf);
+			break;
+		}
+		ret = regs_write(vgpu, offset, len, val);
+	} else {
+		val = regs_read(vgpu, offset, len);
+		switch (len) {
+		case 1:
+			*(u8 *)buf = val;
+			break;
+		case 2:
+			put_unaligned_le16(val, buf);
+			break;
+		case 4:
+			put_unaligned_le32(val, buf);
+			break;
+		default:
+			put_unaligned_le64(val, buf);
+			break;
+		}
+	}
+out:
+	if (ret == -EINVAL)
+		vgpu->stats.mmio_rejected++;
+	mutex_unlock(&vgpu->lock);
+	if (ret == -EINVAL)
+		vmed_vgpu_log_reject(vgpu, write ? "MMIO write" : "MMIO read",
+				     offset, len);
+	return ret;
+}
+
+/**
+ * vmed_mmio_read() - a trapped guest read of a BAR
+ * @vgpu: the vGPU
+ * @bar: BAR index as in &vmed_pci_desc.bars
+ * @offset: offset in the BAR
+ * @buf: out: @len bytes, little endian
+ * @len: 1, 2, 4 or 8, with @offset aligned to it
+ *
+ * A failed vGPU reads as all ones.
+ *
+ * Return: 0, or -EINVAL for an access of bad size, alignment or range
+ * (counted and logged, rate limited).
+ */
+int vmed_mmio_read(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
+		   void *buf, unsigned int len)
+{
+	return mmio_rw(vgpu, bar, offset, buf, len, false);
+}
+EXPORT_SYMBOL_GPL(vmed_mmio_read);
+
+/**
+ * vmed_mmio_write() - a trapped guest write to a BAR
+ * @vgpu: the vGPU
+ * @bar: BAR index as in &vmed_pci_desc.bars
+ * @offset: offset in the BAR
+ * @buf: @len bytes, little endian
+ * @len: 1, 2, 4 or 8, with @offset aligned to it
+ *
+ * Writes to a failed vGPU are dropped.
+ *
+ * Return: 0, -EINVAL for an access of bad size, alignment or range (counted
+ * and logged, rate limited), -ENOMEM if a register page could not be
+ * allocated.
+ */
+int vmed_mmio_write(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
+		    const void *buf, unsigned int len)
+{
+	return mmio_rw(vgpu, bar, offset, (void *)buf, len, true);
+}
+EXPORT_SYMBOL_GPL(vmed_mmio_write);

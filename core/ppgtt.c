@@ -1,0 +1,996 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PPGTT shadowing: per-process GPU page tables.
+ *
+ * Data model. A guest page table of level L at guest frame G is shadowed by
+ * one struct vmed_spt, found by the key (G, L) in ppgtt.spts. Keying by level
+ * as well as frame means a hostile guest that uses one page as tables of two
+ * levels gets two independent shadows, and any cycle in the guest's tables
+ * ends at level 0. A shadow table is shared by every parent entry (and every
+ * mm root) that points at it and counts them in refs.
+ *
+ * Every entry of a shadow table holds exactly one of:
+ *  - nothing (shadow entry 0): the guest entry is not present, or is bad
+ *    (frame not guest memory, misaligned huge page): counted in
+ *    stats.ppgtt_scratch;
+ *  - a child shadow table (child[i]), guest-backed or a "split" table;
+ *  - frame references (bit set in mapped): one DMA-cache reference for a
+ *    4 KiB leaf, 1 << (shift - 12) for a huge leaf mapped as one.
+ * A guest huge page whose frames are not DMA-contiguous is shadowed by a
+ * split table: a level-0 shadow table with no guest table behind it, built
+ * from the frames of the huge page.
+ *
+ * When shadowed. A tree is shadowed in full when a vendor first asks for it
+ * (vmed_ppgtt_get(), typically when the guest announces or submits a
+ * context), and kept current afterwards through write tracking: every frame
+ * holding a guest-backed shadow table is tracked, and vmed_page_write()
+ * updates the entries a guest write touched. Frames are tracked before they
+ * are read, so no guest write is missed. A write that covers whole entries
+ * applies at once; a partial write (a 32-bit half) applies when both halves
+ * have arrived or at the next vmed_ppgtt_sync(), which runs before every
+ * submission. Until then the old translation stays, which is safe: its frame
+ * is still referenced.
+ *
+ * Replacing an entry installs the new shadow entry before dropping what the
+ * old one held. Frame references and tracking are released in batches
+ * (vmed_dma_flush(), ppgtt_flush_untrack()) before an entry point returns.
+ *
+ * Locking: everything here runs under the vGPU lock.
+ *
+ * What a hostile guest can do: make the core shadow at most max_spts tables
+ * (then its vGPU fails), make entries point at the scratch page or nowhere;
+ * it cannot make a shadow entry hold an address other than a shadow table,
+ * the scratch page or a frame the hypervisor mapped for this guest.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/gfp.h>
+#include <linux/slab.h>
+#include "internal.h"
+
+#define VMED_SPT_SPLIT		U64_MAX
+#define VMED_PT_MAX_ENTRIES	(PAGE_SIZE / 4)
+/* Guest frames beyond this are never guest memory; keeps keys in range. */
+#define VMED_MAX_GFN		(BIT_ULL(52) - 1)
+
+/**
+ * struct vmed_spt - a shadow page table
+ * @gfn: guest frame of the table, %VMED_SPT_SPLIT for a split table
+ * @level: format level, 0 being the leaf level
+ * @refs: parent entries and mm roots pointing here
+ * @page: the shadow table the device walks
+ * @shadow: its kernel address
+ * @dma: its DMA address
+ * @child: non-leaf levels: child table per entry
+ * @mapped: entries holding frame references
+ * @halves: two bits per entry: 32-bit halves written since the entry was
+ *	last complete
+ * @pending: entries written partially, to be re-read by vmed_ppgtt_sync()
+ * @pending_node: link in &vmed_ppgtt.pending while any @pending bit is set
+ */
+struct vmed_spt {
+	u64 gfn;
+	u8 level;
+	unsigned int refs;
+	struct page *page;
+	void *shadow;
+	dma_addr_t dma;
+	struct vmed_spt **child;
+	DECLARE_BITMAP(mapped, VMED_PT_MAX_ENTRIES);
+	DECLARE_BITMAP(halves, 2 * VMED_PT_MAX_ENTRIES);
+	DECLARE_BITMAP(pending, VMED_PT_MAX_ENTRIES);
+	struct list_head pending_node;
+};
+
+/**
+ * struct vmed_ppgtt_mm - a shadowed page-table tree (one guest address space)
+ * @node: link in &vmed_ppgtt.mms
+ * @root_gfn: guest frame of the root table
+ * @root: its shadow
+ * @refs: vmed_ppgtt_get() calls not yet matched by vmed_ppgtt_put()
+ */
+struct vmed_ppgtt_mm {
+	struct list_head node;
+	u64 root_gfn;
+	struct vmed_spt *root;
+	unsigned int refs;
+};
+
+static unsigned int max_shadow_tables = 8192;
+module_param(max_shadow_tables, uint, 0644);
+MODULE_PARM_DESC(max_shadow_tables,
+		 "Shadow page tables one vGPU may use before it is failed (default 8192: 32 MiB of shadow tables)");
+
+static const struct vmed_pte_format *ppgtt_fmt(struct vmed_vgpu *vgpu)
+{
+	return &vgpu->dev->vendor->ppgtt_format;
+}
+
+static unsigned long spt_key(u64 gfn, unsigned int level)
+{
+	return (unsigned long)gfn << 2 | level;
+}
+
+static unsigned int spt_entries(const struct vmed_pte_format *fmt)
+{
+	return PAGE_SIZE / fmt->entry_size;
+}
+
+static u64 spt_get_entry(const struct vmed_pte_format *fmt,
+			 const struct vmed_spt *spt, unsigned int i)
+{
+	if (fmt->entry_size == 8)
+		return ((u64 *)spt->shadow)[i];
+	return ((u32 *)spt->shadow)[i];
+}
+
+static void spt_set_entry(const struct vmed_pte_format *fmt,
+			  struct vmed_spt *spt, unsigned int i, u64 val)
+{
+	if (fmt->entry_size == 8)
+		WRITE_ONCE(((u64 *)spt->shadow)[i], val);
+	else
+		WRITE_ONCE(((u32 *)spt->shadow)[i], val);
+}
+
+static u64 guest_entry_from(const struct vmed_pte_format *fmt, const void *raw)
+{
+	return fmt->entry_size == 8 ? *(const u64 *)raw : *(const u32 *)raw;
+}
+
+/* Frames a leaf entry of @level maps. */
+static unsigned int leaf_frames(const struct vmed_pte_format *fmt,
+				unsigned int level)
+{
+	return 1u << (fmt->level[level].shift - PAGE_SHIFT);
+}
+
+static bool entry_is_leaf(const struct vmed_pte_format *fmt,
+			  unsigned int level, u64 entry)
+{
+	return !level || (entry & fmt->level[level].leaf_mask);
+}
+
+/* ---- write tracking ---------------------------------------------------- */
+
+static void ppgtt_flush_untrack(struct vmed_vgpu *vgpu)
+{
+	struct vmed_ppgtt *ppgtt = &vgpu->ppgtt;
+
+	if (!ppgtt->nr_untrack)
+		return;
+	vgpu->hv->track_remove(vgpu, ppgtt->untrack, ppgtt->nr_untrack);
+	ppgtt->nr_untrack = 0;
+}
+
+/*
+ * Start tracking @nr frames not tracked yet. They are entered with a count
+ * of zero; spt_create() counts the shadow tables on them.
+ */
+static int ppgtt_track(struct vmed_vgpu *vgpu, const u64 *gfns, unsigned int nr)
+{
+	struct vmed_ppgtt *ppgtt = &vgpu->ppgtt;
+	unsigned int i;
+	int ret;
+
+	if (!nr)
+		return 0;
+	/* A queued untrack of one of these frames must not land after. */
+	ppgtt_flush_untrack(vgpu);
+	ret = vgpu->hv->track_add(vgpu, gfns, nr);
+	for (i = 0; i < nr; i++) {
+		if (ret)
+			xa_erase(&ppgtt->tracked, gfns[i]);
+		else
+			xa_store(&ppgtt->tracked, gfns[i], xa_mk_value(0),
+				 GFP_KERNEL_ACCOUNT);
+	}
+	return ret;
+}
+
+/* Reserve a tracked-frame entry so that a batch lists each frame once. */
+static int ppgtt_track_reserve(struct vmed_vgpu *vgpu, u64 gfn)
+{
+	return xa_err(xa_store(&vgpu->ppgtt.tracked, gfn, xa_mk_value(0),
+			       GFP_KERNEL_ACCOUNT));
+}
+
+static void ppgtt_track_count(struct vmed_vgpu *vgpu, u64 gfn, int delta)
+{
+	struct vmed_ppgtt *ppgtt = &vgpu->ppgtt;
+	unsigned long count = xa_to_value(xa_load(&ppgtt->tracked, gfn)) + delta;
+
+	if (count) {
+		/* Replacing an existing entry does not allocate. */
+		xa_store(&ppgtt->tracked, gfn, xa_mk_value(count), GFP_NOWAIT);
+		return;
+	}
+	xa_erase(&ppgtt->tracked, gfn);
+	if (ppgtt->nr_untrack == VMED_DMA_BATCH)
+		ppgtt_flush_untrack(vgpu);
+	ppgtt->untrack[ppgtt->nr_untrack++] = gfn;
+}
+
+/* ---- shadow tables ----------------------------------------------------- */
+
+static int spt_populate(struct vmed_vgpu *vgpu, struct vmed_spt *spt);
+static void spt_put(struct vmed_vgpu *vgpu, struct vmed_spt *spt);
+
+static struct vmed_spt *spt_alloc(struct vmed_vgpu *vgpu, u64 gfn,
+				  unsigned int level)
+{
+	struct vmed_device *dev = vgpu->dev;
+	struct vmed_spt *spt;
+
+	if (vgpu->ppgtt.nr_spts >= vgpu->ppgtt.max_spts)
+		return ERR_PTR(-ENOSPC);
+	spt = kzalloc(sizeof(*spt), GFP_KERNEL_ACCOUNT);
+	if (!spt)
+		return ERR_PTR(-ENOMEM);
+	spt->gfn = gfn;
+	spt->level = level;
+	spt->refs = 1;
+	INIT_LIST_HEAD(&spt->pending_node);
+	spt->page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (level)
+		spt->child = kcalloc(spt_entries(ppgtt_fmt(vgpu)),
+				     sizeof(*spt->child), GFP_KERNEL_ACCOUNT);
+	if (!spt->page || (level && !spt->child))
+		goto err;
+	spt->shadow = page_address(spt->page);
+	spt->dma = dma_map_page(dev->dma_dev, spt->page, 0, PAGE_SIZE,
+				DMA_BIDIRECTIONAL);
+	if (dma_mapping_error(dev->dma_dev, spt->dma))
+		goto err;
+	vgpu->ppgtt.nr_spts++;
+	return spt;
+err:
+	if (spt->page)
+		__free_page(spt->page);
+	kfree(spt->child);
+	kfree(spt);
+	return ERR_PTR(-ENOMEM);
+}
+
+static void spt_free(struct vmed_vgpu *vgpu, struct vmed_spt *spt)
+{
+	dma_unmap_page(vgpu->dev->dma_dev, spt->dma, PAGE_SIZE,
+		       DMA_BIDIRECTIONAL);
+	__free_page(spt->page);
+	kfree(spt->child);
+	kfree(spt);
+	vgpu->ppgtt.nr_spts--;
+}
+
+/* Release what an old shadow entry held; the new one is already in place. */
+static void spt_drop(struct vmed_vgpu *vgpu, const struct vmed_spt *spt,
+		     u64 old, struct vmed_spt *old_child, bool old_mapped)
+{
+	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
+	unsigned int k, frames;
+	u64 gfn;
+
+	if (old_child)
+		spt_put(vgpu, old_child);
+	if (!old_mapped)
+		return;
+	if (WARN_ON_ONCE(vmed_dma_to_gfn(vgpu, vmed_pte_addr(fmt, old), &gfn)))
+		return;
+	frames = spt->level ? leaf_frames(fmt, spt->level) : 1;
+	for (k = 0; k < frames; k++)
+		vmed_dma_put(vgpu, gfn + k);
+}
+
+static u64 leaf_flags(const struct vmed_pte_format *fmt, u64 entry)
+{
+	return fmt->present_mask | (entry & (fmt->writable_mask | fmt->keep_mask));
+}
+
+/*
+ * Shadow a huge guest page: as one entry if its frames are DMA-contiguous
+ * and aligned, else through a split table. Returns 0 or a fatal errno.
+ */
+static int spt_shadow_huge(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
+			   unsigned int i, u64 entry, u64 gfn0)
+{
+	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
+	unsigned int k, frames = leaf_frames(fmt, spt->level);
+	u64 leaf_mask = fmt->level[spt->level].leaf_mask;
+	u64 *gfns, pte, flags = leaf_flags(fmt, entry) & ~leaf_mask;
+	struct vmed_spt *split;
+	dma_addr_t *dma;
+	bool contiguous;
+	int ret = 0;
+
+	gfns = kmalloc_array(frames, sizeof(*gfns), GFP_KERNEL);
+	dma = kmalloc_array(frames, sizeof(*dma), GFP_KERNEL);
+	if (!gfns || !dma) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (k = 0; k < frames; k++)
+		gfns[k] = gfn0 + k;
+	ret = vmed_dma_map(vgpu, gfns, frames, dma);
+	if (ret)
+		goto out;
+
+	contiguous = IS_ALIGNED(dma[0], (u64)frames << PAGE_SHIFT);
+	for (k = 0; contiguous && k < frames; k++)
+		contiguous = dma[k] == dma[0] + ((u64)k << PAGE_SHIFT);
+	if (contiguous && vmed_pte_encode(fmt, dma[0], &pte)) {
+		spt_set_entry(fmt, spt, i, pte | flags | leaf_mask);
+		__set_bit(i, spt->mapped);
+		goto out;
+	}
+
+	split = spt_alloc(vgpu, VMED_SPT_SPLIT, 0);
+	if (IS_ERR(split)) {
+		ret = PTR_ERR(split);
+		for (k = 0; k < frames; k++)
+			if (dma[k] != DMA_MAPPING_ERROR)
+				vmed_dma_put(vgpu, gfns[k]);
+		goto out;
+	}
+	for (k = 0; k < frames; k++) {
+		if (dma[k] == DMA_MAPPING_ERROR ||
+		    !vmed_pte_encode(fmt, dma[k], &pte)) {
+			if (dma[k] != DMA_MAPPING_ERROR)
+				vmed_dma_put(vgpu, gfns[k]);
+			vmed_pte_encode(fmt, vgpu->dev->scratch_dma, &pte);
+			vgpu->stats.ppgtt_scratch++;
+		} else {
+			__set_bit(k, split->mapped);
+		}
+		spt_set_entry(fmt, split, k, pte | flags);
+	}
+	vmed_pte_encode(fmt, split->dma, &pte);
+	spt->child[i] = split;
+	spt_set_entry(fmt, spt, i, pte | flags);
+out:
+	kfree(gfns);
+	kfree(dma);
+	return ret;
+}
+
+static struct vmed_spt *spt_get(struct vmed_vgpu *vgpu, u64 gfn,
+				unsigned int level);
+
+/*
+ * Build shadow entry @i of @spt from guest entry @entry. The slot holds
+ * nothing on entry. Returns 0 (also when the entry was bad and left empty)
+ * or a fatal errno (-ENOMEM, -ENOSPC).
+ */
+static int spt_shadow_entry(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
+			    unsigned int i, u64 entry)
+{
+	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
+	u64 gfn = vmed_pte_addr(fmt, entry) >> PAGE_SHIFT;
+	struct vmed_spt *child;
+	dma_addr_t dma;
+	u64 pte;
+	int ret;
+
+	spt_set_entry(fmt, spt, i, 0);
+	if (!vmed_pte_present(fmt, entry))
+		return 0;
+
+	if (entry_is_leaf(fmt, spt->level, entry)) {
+		if (spt->level) {
+			if (!IS_ALIGNED(gfn, leaf_frames(fmt, spt->level)))
+				goto bad;
+			return spt_shadow_huge(vgpu, spt, i, entry, gfn);
+		}
+		ret = vmed_dma_map(vgpu, &gfn, 1, &dma);
+		if (ret)
+			return ret;
+		if (dma == DMA_MAPPING_ERROR)
+			goto scratch;
+		if (!vmed_pte_encode(fmt, dma, &pte)) {
+			vmed_dma_put(vgpu, gfn);
+			goto scratch;
+		}
+		spt_set_entry(fmt, spt, i, pte | leaf_flags(fmt, entry));
+		__set_bit(i, spt->mapped);
+		return 0;
+	}
+
+	child = spt_get(vgpu, gfn, spt->level - 1);
+	if (IS_ERR(child)) {
+		ret = PTR_ERR(child);
+		if (ret == -ENOMEM || ret == -ENOSPC)
+			return ret;
+		goto bad;
+	}
+	vmed_pte_encode(fmt, child->dma, &pte);
+	spt->child[i] = child;
+	spt_set_entry(fmt, spt, i, pte | leaf_flags(fmt, entry));
+	return 0;
+
+scratch:
+	vmed_pte_encode(fmt, vgpu->dev->scratch_dma, &pte);
+	spt_set_entry(fmt, spt, i, pte | leaf_flags(fmt, entry));
+bad:
+	vgpu->stats.ppgtt_scratch++;
+	return 0;
+}
+
+/* Replace shadow entry @i for a new guest value. */
+static int spt_update_entry(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
+			    unsigned int i, u64 entry)
+{
+	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
+	u64 old = spt_get_entry(fmt, spt, i);
+	struct vmed_spt *old_child = spt->child ? spt->child[i] : NULL;
+	bool old_mapped = __test_and_clear_bit(i, spt->mapped);
+	int ret;
+
+	if (old_child)
+		spt->child[i] = NULL;
+	ret = spt_shadow_entry(vgpu, spt, i, entry);
+	spt_drop(vgpu, spt, old, old_child, old_mapped);
+	return ret;
+}
+
+static bool ppgtt_gfn_ok(struct vmed_vgpu *vgpu, u64 gfn)
+{
+	return gfn <= VMED_MAX_GFN && vgpu->hv->is_guest_memory(vgpu, gfn, 1);
+}
+
+/*
+ * Track, in one call, the frames of the child tables @spt's entries point at
+ * that no shadow table covers yet, so they are tracked before being read.
+ */
+static int spt_track_children(struct vmed_vgpu *vgpu, struct vmed_spt *spt)
+{
+	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
+	u64 *batch = vgpu->ppgtt.track;
+	unsigned int i, nr = 0;
+	int ret;
+
+	if (!spt->level)
+		return 0;
+	for (i = 0; i < spt_entries(fmt); i++) {
+		u64 entry = spt_get_entry(fmt, spt, i);
+		u64 gfn = vmed_pte_addr(fmt, entry) >> PAGE_SHIFT;
+
+		if (!vmed_pte_present(fmt, entry) ||
+		    entry_is_leaf(fmt, spt->level, entry) ||
+		    xa_load(&vgpu->ppgtt.tracked, gfn) || !ppgtt_gfn_ok(vgpu, gfn))
+			continue;
+		ret = ppgtt_track_reserve(vgpu, gfn);
+		if (ret)
+			goto err;
+		batch[nr++] = gfn;
+		if (nr == VMED_DMA_BATCH) {
+			ret = ppgtt_track(vgpu, batch, nr);
+			if (ret)
+				return ret;
+			nr = 0;
+		}
+	}
+	return ppgtt_track(vgpu, batch, nr);
+err:
+	while (nr--)
+		xa_erase(&vgpu->ppgtt.tracked, batch[nr]);
+	return ret;
+}
+
+/*
+ * Map the frames of every present entry of a leaf table with one batched
+ * vmed_dma_map() (one hypervisor call for all misses), then build the
+ * entries from the results.
+ */
+static int spt_populate_leaves(struct vmed_vgpu *vgpu, struct vmed_spt *spt)
+{
+	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
+	unsigned int i, nr = 0, n = spt_entries(fmt);
+	dma_addr_t *dma;
+	u64 *gfns, pte;
+	int ret;
+
+	gfns = kmalloc_array(n, sizeof(*gfns), GFP_KERNEL);
+	dma = kmalloc_array(n, sizeof(*dma), GFP_KERNEL);
+	if (!gfns || !dma) {
+		/* Never leave guest values where the device looks. */
+		memset(spt->shadow, 0, PAGE_SIZE);
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		u64 entry = spt_get_entry(fmt, spt, i);
+
+		if (vmed_pte_present(fmt, entry))
+			gfns[nr++] = vmed_pte_addr(fmt, entry) >> PAGE_SHIFT;
+	}
+	ret = vmed_dma_map(vgpu, gfns, nr, dma);
+	for (i = 0, nr = 0; i < n; i++) {
+		u64 entry = spt_get_entry(fmt, spt, i);
+
+		if (ret || !vmed_pte_present(fmt, entry)) {
+			spt_set_entry(fmt, spt, i, 0);
+			continue;
+		}
+		if (dma[nr] != DMA_MAPPING_ERROR &&
+		    vmed_pte_encode(fmt, dma[nr], &pte)) {
+			__set_bit(i, spt->mapped);
+		} else {
+			if (dma[nr] != DMA_MAPPING_ERROR)
+				vmed_dma_put(vgpu, gfns[nr]);
+			vmed_pte_encode(fmt, vgpu->dev->scratch_dma, &pte);
+			vgpu->stats.ppgtt_scratch++;
+		}
+		spt_set_entry(fmt, spt, i, pte | leaf_flags(fmt, entry));
+		nr++;
+	}
+out:
+	kfree(gfns);
+	kfree(dma);
+	return ret;
+}
+
+/* Convert a table holding the guest's entries into its shadow, in place. */
+static int spt_populate(struct vmed_vgpu *vgpu, struct vmed_spt *spt)
+{
+	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
+	unsigned int i, n = spt_entries(fmt);
+	int ret;
+
+	if (!spt->level)
+		return spt_populate_leaves(vgpu, spt);
+	ret = spt_track_children(vgpu, spt);
+	for (i = 0; i < n; i++) {
+		u64 entry = spt_get_entry(fmt, spt, i);
+
+		if (ret)
+			spt_set_entry(fmt, spt, i, 0);
+		else
+			ret = spt_shadow_entry(vgpu, spt, i, entry);
+	}
+	return ret;
+}
+
+/*
+ * Create the shadow of guest table (@gfn, @level); the frame is tracked
+ * (counted or reserved) already.
+ */
+static struct vmed_spt *spt_create(struct vmed_vgpu *vgpu, u64 gfn,
+				   unsigned int level)
+{
+	struct vmed_spt *spt;
+	int ret;
+
+	spt = spt_alloc(vgpu, gfn, level);
+	if (IS_ERR(spt))
+		return spt;
+	ret = vgpu->hv->read_gpa(vgpu, gfn << PAGE_SHIFT, spt->shadow,
+				 PAGE_SIZE);
+	if (ret) {
+		spt_free(vgpu, spt);
+		return ERR_PTR(-EFAULT);
+	}
+	ret = xa_err(xa_store(&vgpu->ppgtt.spts, spt_key(gfn, level), spt,
+			      GFP_KERNEL_ACCOUNT));
+	if (ret) {
+		spt_free(vgpu, spt);
+		return ERR_PTR(ret);
+	}
+	ppgtt_track_count(vgpu, gfn, 1);
+	ret = spt_populate(vgpu, spt);
+	if (ret) {
+		spt_put(vgpu, spt);
+		return ERR_PTR(ret);
+	}
+	return spt;
+}
+
+/* Find or create the shadow of guest table (@gfn, @level), with a reference. */
+static struct vmed_spt *spt_get(struct vmed_vgpu *vgpu, u64 gfn,
+				unsigned int level)
+{
+	struct vmed_spt *spt;
+
+	spt = xa_load(&vgpu->ppgtt.spts, spt_key(gfn, level));
+	if (spt) {
+		spt->refs++;
+		return spt;
+	}
+	if (!xa_load(&vgpu->ppgtt.tracked, gfn)) {
+		int err;
+
+		if (!ppgtt_gfn_ok(vgpu, gfn))
+			return ERR_PTR(-EINVAL);
+		err = ppgtt_track_reserve(vgpu, gfn) ?:
+		      ppgtt_track(vgpu, &gfn, 1);
+		if (err)
+			return ERR_PTR(err == -ENOMEM ? err : -EINVAL);
+	}
+	spt = spt_create(vgpu, gfn, level);
+	/* No table on the frame after all: stop tracking it. */
+	if (IS_ERR(spt) && !xa_to_value(xa_load(&vgpu->ppgtt.tracked, gfn)))
+		ppgtt_track_count(vgpu, gfn, 0);
+	return spt;
+}
+
+static void spt_put(struct vmed_vgpu *vgpu, struct vmed_spt *spt)
+{
+	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
+	unsigned int i;
+
+	if (--spt->refs)
+		return;
+	for (i = 0; i < spt_entries(fmt); i++) {
+		struct vmed_spt *child = spt->child ? spt->child[i] : NULL;
+
+		spt_drop(vgpu, spt, spt_get_entry(fmt, spt, i), child,
+			 test_bit(i, spt->mapped));
+	}
+	if (spt->gfn != VMED_SPT_SPLIT) {
+		xa_erase(&vgpu->ppgtt.spts, spt_key(spt->gfn, spt->level));
+		ppgtt_track_count(vgpu, spt->gfn, -1);
+	}
+	list_del(&spt->pending_node);
+	spt_free(vgpu, spt);
+}
+
+/* ---- entry points ------------------------------------------------------ */
+
+static void ppgtt_flush(struct vmed_vgpu *vgpu)
+{
+	vmed_dma_flush(vgpu);
+	ppgtt_flush_untrack(vgpu);
+}
+
+static void ppgtt_fatal(struct vmed_vgpu *vgpu, int err)
+{
+	if (err == -ENOSPC)
+		vmed_vgpu_fail(vgpu, "guest page tables exceed the shadow table limit");
+	else
+		vmed_vgpu_fail(vgpu, "out of memory shadowing guest page tables");
+}
+
+/**
+ * vmed_ppgtt_get() - shadow the page-table tree rooted at @root_gpa
+ * @vgpu: the vGPU; its lock held (vendors call this from register handlers)
+ * @root_gpa: guest physical address of the root table, page aligned
+ *
+ * Shadows the whole tree on first use and takes a reference on it.
+ *
+ * Return: the tree; ERR_PTR(-EINVAL) for a bad root (not aligned, not guest
+ * memory, not trackable), -EFAULT if it cannot be read, -ENODEV if no hypervisor is attached, -EIO if the vGPU failed,
+ * -EOPNOTSUPP if the vendor has no PPGTT, or -ENOMEM / -ENOSPC, which also
+ * fail the vGPU.
+ */
+struct vmed_ppgtt_mm *vmed_ppgtt_get(struct vmed_vgpu *vgpu, u64 root_gpa)
+{
+	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
+	u64 gfn = root_gpa >> PAGE_SHIFT;
+	struct vmed_ppgtt_mm *mm;
+	struct vmed_spt *root;
+
+	lockdep_assert_held(&vgpu->lock);
+	if (!fmt->levels)
+		return ERR_PTR(-EOPNOTSUPP);
+	if (!vgpu->hv)
+		return ERR_PTR(-ENODEV);
+	if (vgpu->failed)
+		return ERR_PTR(-EIO);
+	if (!PAGE_ALIGNED(root_gpa))
+		return ERR_PTR(-EINVAL);
+	list_for_each_entry(mm, &vgpu->ppgtt.mms, node) {
+		if (mm->root_gfn == gfn) {
+			mm->refs++;
+			return mm;
+		}
+	}
+	mm = kzalloc(sizeof(*mm), GFP_KERNEL_ACCOUNT);
+	if (!mm) {
+		ppgtt_fatal(vgpu, -ENOMEM);
+		return ERR_PTR(-ENOMEM);
+	}
+	root = spt_get(vgpu, gfn, fmt->levels - 1);
+	ppgtt_flush(vgpu);
+	if (IS_ERR(root)) {
+		kfree(mm);
+		if (PTR_ERR(root) == -ENOMEM || PTR_ERR(root) == -ENOSPC)
+			ppgtt_fatal(vgpu, PTR_ERR(root));
+		return ERR_CAST(root);
+	}
+	mm->root_gfn = gfn;
+	mm->root = root;
+	mm->refs = 1;
+	list_add(&mm->node, &vgpu->ppgtt.mms);
+	return mm;
+}
+EXPORT_SYMBOL_GPL(vmed_ppgtt_get);
+
+static void ppgtt_mm_destroy(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm)
+{
+	list_del(&mm->node);
+	spt_put(vgpu, mm->root);
+	kfree(mm);
+}
+
+/**
+ * vmed_ppgtt_put() - drop a reference taken by vmed_ppgtt_get()
+ * @vgpu: the vGPU; its lock held
+ * @mm: the tree
+ *
+ * The last reference tears the shadow down: tables untracked, frames
+ * released.
+ */
+void vmed_ppgtt_put(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm)
+{
+	lockdep_assert_held(&vgpu->lock);
+	if (--mm->refs)
+		return;
+	ppgtt_mm_destroy(vgpu, mm);
+	ppgtt_flush(vgpu);
+}
+EXPORT_SYMBOL_GPL(vmed_ppgtt_put);
+
+/**
+ * vmed_ppgtt_root_dma() - DMA address of the shadow root, for the engine
+ * @mm: the tree
+ *
+ * Return: the address the device walks.
+ */
+dma_addr_t vmed_ppgtt_root_dma(const struct vmed_ppgtt_mm *mm)
+{
+	return mm->root->dma;
+}
+EXPORT_SYMBOL_GPL(vmed_ppgtt_root_dma);
+
+/**
+ * vmed_ppgtt_translate() - walk the shadow tree as the device would
+ * @vgpu: the vGPU; its lock held
+ * @mm: the tree
+ * @gva: GPU virtual address
+ * @dma: out: the DMA address it reaches
+ * @writable: out: whether every level grants write access
+ *
+ * Return: 0, or -EFAULT if the address is not mapped.
+ */
+int vmed_ppgtt_translate(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm,
+			 u64 gva, dma_addr_t *dma, bool *writable)
+{
+	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
+	struct vmed_spt *spt = mm->root;
+	bool rw = true;
+
+	lockdep_assert_held(&vgpu->lock);
+	for (;;) {
+		const struct vmed_pt_level *lvl = &fmt->level[spt->level];
+		unsigned int i = (gva >> lvl->shift) & (BIT(lvl->bits) - 1);
+		u64 entry = spt_get_entry(fmt, spt, i);
+
+		if (!vmed_pte_present(fmt, entry))
+			return -EFAULT;
+		rw &= (entry & fmt->writable_mask) == fmt->writable_mask;
+		if (spt->child && spt->child[i]) {
+			spt = spt->child[i];
+			continue;
+		}
+		if (!entry_is_leaf(fmt, spt->level, entry))
+			return -EFAULT;
+		*dma = vmed_pte_addr(fmt, entry) + (gva & (BIT_ULL(lvl->shift) - 1));
+		*writable = rw;
+		return 0;
+	}
+}
+EXPORT_SYMBOL_GPL(vmed_ppgtt_translate);
+
+static void spt_mark_pending(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
+			     unsigned int i)
+{
+	__set_bit(i, spt->pending);
+	if (list_empty(&spt->pending_node))
+		list_add_tail(&spt->pending_node, &vgpu->ppgtt.pending);
+}
+
+static void spt_clear_pending(struct vmed_spt *spt, unsigned int i)
+{
+	__clear_bit(i, spt->pending);
+	__clear_bit(2 * i, spt->halves);
+	__clear_bit(2 * i + 1, spt->halves);
+	if (bitmap_empty(spt->pending, VMED_PT_MAX_ENTRIES))
+		list_del_init(&spt->pending_node);
+}
+
+/* Re-read entry @i from the guest table and shadow it. */
+static int spt_resync_entry(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
+			    unsigned int i)
+{
+	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
+	u64 raw = 0;
+
+	spt_clear_pending(spt, i);
+	if (vgpu->hv->read_gpa(vgpu, (spt->gfn << PAGE_SHIFT) + i * fmt->entry_size,
+			       &raw, fmt->entry_size))
+		raw = 0;	/* the table's memory is gone: unmap */
+	return spt_update_entry(vgpu, spt, i, guest_entry_from(fmt, &raw));
+}
+
+/* Apply a guest write of @len bytes at @offset of the table's frame. */
+static int spt_write(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
+		     unsigned int offset, const u8 *data, unsigned int len)
+{
+	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
+	unsigned int esz = fmt->entry_size;
+	unsigned int i, first = offset / esz, last = (offset + len - 1) / esz;
+	int ret = 0;
+
+	for (i = first; !ret && i <= last; i++) {
+		unsigned int start = i * esz;
+
+		/* Hold a reference: the update may drop the last other one. */
+		spt->refs++;
+		if (offset <= start && offset + len >= start + esz) {
+			if (test_bit(i, spt->pending))
+				spt_clear_pending(spt, i);
+			ret = spt_update_entry(vgpu, spt, i,
+					       guest_entry_from(fmt, data + start - offset));
+		} else if (esz == 8 && len == 4 && !(offset % 4)) {
+			unsigned int half = (offset % 8) / 4;
+
+			__set_bit(2 * i + half, spt->halves);
+			spt_mark_pending(vgpu, spt, i);
+			if (test_bit(2 * i + !half, spt->halves))
+				ret = spt_resync_entry(vgpu, spt, i);
+		} else {
+			spt_mark_pending(vgpu, spt, i);
+		}
+		spt_put(vgpu, spt);
+	}
+	return ret;
+}
+
+/**
+ * vmed_page_write() - the guest wrote to a write-tracked frame
+ * @vgpu: the vGPU
+ * @gpa: guest physical address written
+ * @buf: the bytes written (already in guest memory)
+ * @len: number of bytes; the write must not cross a page
+ *
+ * Updates every shadow table on the frame. Writes to frames no longer
+ * shadowed (a notification racing with untracking) are counted and ignored.
+ *
+ * Return: 0, or -EINVAL for an empty or page-crossing write.
+ */
+int vmed_page_write(struct vmed_vgpu *vgpu, u64 gpa, const void *buf,
+		    unsigned int len)
+{
+	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
+	unsigned int level, offset = offset_in_page(gpa);
+	u64 gfn = gpa >> PAGE_SHIFT;
+	bool found = false;
+	int ret = 0;
+
+	if (!len || len > PAGE_SIZE - offset)
+		return -EINVAL;
+	mutex_lock(&vgpu->lock);
+	vgpu->stats.tracked_writes++;
+	if (!vgpu->hv || vgpu->failed || gfn > VMED_MAX_GFN)
+		goto out;
+	for (level = 0; !ret && level < fmt->levels; level++) {
+		struct vmed_spt *spt = xa_load(&vgpu->ppgtt.spts,
+					       spt_key(gfn, level));
+
+		if (!spt)
+			continue;
+		found = true;
+		ret = spt_write(vgpu, spt, offset, buf, len);
+	}
+	if (!found)
+		vgpu->stats.stale_writes++;
+	if (ret)
+		ppgtt_fatal(vgpu, ret);
+	ppgtt_flush(vgpu);
+out:
+	mutex_unlock(&vgpu->lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vmed_page_write);
+
+/**
+ * vmed_ppgtt_sync() - apply partially written entries before a submission
+ * @vgpu: the vGPU; its lock held
+ *
+ * Return: 0, or a fatal errno (the vGPU has been failed).
+ */
+int vmed_ppgtt_sync(struct vmed_vgpu *vgpu)
+{
+	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
+	struct vmed_spt *spt;
+	int ret = 0;
+
+	lockdep_assert_held(&vgpu->lock);
+	while (!ret && !list_empty(&vgpu->ppgtt.pending)) {
+		unsigned int i;
+
+		spt = list_first_entry(&vgpu->ppgtt.pending, struct vmed_spt,
+				       pending_node);
+		spt->refs++;
+		i = find_first_bit(spt->pending, spt_entries(fmt));
+		ret = spt_resync_entry(vgpu, spt, i);
+		spt_put(vgpu, spt);
+	}
+	ppgtt_flush(vgpu);
+	if (ret)
+		ppgtt_fatal(vgpu, ret);
+	return ret;
+}
+
+static void spt_invalidate(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
+			   u64 gfn, u64 nr)
+{
+	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
+	unsigned int i, frames = spt->level ? leaf_frames(fmt, spt->level) : 1;
+	u64 frame, scratch;
+
+	vmed_pte_encode(fmt, vgpu->dev->scratch_dma, &scratch);
+	for (i = 0; i < spt_entries(fmt); i++) {
+		u64 old = spt_get_entry(fmt, spt, i);
+
+		if (spt->child && spt->child[i] &&
+		    spt->child[i]->gfn == VMED_SPT_SPLIT)
+			spt_invalidate(vgpu, spt->child[i], gfn, nr);
+		if (!test_bit(i, spt->mapped) ||
+		    vmed_dma_to_gfn(vgpu, vmed_pte_addr(fmt, old), &frame) ||
+		    frame + frames <= gfn || frame >= gfn + nr)
+			continue;
+		/* A 4 KiB leaf keeps working on scratch; a huge one goes. */
+		spt_set_entry(fmt, spt, i, spt->level ? 0 :
+			      scratch | (old & ~fmt->addr_mask));
+		__clear_bit(i, spt->mapped);
+		spt_drop(vgpu, spt, old, NULL, true);
+	}
+}
+
+/**
+ * vmed_ppgtt_invalidate() - point shadow entries into a range at scratch
+ * @vgpu: the vGPU; its lock held
+ * @gfn: first frame
+ * @nr: number of frames
+ */
+void vmed_ppgtt_invalidate(struct vmed_vgpu *vgpu, u64 gfn, u64 nr)
+{
+	struct vmed_spt *spt;
+	unsigned long index;
+
+	lockdep_assert_held(&vgpu->lock);
+	xa_for_each(&vgpu->ppgtt.spts, index, spt)
+		spt_invalidate(vgpu, spt, gfn, nr);
+}
+
+/**
+ * vmed_ppgtt_destroy_all() - tear down every shadow tree (detach, reset)
+ * @vgpu: the vGPU; its lock held
+ */
+void vmed_ppgtt_destroy_all(struct vmed_vgpu *vgpu)
+{
+	struct vmed_ppgtt_mm *mm, *tmp;
+	unsigned long index;
+	void *entry;
+
+	lockdep_assert_held(&vgpu->lock);
+	list_for_each_entry_safe(mm, tmp, &vgpu->ppgtt.mms, node)
+		ppgtt_mm_destroy(vgpu, mm);
+	WARN_ON(vgpu->ppgtt.nr_spts);
+	/* Frames reserved for tables a failed build never created. */
+	xa_for_each(&vgpu->ppgtt.tracked, index, entry)
+		ppgtt_track_count(vgpu, index, 0);
+	if (vgpu->hv)
+		ppgtt_flush(vgpu);
+}
+
+/**
+ * vmed_ppgtt_init() - empty PPGTT state
+ * @vgpu: the vGPU
+ */
+void vmed_ppgtt_init(struct vmed_vgpu *vgpu)
+{
+	xa_init(&vgpu->ppgtt.spts);
+	xa_init(&vgpu->ppgtt.tracked);
+	INIT_LIST_HEAD(&vgpu->ppgtt.mms);
+	INIT_LIST_HEAD(&vgpu->ppgtt.pending);
+	vgpu->ppgtt.max_spts = max_shadow_tables;
+}
