@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite for core/dma.c: the guest frame <-> DMA address cache.
+ * Batched mapping (one hypervisor call per batch of misses, duplicates mapped
+ * once), reference counting, both lookups, frames that are not guest memory,
+ * hypervisor failures leaving nothing held, batched release, forced release
+ * by invalidation, and large batches split into several calls.
+ */
+#include <kunit/test.h>
+#include <linux/dma-mapping.h>
+#include <linux/slab.h>
+#include "fake_hv.h"
+#include "../../core/internal.h"
+
+static void dma_batch_maps_misses_once(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_vgpu *vgpu = env->vgpu;
+	u64 gfns[] = { 10, 11, 10, 12, 11 };
+	dma_addr_t dma[ARRAY_SIZE(gfns)];
+	unsigned int i;
+
+	mutex_lock(&vgpu->lock);
+	KUNIT_EXPECT_EQ(test, vmed_dma_map(vgpu, gfns, ARRAY_SIZE(gfns), dma), 0);
+	for (i = 0; i < ARRAY_SIZE(gfns); i++)
+		KUNIT_EXPECT_EQ(test, dma[i], fake_dma_of(&env->hv, gfns[i]));
+	KUNIT_EXPECT_EQ(test, env->hv.dma_map_calls, 1);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 3);
+	KUNIT_EXPECT_EQ(test, vgpu->dma.nr_entries, 3);
+	KUNIT_EXPECT_EQ(test, vgpu->stats.dma_maps, 3);
+
+	/* All hits: no hypervisor call. */
+	KUNIT_EXPECT_EQ(test, vmed_dma_map(vgpu, gfns, 2, dma), 0);
+	KUNIT_EXPECT_EQ(test, env->hv.dma_map_calls, 1);
+
+	/* 10 has 3 references now, 11 has 3, 12 has 1. */
+	vmed_dma_put(vgpu, 12);
+	vmed_dma_flush(vgpu);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[12], 0);
+	for (i = 0; i < 3; i++) {
+		vmed_dma_put(vgpu, 10);
+		vmed_dma_put(vgpu, 11);
+	}
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 2);	/* queued, not flushed */
+	vmed_dma_flush(vgpu);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
+	/* Both frames released in one call. */
+	KUNIT_EXPECT_EQ(test, env->hv.dma_unmap_calls, 2);
+	KUNIT_EXPECT_EQ(test, vgpu->dma.nr_entries, 0);
+	KUNIT_EXPECT_EQ(test, vgpu->stats.dma_unmaps, 3);
+	mutex_unlock(&vgpu->lock);
+}
+
+static void dma_lookups_both_ways(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_vgpu *vgpu = env->vgpu;
+	u64 gfn = 42, found;
+	dma_addr_t dma, looked;
+
+	mutex_lock(&vgpu->lock);
+	KUNIT_EXPECT_EQ(test, vmed_dma_lookup(vgpu, gfn, &looked), -ENOENT);
+	KUNIT_EXPECT_EQ(test, vmed_dma_map(vgpu, &gfn, 1, &dma), 0);
+	KUNIT_EXPECT_EQ(test, vmed_dma_lookup(vgpu, gfn, &looked), 0);
+	KUNIT_EXPECT_EQ(test, looked, dma);
+	KUNIT_EXPECT_EQ(test, vmed_dma_to_gfn(vgpu, dma + 0x123, &found), 0);
+	KUNIT_EXPECT_EQ(test, found, gfn);
+	KUNIT_EXPECT_EQ(test, vmed_dma_to_gfn(vgpu, dma + PAGE_SIZE, &found),
+			-ENOENT);
+	vmed_dma_put(vgpu, gfn);
+	vmed_dma_flush(vgpu);
+	KUNIT_EXPECT_EQ(test, vmed_dma_lookup(vgpu, gfn, &looked), -ENOENT);
+	KUNIT_EXPECT_EQ(test, vmed_dma_to_gfn(vgpu, dma, &found), -ENOENT);
+	mutex_unlock(&vgpu->lock);
+}
+
+static void dma_non_guest_frames(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_vgpu *vgpu = env->vgpu;
+	u64 gfns[] = { 7, FAKE_GUEST_FRAMES, 8, FAKE_GUEST_FRAMES, U64_MAX };
+	dma_addr_t dma[ARRAY_SIZE(gfns)];
+
+	mutex_lock(&vgpu->lock);
+	KUNIT_EXPECT_EQ(test, vmed_dma_map(vgpu, gfns, ARRAY_SIZE(gfns), dma), 0);
+	KUNIT_EXPECT_EQ(test, dma[0], fake_dma_of(&env->hv, 7));
+	KUNIT_EXPECT_EQ(test, dma[1], DMA_MAPPING_ERROR);
+	KUNIT_EXPECT_EQ(test, dma[2], fake_dma_of(&env->hv, 8));
+	KUNIT_EXPECT_EQ(test, dma[3], DMA_MAPPING_ERROR);
+	KUNIT_EXPECT_EQ(test, dma[4], DMA_MAPPING_ERROR);
+	/* Refused frames leave no entry behind. */
+	KUNIT_EXPECT_EQ(test, vgpu->dma.nr_entries, 2);
+	KUNIT_EXPECT_NULL(test, xa_load(&vgpu->dma.by_gfn, FAKE_GUEST_FRAMES));
+	vmed_dma_put(vgpu, 7);
+	vmed_dma_put(vgpu, 8);
+	vmed_dma_flush(vgpu);
+	mutex_unlock(&vgpu->lock);
+}
+
+static void dma_hypervisor_failure_holds_nothing(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_vgpu *vgpu = env->vgpu;
+	u64 gfns[] = { 20, 21, 22 };
+	dma_addr_t dma[ARRAY_SIZE(gfns)];
+
+	mutex_lock(&vgpu->lock);
+	/* 20 is already mapped; the batch with misses 21, 22 fails. */
+	KUNIT_EXPECT_EQ(test, vmed_dma_map(vgpu, gfns, 1, dma), 0);
+	env->hv.fail_dma_map = -ENOMEM;
+	KUNIT_EXPECT_EQ(test, vmed_dma_map(vgpu, gfns, 3, dma), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, dma[0], DMA_MAPPING_ERROR);
+	KUNIT_EXPECT_EQ(test, dma[1], DMA_MAPPING_ERROR);
+	KUNIT_EXPECT_EQ(test, dma[2], DMA_MAPPING_ERROR);
+	KUNIT_EXPECT_EQ(test, vgpu->dma.nr_entries, 1);
+	KUNIT_EXPECT_NULL(test, xa_load(&vgpu->dma.by_gfn, 21));
+	/* 20 kept only its first reference: one put releases it. */
+	vmed_dma_put(vgpu, 20);
+	vmed_dma_flush(vgpu);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
+	KUNIT_EXPECT_EQ(test, vgpu->dma.nr_entries, 0);
+	mutex_unlock(&vgpu->lock);
+}
+
+static void dma_large_batches(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_vgpu *vgpu = env->vgpu;
+	unsigned int i, nr = 3 * VMED_DMA_BATCH / 2;
+	dma_addr_t *dma;
+	u64 *gfns;
+
+	gfns = kunit_kmalloc_array(test, nr, sizeof(*gfns), GFP_KERNEL);
+	dma = kunit_kmalloc_array(test, nr, sizeof(*dma), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, gfns);
+	KUNIT_ASSERT_NOT_NULL(test, dma);
+	for (i = 0; i < nr; i++)
+		gfns[i] = i;
+	mutex_lock(&vgpu->lock);
+	KUNIT_EXPECT_EQ(test, vmed_dma_map(vgpu, gfns, nr, dma), 0);
+	KUNIT_EXPECT_EQ(test, env->hv.dma_map_calls, 2);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, nr);
+	KUNIT_EXPECT_EQ(test, dma[nr - 1], fake_dma_of(&env->hv, nr - 1));
+
+	/* A failure in the second chunk drops the first chunk's refs too. */
+	for (i = 0; i < nr; i++)
+		gfns[i] = 1000 + i % 700;
+	KUNIT_EXPECT_EQ(test, vmed_dma_map(vgpu, gfns, VMED_DMA_BATCH, dma), 0);
+	env->hv.fail_dma_map = -EIO;
+	KUNIT_EXPECT_EQ(test, vmed_dma_map(vgpu, gfns, nr, dma), -EIO);
+	KUNIT_EXPECT_EQ(test, dma[0], DMA_MAPPING_ERROR);
+
+	for (i = 0; i < VMED_DMA_BATCH; i++)
+		vmed_dma_put(vgpu, 1000 + i);
+	for (i = 0; i < nr; i++)
+		vmed_dma_put(vgpu, i);
+	vmed_dma_flush(vgpu);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
+	/* 768 + 512 releases, at most 512 per call. */
+	KUNIT_EXPECT_EQ(test, env->hv.dma_unmap_calls, 3);
+	mutex_unlock(&vgpu->lock);
+}
+
+static void dma_invalidate_forces_release(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_vgpu *vgpu = env->vgpu;
+	u64 gfns[] = { 30, 31, 32, 40 };
+	dma_addr_t dma[ARRAY_SIZE(gfns)];
+
+	mutex_lock(&vgpu->lock);
+	KUNIT_EXPECT_EQ(test, vmed_dma_map(vgpu, gfns, ARRAY_SIZE(gfns), dma), 0);
+	mutex_unlock(&vgpu->lock);
+
+	/*
+	 * References held outside shadow tables (an engine's) do not keep a
+	 * withdrawn frame mapped.
+	 */
+	vmed_dma_invalidate(vgpu, 31, 2);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[30], 1);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[31], 0);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[32], 0);
+	KUNIT_EXPECT_EQ(test, vgpu->stats.dma_invalidated, 2);
+
+	/* Empty and wrapping ranges are no-ops. */
+	vmed_dma_invalidate(vgpu, 30, 0);
+	vmed_dma_invalidate(vgpu, U64_MAX, 2);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[30], 1);
+
+	/* Everything up to the end of the address space. */
+	vmed_dma_invalidate(vgpu, 35, U64_MAX - 35);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[40], 0);
+
+	mutex_lock(&vgpu->lock);
+	vmed_dma_put(vgpu, 30);
+	vmed_dma_flush(vgpu);
+	mutex_unlock(&vgpu->lock);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
+}
+
+static void dma_invalidate_detached_is_noop(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+
+	vmed_vgpu_detach(env->vgpu);
+	vmed_dma_invalidate(env->vgpu, 0, 100);
+	KUNIT_EXPECT_EQ(test, env->hv.dma_unmap_calls, 0);
+}
+
+static struct kunit_case dma_cases[] = {
+	KUNIT_CASE(dma_batch_maps_misses_once),
+	KUNIT_CASE(dma_lookups_both_ways),
+	KUNIT_CASE(dma_non_guest_frames),
+	KUNIT_CASE(dma_hypervisor_failure_holds_nothing),
+	KUNIT_CASE(dma_large_batches),
+	KUNIT_CASE(dma_invalidate_forces_release),
+	KUNIT_CASE(dma_invalidate_detached_is_noop),
+	{}
+};
+
+static struct kunit_suite dma_suite = {
+	.name = "vmed_dma",
+	.test_cases = dma_cases,
+};
+kunit_test_suite(dma_suite);

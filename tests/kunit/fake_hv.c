@@ -1,0 +1,548 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fake hypervisor and the test vendor behind the core's KUnit suites.
+ */
+#include <kunit/device.h>
+#include <kunit/test.h>
+#include <linux/dma-mapping.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/unaligned.h>
+#include "fake_hv.h"
+#include "../../core/internal.h"
+
+static struct fake_hv *to_fake(struct vmed_vgpu *vgpu)
+{
+	return vmed_vgpu_hv_data(vgpu);
+}
+
+/**
+ * fake_frame() - kernel address of a guest frame, allocated on first use
+ * @hv: the fake hypervisor
+ * @gfn: the frame
+ *
+ * Return: the address, or NULL if @gfn is not guest RAM.
+ */
+void *fake_frame(struct fake_hv *hv, u64 gfn)
+{
+	if (gfn >= FAKE_GUEST_FRAMES)
+		return NULL;
+	if (!hv->frames[gfn])
+		hv->frames[gfn] = (void *)get_zeroed_page(GFP_KERNEL);
+	return hv->frames[gfn];
+}
+
+/**
+ * fake_dma_of() - the DMA address the fake gives a frame
+ * @hv: the fake hypervisor
+ * @gfn: the frame
+ *
+ * In scatter mode neighbouring frames swap places, so no two consecutive
+ * frames are DMA-contiguous.
+ *
+ * Return: the address.
+ */
+u64 fake_dma_of(struct fake_hv *hv, u64 gfn)
+{
+	return FAKE_DMA_BASE + ((hv->scatter ? gfn ^ 1 : gfn) << PAGE_SHIFT);
+}
+
+/**
+ * fake_write_entry() - guest writes a page-table entry (not trapped)
+ * @hv: the fake hypervisor
+ * @gpa: where
+ * @val: the 8-byte value
+ */
+void fake_write_entry(struct fake_hv *hv, u64 gpa, u64 val)
+{
+	put_unaligned_le64(val, fake_frame(hv, gpa >> PAGE_SHIFT) +
+				offset_in_page(gpa));
+}
+
+static bool fake_range_ok(u64 gpa, size_t len)
+{
+	return len && gpa + len >= gpa &&
+	       gpa + len <= (u64)FAKE_GUEST_FRAMES << PAGE_SHIFT;
+}
+
+static int fake_read_gpa(struct vmed_vgpu *vgpu, u64 gpa, void *buf, size_t len)
+{
+	struct fake_hv *hv = to_fake(vgpu);
+	size_t done, chunk;
+
+	if (hv->fail_read || !fake_range_ok(gpa, len))
+		return -EFAULT;
+	for (done = 0; done < len; done += chunk) {
+		u64 pos = gpa + done;
+		void *frame = fake_frame(hv, pos >> PAGE_SHIFT);
+
+		chunk = min_t(size_t, len - done, PAGE_SIZE - offset_in_page(pos));
+		if (!frame)
+			return -ENOMEM;
+		memcpy(buf + done, frame + offset_in_page(pos), chunk);
+	}
+	return 0;
+}
+
+static int fake_write_gpa(struct vmed_vgpu *vgpu, u64 gpa, const void *buf,
+			  size_t len)
+{
+	struct fake_hv *hv = to_fake(vgpu);
+	size_t done, chunk;
+
+	if (!fake_range_ok(gpa, len))
+		return -EFAULT;
+	for (done = 0; done < len; done += chunk) {
+		u64 pos = gpa + done;
+		void *frame = fake_frame(hv, pos >> PAGE_SHIFT);
+
+		chunk = min_t(size_t, len - done, PAGE_SIZE - offset_in_page(pos));
+		if (!frame)
+			return -ENOMEM;
+		memcpy(frame + offset_in_page(pos), buf + done, chunk);
+	}
+	return 0;
+}
+
+static int fake_dma_map(struct vmed_vgpu *vgpu, const u64 *gfns,
+			unsigned int nr, dma_addr_t *dma)
+{
+	struct fake_hv *hv = to_fake(vgpu);
+	unsigned int i;
+	int ret;
+
+	hv->dma_map_calls++;
+	if (hv->fail_dma_map) {
+		ret = hv->fail_dma_map;
+		hv->fail_dma_map = 0;
+		return ret;
+	}
+	for (i = 0; i < nr; i++) {
+		if (gfns[i] >= FAKE_GUEST_FRAMES) {
+			dma[i] = DMA_MAPPING_ERROR;
+			continue;
+		}
+		/* Pins nest, as with vfio_pin_pages(). */
+		hv->pins[gfns[i]]++;
+		hv->mapped++;
+		dma[i] = fake_dma_of(hv, gfns[i]);
+	}
+	return 0;
+}
+
+static void fake_dma_unmap(struct vmed_vgpu *vgpu, const u64 *gfns,
+			   const dma_addr_t *dma, unsigned int nr)
+{
+	struct fake_hv *hv = to_fake(vgpu);
+	unsigned int i;
+
+	hv->dma_unmap_calls++;
+	for (i = 0; i < nr; i++) {
+		if (gfns[i] >= FAKE_GUEST_FRAMES || !hv->pins[gfns[i]] ||
+		    dma[i] != fake_dma_of(hv, gfns[i])) {
+			hv->errors++;
+			continue;
+		}
+		hv->pins[gfns[i]]--;
+		hv->mapped--;
+	}
+}
+
+static int fake_track_add(struct vmed_vgpu *vgpu, const u64 *gfns,
+			  unsigned int nr)
+{
+	struct fake_hv *hv = to_fake(vgpu);
+	unsigned int i;
+	int ret;
+
+	hv->track_calls++;
+	if (hv->fail_track) {
+		ret = hv->fail_track;
+		hv->fail_track = 0;
+		return ret;
+	}
+	for (i = 0; i < nr; i++)
+		if (gfns[i] >= FAKE_GUEST_FRAMES)
+			return -EINVAL;
+	for (i = 0; i < nr; i++) {
+		/* Like KVM, tracking is counted; the core tracks once. */
+		if (hv->tracked[gfns[i]])
+			hv->errors++;
+		hv->tracked[gfns[i]]++;
+		hv->tracked_frames++;
+	}
+	return 0;
+}
+
+static void fake_track_remove(struct vmed_vgpu *vgpu, const u64 *gfns,
+			      unsigned int nr)
+{
+	struct fake_hv *hv = to_fake(vgpu);
+	unsigned int i;
+
+	hv->untrack_calls++;
+	for (i = 0; i < nr; i++) {
+		if (gfns[i] >= FAKE_GUEST_FRAMES || !hv->tracked[gfns[i]]) {
+			hv->errors++;
+			continue;
+		}
+		hv->tracked[gfns[i]]--;
+		hv->tracked_frames--;
+	}
+}
+
+static int fake_inject_msi(struct vmed_vgpu *vgpu, u64 addr, u32 data)
+{
+	struct fake_hv *hv = to_fake(vgpu);
+
+	if (hv->msi_ret)
+		return hv->msi_ret;
+	hv->msis++;
+	hv->msi_addr = addr;
+	hv->msi_data = data;
+	return 0;
+}
+
+static int fake_set_trap_area(struct vmed_vgpu *vgpu, unsigned int bar, u64 gpa,
+			      u64 size, bool map)
+{
+	struct fake_hv *hv = to_fake(vgpu);
+
+	if (bar >= VMED_MAX_BARS || hv->trap_on[bar] == map ||
+	    (!map && hv->trap_gpa[bar] != gpa)) {
+		hv->errors++;
+		return -EINVAL;
+	}
+	/* Like Xen, refuse ranges that overlap guest RAM. */
+	if (map && gpa < (u64)FAKE_GUEST_FRAMES << PAGE_SHIFT)
+		return -EINVAL;
+	hv->trap_on[bar] = map;
+	hv->trap_gpa[bar] = gpa;
+	if (map)
+		hv->traps_mapped++;
+	else
+		hv->traps_unmapped++;
+	return 0;
+}
+
+static bool fake_is_guest_memory(struct vmed_vgpu *vgpu, u64 gfn,
+				 unsigned long nr)
+{
+	return gfn < FAKE_GUEST_FRAMES && nr <= FAKE_GUEST_FRAMES - gfn;
+}
+
+const struct vmed_hv_ops fake_hv_ops = {
+	.read_gpa = fake_read_gpa,
+	.write_gpa = fake_write_gpa,
+	.dma_map = fake_dma_map,
+	.dma_unmap = fake_dma_unmap,
+	.track_add = fake_track_add,
+	.track_remove = fake_track_remove,
+	.inject_msi = fake_inject_msi,
+	.set_trap_area = fake_set_trap_area,
+	.is_guest_memory = fake_is_guest_memory,
+};
+
+/* ---- the test vendor --------------------------------------------------- */
+
+static struct tv_state *tv_of(struct vmed_vgpu *vgpu)
+{
+	return vgpu->dev->vendor_data;
+}
+
+static int tv_doorbell(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
+		       u64 old, u64 val)
+{
+	return vmed_vgpu_submit(vgpu, val);
+}
+
+static int tv_fail_write(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
+			 u64 old, u64 val)
+{
+	return val ? -EINVAL : 0;
+}
+
+static u64 tv_counter_read(struct vmed_vgpu *vgpu,
+			   const struct vmed_mmio_reg *reg)
+{
+	return ++tv_of(vgpu)->counter_reads;
+}
+
+static const struct vmed_mmio_reg tv_regs[] = {
+	{ .offset = TV_REG_PLAIN, .size = 4, .reset = 0x1234 },
+	{ .offset = TV_REG_RO, .size = 4, .flags = VMED_REG_RO, .reset = 0xcafe },
+	{ .offset = TV_REG_ROMASK, .size = 4, .ro_mask = 0xff, .reset = 0x5a },
+	{ .offset = TV_REG_W1C, .size = 4, .flags = VMED_REG_W1C },
+	{ .offset = TV_REG_MASKED, .size = 4, .flags = VMED_REG_MASKED },
+	{ .offset = TV_REG_QWORD, .size = 8 },
+	{ .offset = TV_REG_DOORBELL, .size = 4, .write = tv_doorbell },
+	{ .offset = TV_REG_FAIL, .size = 4, .write = tv_fail_write },
+	{ .offset = TV_REG_COUNTER, .size = 4, .read = tv_counter_read },
+};
+
+static const struct vmed_irq_group tv_irq_groups[] = {
+	{ .isr = TV_IRQ_G0, .imr = TV_IRQ_G0 + 4, .iir = TV_IRQ_G0 + 8,
+	  .ier = TV_IRQ_G0 + 12, .master_bit = 0 },
+	{ .isr = TV_IRQ_G1, .imr = TV_IRQ_G1 + 4, .iir = TV_IRQ_G1 + 8,
+	  .ier = TV_IRQ_G1 + 12, .master_bit = 1 },
+};
+
+static const struct vmed_irq_event tv_irq_events[TV_NR_EVENTS] = {
+	[TV_EV_USER] = { .group = 0, .bit = 0 },
+	[TV_EV_CTX] = { .group = 0, .bit = 8 },
+	[TV_EV_OTHER] = { .group = 1, .bit = 3 },
+};
+
+static const struct vmed_vgpu_type tv_types[TV_NR_TYPES] = {
+	[TV_TYPE_SMALL] = { .name = "small", .description = "4M+8M, 2 fences",
+			    .gm_size = { 4 << 20, 8 << 20 }, .fences = 2 },
+	[TV_TYPE_BIG] = { .name = "big", .description = "8M+16M, 4 fences",
+			  .gm_size = { 8 << 20, 16 << 20 }, .fences = 4 },
+	[TV_TYPE_NOFENCE] = { .name = "nofence", .description = "1M+1M",
+			      .gm_size = { 1 << 20, 1 << 20 } },
+};
+
+static int tv_submit(struct vmed_vgpu *vgpu, u64 desc)
+{
+	struct tv_state *tv = tv_of(vgpu);
+
+	tv->submits++;
+	tv->last_desc = desc;
+	return tv->submit_ret;
+}
+
+static void tv_engine_reset(struct vmed_vgpu *vgpu)
+{
+	tv_of(vgpu)->engine_resets++;
+}
+
+static void tv_ggtt_update(struct vmed_device *dev, u32 index, u64 pte)
+{
+	((struct tv_state *)dev->vendor_data)->ggtt_updates++;
+}
+
+static const struct vmed_vendor_ops tv_ops = {
+	.ggtt_update = tv_ggtt_update,
+	.submit = tv_submit,
+	.engine_reset = tv_engine_reset,
+};
+
+#define TV_GEN8_FORMAT_COMMON						\
+	.entry_size = 8,						\
+	.present_mask = TV_PTE_PRESENT,					\
+	.writable_mask = TV_PTE_RW,					\
+	.addr_mask = TV_PTE_ADDR,					\
+	.keep_mask = TV_PTE_CACHE
+
+const struct vmed_vendor tvendor = {
+	.name = "tvendor",
+	.pci = {
+		.vendor = 0x1af4, .device = 0x10f0,
+		.subsystem_vendor = 0x1af4, .subsystem_device = 0x1100,
+		.revision = 3, .class_code = 0x030000,
+		.bars = {
+			{ .size = TV_BAR0_SIZE, .is_64bit = true },
+			{ .size = TV_BAR2_SIZE, .is_64bit = true,
+			  .prefetchable = true },
+			{ .size = 0x10000 },
+		},
+		.rom_size = 0x8000,
+		.msi_cap_offset = TV_MSI_CAP,
+	},
+	.reg_bar = 0,
+	.mmio_size = TV_MMIO_SIZE,
+	.ggtt_offset = TV_GGTT_OFFSET,
+	.ggtt_format = {
+		TV_GEN8_FORMAT_COMMON,
+		.levels = 1,
+		.level = { { .shift = 12, .bits = 20 } },
+	},
+	.gm_total = { TV_GM_MAPPABLE, TV_GM_HIDDEN },
+	.fences = TV_FENCES,
+	.ppgtt_format = {
+		TV_GEN8_FORMAT_COMMON,
+		.levels = 4,
+		.level = {
+			{ .shift = 12, .bits = 9 },
+			{ .shift = 21, .bits = 9, .leaf_mask = TV_PTE_PS },
+			{ .shift = 30, .bits = 9 },
+			{ .shift = 39, .bits = 9 },
+		},
+	},
+	.regs = tv_regs,
+	.nr_regs = ARRAY_SIZE(tv_regs),
+	.irq = {
+		.master = TV_IRQ_MASTER,
+		.master_enable = TV_IRQ_MASTER_ENABLE,
+		.nr_groups = ARRAY_SIZE(tv_irq_groups),
+		.groups = tv_irq_groups,
+		.nr_events = ARRAY_SIZE(tv_irq_events),
+		.events = tv_irq_events,
+	},
+	.types = tv_types,
+	.nr_types = ARRAY_SIZE(tv_types),
+	.ops = &tv_ops,
+};
+
+static void fake_env_exit(void *data)
+{
+	struct fake_env *env = data;
+	unsigned int i;
+
+	if (env->vgpu)
+		vmed_vgpu_destroy(env->vgpu);
+	vmed_device_unregister(&env->dev);
+	/* Whatever the test did, nothing of the guest's may be left. */
+	KUNIT_EXPECT_EQ_MSG(env->test, env->hv.mapped, 0, "frames left mapped");
+	KUNIT_EXPECT_EQ_MSG(env->test, env->hv.tracked_frames, 0,
+			    "frames left tracked");
+	KUNIT_EXPECT_EQ_MSG(env->test, env->hv.errors, 0,
+			    "hypervisor ops misused");
+	for (i = 0; i < VMED_MAX_BARS; i++)
+		KUNIT_EXPECT_FALSE_MSG(env->test, env->hv.trap_on[i],
+				       "BAR %u left trapped", i);
+	for (i = 0; i < FAKE_GUEST_FRAMES; i++)
+		free_page((unsigned long)env->hv.frames[i]);
+	kvfree(env);
+}
+
+/**
+ * fake_env_create_device() - a registered device without vGPUs
+ * @test: the test; everything is torn down when it ends
+ * @vendor: the vendor description (copied)
+ *
+ * At teardown any vGPU in env->vgpu is destroyed and the device
+ * unregistered, and the fake hypervisor must be left with nothing mapped or
+ * tracked and no recorded misuse.
+ *
+ * Return: the environment; the test aborts if setup fails.
+ */
+struct fake_env *fake_env_create_device(struct kunit *test,
+					const struct vmed_vendor *vendor)
+{
+	struct fake_env *env;
+	struct device *dmadev;
+
+	env = kvzalloc(sizeof(*env), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, env);
+	env->test = test;
+	dmadev = kunit_device_register(test, "vmed-test");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dmadev));
+	dmadev->dma_mask = &dmadev->coherent_dma_mask;
+	KUNIT_ASSERT_EQ(test, dma_set_mask_and_coherent(dmadev,
+							DMA_BIT_MASK(64)), 0);
+	env->vendor = *vendor;
+	env->dev.vendor = &env->vendor;
+	env->dev.dma_dev = dmadev;
+	env->dev.name = "tdev";
+	env->dev.vendor_data = &env->tv;
+	if (vmed_device_register(&env->dev)) {
+		kvfree(env);
+		KUNIT_FAIL_AND_ABORT(test, "device registration failed");
+	}
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fake_env_exit, env),
+			0);
+	return env;
+}
+
+/**
+ * fake_env_create_vendor() - a registered device and an attached vGPU
+ * @test: the test
+ * @vendor: the vendor description (copied)
+ * @type: vGPU type to create
+ *
+ * Return: the environment; the test aborts if setup fails.
+ */
+struct fake_env *fake_env_create_vendor(struct kunit *test,
+					const struct vmed_vendor *vendor,
+					unsigned int type)
+{
+	struct fake_env *env = fake_env_create_device(test, vendor);
+
+	env->vgpu = vmed_vgpu_create(&env->dev, type);
+	if (IS_ERR(env->vgpu)) {
+		env->vgpu = NULL;
+		KUNIT_FAIL_AND_ABORT(test, "vGPU creation failed");
+	}
+	KUNIT_ASSERT_EQ(test, vmed_vgpu_attach(env->vgpu, &fake_hv_ops, &env->hv),
+			0);
+	return env;
+}
+
+/**
+ * fake_env_create() - fake_env_create_vendor() with the test vendor
+ * @test: the test
+ * @type: vGPU type
+ *
+ * Return: the environment.
+ */
+struct fake_env *fake_env_create(struct kunit *test, unsigned int type)
+{
+	return fake_env_create_vendor(test, &tvendor, type);
+}
+
+u32 tv_read32(struct kunit *test, struct vmed_vgpu *vgpu, u32 offset)
+{
+	u8 buf[4];
+
+	KUNIT_EXPECT_EQ(test, vmed_mmio_read(vgpu, 0, offset, buf, 4), 0);
+	return get_unaligned_le32(buf);
+}
+
+void tv_write32(struct kunit *test, struct vmed_vgpu *vgpu, u32 offset, u32 val)
+{
+	u8 buf[4];
+
+	put_unaligned_le32(val, buf);
+	KUNIT_EXPECT_EQ(test, vmed_mmio_write(vgpu, 0, offset, buf, 4), 0);
+}
+
+u64 tv_read64(struct kunit *test, struct vmed_vgpu *vgpu, u32 offset)
+{
+	u8 buf[8];
+
+	KUNIT_EXPECT_EQ(test, vmed_mmio_read(vgpu, 0, offset, buf, 8), 0);
+	return get_unaligned_le64(buf);
+}
+
+void tv_write64(struct kunit *test, struct vmed_vgpu *vgpu, u32 offset, u64 val)
+{
+	u8 buf[8];
+
+	put_unaligned_le64(val, buf);
+	KUNIT_EXPECT_EQ(test, vmed_mmio_write(vgpu, 0, offset, buf, 8), 0);
+}
+
+u32 tv_cfg_read32(struct kunit *test, struct vmed_vgpu *vgpu, u32 offset)
+{
+	u8 buf[4];
+
+	KUNIT_EXPECT_EQ(test, vmed_cfg_read(vgpu, offset, buf, 4), 0);
+	return get_unaligned_le32(buf);
+}
+
+void tv_cfg_write32(struct kunit *test, struct vmed_vgpu *vgpu, u32 offset,
+		    u32 val)
+{
+	u8 buf[4];
+
+	put_unaligned_le32(val, buf);
+	KUNIT_EXPECT_EQ(test, vmed_cfg_write(vgpu, offset, buf, 4), 0);
+}
+
+u16 tv_cfg_read16(struct kunit *test, struct vmed_vgpu *vgpu, u32 offset)
+{
+	u8 buf[2];
+
+	KUNIT_EXPECT_EQ(test, vmed_cfg_read(vgpu, offset, buf, 2), 0);
+	return get_unaligned_le16(buf);
+}
+
+void tv_cfg_write16(struct kunit *test, struct vmed_vgpu *vgpu, u32 offset,
+		    u16 val)
+{
+	u8 buf[2];
+
+	put_unaligned_le16(val, buf);
+	KUNIT_EXPECT_EQ(test, vmed_cfg_write(vgpu, offset, buf, 2), 0);
+}

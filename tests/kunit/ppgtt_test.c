@@ -1,0 +1,685 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite for core/ppgtt.c: shadowing 4-level guest page tables built in
+ * the fake guest's memory, keeping them current through tracked writes
+ * (whole entries, 32-bit halves, unaligned bytes), sharing and refcounting
+ * of tables, 2 MiB pages (kept whole or split), hostile trees (bad frames,
+ * cycles, too many tables) and teardown. Every test ends with the fake
+ * hypervisor checking nothing stays mapped or tracked.
+ */
+#include <kunit/test.h>
+#include <linux/dma-mapping.h>
+#include "fake_hv.h"
+#include "../../core/internal.h"
+
+/* Guest frames used for tables and data. */
+#define G_PML4		1
+#define G_PDP		2
+#define G_PD		3
+#define G_PT		4
+#define G_PT2		5
+#define G_DATA		100
+#define G_HUGE		512	/* 2 MiB aligned */
+
+#define PTE(gfn)	(((u64)(gfn) << PAGE_SHIFT) | TV_PTE_PRESENT | TV_PTE_RW)
+
+static u64 gpa_of(u64 gfn, unsigned int index)
+{
+	return (gfn << PAGE_SHIFT) + index * 8;
+}
+
+/* Guest stores an entry the way a guest CPU would: tracked afterwards. */
+static void guest_set(struct kunit *test, struct fake_env *env, u64 gfn,
+		      unsigned int index, u64 val)
+{
+	fake_write_entry(&env->hv, gpa_of(gfn, index), val);
+	KUNIT_EXPECT_EQ(test, vmed_page_write(env->vgpu, gpa_of(gfn, index),
+					      &val, 8), 0);
+}
+
+/* PML4[0] -> PDP[0] -> PD[0] -> PT, PT[i] -> G_DATA + i for i < 4. */
+static void build_tree(struct fake_env *env)
+{
+	unsigned int i;
+
+	fake_write_entry(&env->hv, gpa_of(G_PML4, 0), PTE(G_PDP));
+	fake_write_entry(&env->hv, gpa_of(G_PDP, 0), PTE(G_PD));
+	fake_write_entry(&env->hv, gpa_of(G_PD, 0), PTE(G_PT));
+	for (i = 0; i < 4; i++)
+		fake_write_entry(&env->hv, gpa_of(G_PT, i), PTE(G_DATA + i));
+}
+
+static struct vmed_ppgtt_mm *get_mm(struct fake_env *env, u64 root_gfn)
+{
+	struct vmed_ppgtt_mm *mm;
+
+	mutex_lock(&env->vgpu->lock);
+	mm = vmed_ppgtt_get(env->vgpu, root_gfn << PAGE_SHIFT);
+	mutex_unlock(&env->vgpu->lock);
+	return mm;
+}
+
+static void put_mm(struct fake_env *env, struct vmed_ppgtt_mm *mm)
+{
+	mutex_lock(&env->vgpu->lock);
+	vmed_ppgtt_put(env->vgpu, mm);
+	mutex_unlock(&env->vgpu->lock);
+}
+
+static int translate(struct fake_env *env, struct vmed_ppgtt_mm *mm, u64 gva,
+		     dma_addr_t *dma)
+{
+	bool writable;
+	int ret;
+
+	mutex_lock(&env->vgpu->lock);
+	ret = vmed_ppgtt_translate(env->vgpu, mm, gva, dma, &writable);
+	mutex_unlock(&env->vgpu->lock);
+	return ret;
+}
+
+static void expect_maps(struct kunit *test, struct fake_env *env,
+			struct vmed_ppgtt_mm *mm, u64 gva, u64 gfn)
+{
+	dma_addr_t dma = 0;
+
+	KUNIT_EXPECT_EQ(test, translate(env, mm, gva, &dma), 0);
+	KUNIT_EXPECT_EQ(test, dma, fake_dma_of(&env->hv, gfn) +
+				   (gva & (PAGE_SIZE - 1)));
+}
+
+static void ppgtt_shadow_and_translate(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+	dma_addr_t dma;
+	bool writable;
+	unsigned int i;
+
+	build_tree(env);
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+
+	for (i = 0; i < 4; i++)
+		expect_maps(test, env, mm, i * PAGE_SIZE + 0x123, G_DATA + i);
+	KUNIT_EXPECT_EQ(test, translate(env, mm, 4 * PAGE_SIZE, &dma), -EFAULT);
+	KUNIT_EXPECT_EQ(test, translate(env, mm, 1ULL << 39, &dma), -EFAULT);
+
+	/* Four tables tracked; four frames mapped; one hv call per level. */
+	KUNIT_EXPECT_EQ(test, env->hv.tracked_frames, 4);
+	KUNIT_EXPECT_EQ(test, env->hv.track_calls, 4);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 4);
+	KUNIT_EXPECT_EQ(test, env->hv.dma_map_calls, 1);
+	KUNIT_EXPECT_EQ(test, env->vgpu->ppgtt.nr_spts, 4);
+	KUNIT_EXPECT_NE(test, vmed_ppgtt_root_dma(mm), 0);
+
+	mutex_lock(&env->vgpu->lock);
+	KUNIT_EXPECT_EQ(test, vmed_ppgtt_translate(env->vgpu, mm, 0, &dma,
+						   &writable), 0);
+	KUNIT_EXPECT_TRUE(test, writable);
+	mutex_unlock(&env->vgpu->lock);
+
+	put_mm(env, mm);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked_frames, 0);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
+	KUNIT_EXPECT_EQ(test, env->vgpu->ppgtt.nr_spts, 0);
+}
+
+static void ppgtt_read_only_entry(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+	dma_addr_t dma;
+	bool writable = true;
+
+	build_tree(env);
+	fake_write_entry(&env->hv, gpa_of(G_PT, 0), PTE(G_DATA) & ~TV_PTE_RW);
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	mutex_lock(&env->vgpu->lock);
+	KUNIT_EXPECT_EQ(test, vmed_ppgtt_translate(env->vgpu, mm, 0, &dma,
+						   &writable), 0);
+	mutex_unlock(&env->vgpu->lock);
+	KUNIT_EXPECT_FALSE(test, writable);
+	put_mm(env, mm);
+}
+
+static void ppgtt_batched_tracking(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+	unsigned int i;
+
+	build_tree(env);
+	/* 64 page tables under one PD: tracked with one call. */
+	for (i = 0; i < 64; i++) {
+		fake_write_entry(&env->hv, gpa_of(G_PD, i), PTE(200 + i));
+		fake_write_entry(&env->hv, gpa_of(200 + i, 0), PTE(G_DATA));
+	}
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	KUNIT_EXPECT_EQ(test, env->hv.tracked_frames, 3 + 64);
+	KUNIT_EXPECT_EQ(test, env->hv.track_calls, 4);
+	/* G_DATA is shared by 64 entries: mapped once. */
+	KUNIT_EXPECT_EQ(test, env->hv.pins[G_DATA], 1);
+	expect_maps(test, env, mm, 63ULL << 21, G_DATA);
+	put_mm(env, mm);
+	KUNIT_EXPECT_EQ(test, env->hv.untrack_calls, 1);
+}
+
+static void ppgtt_write_full_entry(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+	dma_addr_t dma;
+
+	build_tree(env);
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+
+	guest_set(test, env, G_PT, 0, PTE(G_DATA + 50));
+	expect_maps(test, env, mm, 0, G_DATA + 50);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[G_DATA], 0);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[G_DATA + 50], 1);
+
+	/* Clearing an entry unmaps; a new entry beyond maps. */
+	guest_set(test, env, G_PT, 1, 0);
+	KUNIT_EXPECT_EQ(test, translate(env, mm, PAGE_SIZE, &dma), -EFAULT);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[G_DATA + 1], 0);
+	guest_set(test, env, G_PT, 300, PTE(G_DATA + 60));
+	expect_maps(test, env, mm, 300 * PAGE_SIZE, G_DATA + 60);
+
+	/* A new page table hooked in is shadowed and tracked. */
+	fake_write_entry(&env->hv, gpa_of(G_PT2, 7), PTE(G_DATA + 70));
+	guest_set(test, env, G_PD, 1, PTE(G_PT2));
+	expect_maps(test, env, mm, (1ULL << 21) + 7 * PAGE_SIZE, G_DATA + 70);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked[G_PT2], 1);
+
+	/* ... and unhooking it untracks and unmaps its frames. */
+	guest_set(test, env, G_PD, 1, 0);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked[G_PT2], 0);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[G_DATA + 70], 0);
+	KUNIT_EXPECT_EQ(test, env->vgpu->stats.tracked_writes, 5);
+	put_mm(env, mm);
+}
+
+static void ppgtt_write_halves(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+	u64 val = PTE(G_DATA + 9) | (1ULL << 40);
+	u32 lo = val, hi = val >> 32;
+
+	build_tree(env);
+	fake_write_entry(&env->hv, gpa_of(G_PT, 0), PTE(G_DATA));
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+
+	/* Low half alone: the old translation stays. */
+	fake_write_entry(&env->hv, gpa_of(G_PT, 0),
+			 (PTE(G_DATA) & GENMASK_ULL(63, 32)) | lo);
+	KUNIT_EXPECT_EQ(test, vmed_page_write(env->vgpu, gpa_of(G_PT, 0), &lo, 4),
+			0);
+	expect_maps(test, env, mm, 0, G_DATA);
+	/* High half completes it. */
+	fake_write_entry(&env->hv, gpa_of(G_PT, 0), val);
+	KUNIT_EXPECT_EQ(test, vmed_page_write(env->vgpu, gpa_of(G_PT, 0) + 4, &hi,
+					      4), 0);
+	/* Frame 2^28 + ... is beyond guest RAM: the entry goes to scratch. */
+	KUNIT_EXPECT_EQ(test, env->hv.pins[G_DATA], 0);
+	KUNIT_EXPECT_GT(test, env->vgpu->stats.ppgtt_scratch, 0);
+
+	/* High then low works the same, with a valid frame. */
+	val = PTE(G_DATA + 11);
+	lo = val;
+	hi = val >> 32;
+	fake_write_entry(&env->hv, gpa_of(G_PT, 0), val);
+	KUNIT_EXPECT_EQ(test, vmed_page_write(env->vgpu, gpa_of(G_PT, 0) + 4, &hi,
+					      4), 0);
+	KUNIT_EXPECT_EQ(test, vmed_page_write(env->vgpu, gpa_of(G_PT, 0), &lo, 4),
+			0);
+	expect_maps(test, env, mm, 0, G_DATA + 11);
+	KUNIT_EXPECT_TRUE(test, list_empty(&env->vgpu->ppgtt.pending));
+	put_mm(env, mm);
+}
+
+static void ppgtt_partial_write_synced_at_submit(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+	u32 lo = PTE(G_DATA + 20);
+	u16 two = PTE(G_DATA + 30) & 0xffff;
+
+	build_tree(env);
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+
+	/* Only the low half arrives (high half unchanged: 0). */
+	fake_write_entry(&env->hv, gpa_of(G_PT, 2), PTE(G_DATA + 20));
+	KUNIT_EXPECT_EQ(test, vmed_page_write(env->vgpu, gpa_of(G_PT, 2), &lo, 4),
+			0);
+	/* A 2-byte write somewhere else: pending too. */
+	fake_write_entry(&env->hv, gpa_of(G_PT, 3), PTE(G_DATA + 30));
+	KUNIT_EXPECT_EQ(test, vmed_page_write(env->vgpu, gpa_of(G_PT, 3) + 1,
+					      &two, 2), 0);
+	expect_maps(test, env, mm, 2 * PAGE_SIZE, G_DATA + 2);
+	expect_maps(test, env, mm, 3 * PAGE_SIZE, G_DATA + 3);
+	KUNIT_EXPECT_FALSE(test, list_empty(&env->vgpu->ppgtt.pending));
+
+	/* Submission syncs them before the engine runs. */
+	tv_write32(test, env->vgpu, TV_REG_DOORBELL, 0x77);
+	KUNIT_EXPECT_EQ(test, env->tv.submits, 1);
+	KUNIT_EXPECT_EQ(test, env->tv.last_desc, 0x77);
+	expect_maps(test, env, mm, 2 * PAGE_SIZE, G_DATA + 20);
+	expect_maps(test, env, mm, 3 * PAGE_SIZE, G_DATA + 30);
+	KUNIT_EXPECT_TRUE(test, list_empty(&env->vgpu->ppgtt.pending));
+	put_mm(env, mm);
+}
+
+static void ppgtt_bad_page_writes(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	u64 val = 0;
+
+	KUNIT_EXPECT_EQ(test, vmed_page_write(env->vgpu, 0x1000, &val, 0),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, vmed_page_write(env->vgpu, 0x1ffc, &val, 8),
+			-EINVAL);
+	/* Not a shadowed frame: counted as stale, nothing else. */
+	KUNIT_EXPECT_EQ(test, vmed_page_write(env->vgpu, 0x1000, &val, 8), 0);
+	KUNIT_EXPECT_EQ(test, env->vgpu->stats.stale_writes, 1);
+	/* Frames beyond any guest are ignored without lookup trouble. */
+	KUNIT_EXPECT_EQ(test, vmed_page_write(env->vgpu, U64_MAX & PAGE_MASK,
+					      &val, 8), 0);
+}
+
+static void ppgtt_shared_tables(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+
+	build_tree(env);
+	fake_write_entry(&env->hv, gpa_of(G_PD, 5), PTE(G_PT));
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	KUNIT_EXPECT_EQ(test, env->vgpu->ppgtt.nr_spts, 4);
+	expect_maps(test, env, mm, 5ULL << 21, G_DATA);
+
+	guest_set(test, env, G_PD, 0, 0);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked[G_PT], 1);
+	expect_maps(test, env, mm, (5ULL << 21) + PAGE_SIZE, G_DATA + 1);
+	guest_set(test, env, G_PD, 5, 0);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked[G_PT], 0);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
+	KUNIT_EXPECT_EQ(test, env->vgpu->ppgtt.nr_spts, 3);
+	put_mm(env, mm);
+}
+
+static void ppgtt_two_address_spaces(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *a, *b, *again;
+
+	build_tree(env);
+	/* A second root sharing the PDP subtree. */
+	fake_write_entry(&env->hv, gpa_of(10, 3), PTE(G_PDP));
+	a = get_mm(env, G_PML4);
+	b = get_mm(env, 10);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(a));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(b));
+	KUNIT_EXPECT_PTR_NE(test, a, b);
+	KUNIT_EXPECT_EQ(test, env->vgpu->ppgtt.nr_spts, 5);
+
+	again = get_mm(env, G_PML4);
+	KUNIT_EXPECT_PTR_EQ(test, again, a);
+	put_mm(env, again);
+
+	put_mm(env, a);
+	expect_maps(test, env, b, (3ULL << 39) + PAGE_SIZE, G_DATA + 1);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked[G_PML4], 0);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked[G_PDP], 1);
+	put_mm(env, b);
+	KUNIT_EXPECT_EQ(test, env->vgpu->ppgtt.nr_spts, 0);
+}
+
+static void build_huge(struct fake_env *env)
+{
+	fake_write_entry(&env->hv, gpa_of(G_PML4, 0), PTE(G_PDP));
+	fake_write_entry(&env->hv, gpa_of(G_PDP, 0), PTE(G_PD));
+	fake_write_entry(&env->hv, gpa_of(G_PD, 1), PTE(G_HUGE) | TV_PTE_PS);
+}
+
+static void ppgtt_huge_page_contiguous(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+	unsigned long calls;
+
+	build_huge(env);
+	calls = env->hv.dma_map_calls;
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	KUNIT_EXPECT_EQ(test, env->hv.dma_map_calls - calls, 1);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 512);
+	/* Kept as one 2 MiB entry: no split table. */
+	KUNIT_EXPECT_EQ(test, env->vgpu->ppgtt.nr_spts, 3);
+	expect_maps(test, env, mm, (1ULL << 21) + 0x1234, G_HUGE + 1);
+	expect_maps(test, env, mm, (2ULL << 21) - 1, G_HUGE + 511);
+	put_mm(env, mm);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
+}
+
+static void ppgtt_huge_page_split(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+	unsigned int i;
+
+	env->hv.scatter = true;
+	build_huge(env);
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	KUNIT_EXPECT_EQ(test, env->vgpu->ppgtt.nr_spts, 4);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 512);
+	for (i = 0; i < 512; i += 51)
+		expect_maps(test, env, mm, (1ULL << 21) + i * PAGE_SIZE + 8,
+			    G_HUGE + i);
+	/* Replacing the huge entry releases the split table and frames. */
+	guest_set(test, env, G_PD, 1, 0);
+	KUNIT_EXPECT_EQ(test, env->vgpu->ppgtt.nr_spts, 3);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
+	put_mm(env, mm);
+}
+
+static void ppgtt_huge_page_partly_outside_guest(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+	dma_addr_t dma;
+	u64 last = FAKE_GUEST_FRAMES - 512;	/* 2 MiB aligned, last in RAM */
+
+	/* A huge page just past the end of RAM, and the last one inside. */
+	build_huge(env);
+	fake_write_entry(&env->hv, gpa_of(G_PD, 2),
+			 PTE(last + 512) | TV_PTE_PS);
+	fake_write_entry(&env->hv, gpa_of(G_PD, 3), PTE(last) | TV_PTE_PS);
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	/* Entirely outside: every frame goes to scratch through a split. */
+	KUNIT_EXPECT_EQ(test, translate(env, mm, 2ULL << 21, &dma), 0);
+	KUNIT_EXPECT_EQ(test, dma, env->dev.scratch_dma);
+	expect_maps(test, env, mm, (3ULL << 21) + PAGE_SIZE, last + 1);
+	KUNIT_EXPECT_GE(test, env->vgpu->stats.ppgtt_scratch, 512);
+	put_mm(env, mm);
+}
+
+static void ppgtt_misaligned_huge_page(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+	dma_addr_t dma;
+
+	build_huge(env);
+	fake_write_entry(&env->hv, gpa_of(G_PD, 1),
+			 PTE(G_HUGE + 1) | TV_PTE_PS);
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	KUNIT_EXPECT_EQ(test, translate(env, mm, 1ULL << 21, &dma), -EFAULT);
+	KUNIT_EXPECT_EQ(test, env->vgpu->stats.ppgtt_scratch, 1);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
+	put_mm(env, mm);
+}
+
+static void ppgtt_bad_frames(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+	dma_addr_t dma;
+
+	build_tree(env);
+	/* A page table beyond guest RAM, and a data frame beyond it. */
+	fake_write_entry(&env->hv, gpa_of(G_PD, 1), PTE(FAKE_GUEST_FRAMES + 5));
+	fake_write_entry(&env->hv, gpa_of(G_PT, 1), PTE(FAKE_GUEST_FRAMES + 9));
+	fake_write_entry(&env->hv, gpa_of(G_PT, 2), PTE(1ULL << 33));
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	KUNIT_EXPECT_EQ(test, translate(env, mm, 1ULL << 21, &dma), -EFAULT);
+	KUNIT_EXPECT_EQ(test, translate(env, mm, PAGE_SIZE, &dma), 0);
+	KUNIT_EXPECT_EQ(test, dma, env->dev.scratch_dma);
+	KUNIT_EXPECT_EQ(test, translate(env, mm, 2 * PAGE_SIZE, &dma), 0);
+	KUNIT_EXPECT_EQ(test, dma, env->dev.scratch_dma);
+	KUNIT_EXPECT_EQ(test, env->vgpu->stats.ppgtt_scratch, 3);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked_frames, 4);
+	put_mm(env, mm);
+}
+
+static void ppgtt_self_referencing_tables(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+
+	/* Every entry 0 of the one table points back at the table itself. */
+	fake_write_entry(&env->hv, gpa_of(G_PML4, 0), PTE(G_PML4));
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	/* One shadow per level, and the frame tracked once. */
+	KUNIT_EXPECT_EQ(test, env->vgpu->ppgtt.nr_spts, 4);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked[G_PML4], 1);
+	/* The leaf reading maps the table page itself as data. */
+	expect_maps(test, env, mm, 0, G_PML4);
+
+	/* A write to the page updates all four shadows. */
+	guest_set(test, env, G_PML4, 0, 0);
+	KUNIT_EXPECT_EQ(test, env->vgpu->ppgtt.nr_spts, 1);
+	put_mm(env, mm);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked[G_PML4], 0);
+}
+
+static void ppgtt_table_limit_fails_vgpu(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+
+	build_tree(env);
+	env->vgpu->ppgtt.max_spts = 3;
+	mm = get_mm(env, G_PML4);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(mm), -ENOSPC);
+	KUNIT_EXPECT_TRUE(test, env->vgpu->failed);
+	KUNIT_EXPECT_EQ(test, env->vgpu->ppgtt.nr_spts, 0);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked_frames, 0);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
+	/* A failed vGPU shadows nothing more. */
+	env->vgpu->ppgtt.max_spts = 100;
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(get_mm(env, G_PML4)), -EIO);
+}
+
+static void ppgtt_table_limit_on_write(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+
+	build_tree(env);
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	env->vgpu->ppgtt.max_spts = 4;
+	guest_set(test, env, G_PD, 1, PTE(G_PT2));
+	KUNIT_EXPECT_TRUE(test, env->vgpu->failed);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked[G_PT2], 0);
+	put_mm(env, mm);
+}
+
+static void ppgtt_bad_roots(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+
+	mutex_lock(&env->vgpu->lock);
+	mm = vmed_ppgtt_get(env->vgpu, (G_PML4 << PAGE_SHIFT) + 8);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(mm), -EINVAL);
+	mm = vmed_ppgtt_get(env->vgpu, (u64)FAKE_GUEST_FRAMES << PAGE_SHIFT);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(mm), -EINVAL);
+	mm = vmed_ppgtt_get(env->vgpu, U64_MAX & PAGE_MASK);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(mm), -EINVAL);
+	mutex_unlock(&env->vgpu->lock);
+	KUNIT_EXPECT_FALSE(test, env->vgpu->failed);
+
+	/* Unreadable guest memory: the root cannot be shadowed. */
+	env->hv.fail_read = true;
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(get_mm(env, G_PML4)), -EFAULT);
+	env->hv.fail_read = false;
+	/* The hypervisor refusing to track it. */
+	env->hv.fail_track = -EINVAL;
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(get_mm(env, G_PML4)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked_frames, 0);
+
+	vmed_vgpu_detach(env->vgpu);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(get_mm(env, G_PML4)), -ENODEV);
+}
+
+static void ppgtt_child_tracking_refused(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+
+	build_tree(env);
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	/* The hypervisor runs out of memory tracking a new table. */
+	env->hv.fail_track = -ENOMEM;
+	fake_write_entry(&env->hv, gpa_of(G_PT2, 0), PTE(G_DATA));
+	guest_set(test, env, G_PD, 1, PTE(G_PT2));
+	KUNIT_EXPECT_TRUE(test, env->vgpu->failed);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked[G_PT2], 0);
+	put_mm(env, mm);
+}
+
+static void ppgtt_dma_map_failure(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+
+	build_tree(env);
+	env->hv.fail_dma_map = -ENOMEM;
+	mm = get_mm(env, G_PML4);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(mm), -ENOMEM);
+	KUNIT_EXPECT_TRUE(test, env->vgpu->failed);
+	KUNIT_EXPECT_EQ(test, env->vgpu->ppgtt.nr_spts, 0);
+}
+
+static void ppgtt_invalidate_range(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+	dma_addr_t dma;
+
+	build_tree(env);
+	env->hv.scatter = true;
+	fake_write_entry(&env->hv, gpa_of(G_PD, 1), PTE(G_HUGE) | TV_PTE_PS);
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+
+	/* Withdraw frames G_DATA+1..+2 and half of the huge page. */
+	vmed_dma_invalidate(env->vgpu, G_DATA + 1, 2);
+	vmed_dma_invalidate(env->vgpu, G_HUGE, 256);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[G_DATA + 1], 0);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[G_DATA + 2], 0);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[G_DATA + 3], 1);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 2 + 256);
+	KUNIT_EXPECT_EQ(test, translate(env, mm, PAGE_SIZE, &dma), 0);
+	KUNIT_EXPECT_EQ(test, dma, env->dev.scratch_dma);
+	expect_maps(test, env, mm, 3 * PAGE_SIZE, G_DATA + 3);
+	KUNIT_EXPECT_EQ(test, translate(env, mm, 1ULL << 21, &dma), 0);
+	KUNIT_EXPECT_EQ(test, dma, env->dev.scratch_dma);
+	expect_maps(test, env, mm, (1ULL << 21) + 300 * PAGE_SIZE, G_HUGE + 300);
+	KUNIT_EXPECT_EQ(test, env->vgpu->stats.dma_invalidated, 0);
+	/* Tables themselves stay shadowed and tracked. */
+	KUNIT_EXPECT_EQ(test, env->hv.tracked_frames, 4);
+
+	/* A later guest write maps the frame again. */
+	guest_set(test, env, G_PT, 1, PTE(G_DATA + 1));
+	expect_maps(test, env, mm, PAGE_SIZE, G_DATA + 1);
+	put_mm(env, mm);
+}
+
+static void ppgtt_detach_releases_everything(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+
+	build_tree(env);
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	vmed_vgpu_detach(env->vgpu);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked_frames, 0);
+	KUNIT_EXPECT_EQ(test, env->vgpu->ppgtt.nr_spts, 0);
+	KUNIT_EXPECT_EQ(test, env->tv.engine_resets, 1);
+	/* Tracked-write notifications racing with detach are harmless. */
+	KUNIT_EXPECT_EQ(test, vmed_page_write(env->vgpu, gpa_of(G_PT, 0),
+					      &mm, 8), 0);
+}
+
+static void ppgtt_reset_releases_everything(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+
+	build_tree(env);
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	vmed_vgpu_reset(env->vgpu);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked_frames, 0);
+	/* Still attached: shadowing works again. */
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	expect_maps(test, env, mm, 0, G_DATA);
+	put_mm(env, mm);
+}
+
+static void ppgtt_no_ppgtt_vendor(struct kunit *test)
+{
+	struct vmed_vendor v = tvendor;
+	struct fake_env *env;
+	u64 val = 0;
+
+	v.ppgtt_format.levels = 0;
+	env = fake_env_create_vendor(test, &v, TV_TYPE_SMALL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(get_mm(env, G_PML4)), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, vmed_page_write(env->vgpu, 0x1000, &val, 8), 0);
+	KUNIT_EXPECT_EQ(test, env->vgpu->stats.stale_writes, 1);
+}
+
+static struct kunit_case ppgtt_cases[] = {
+	KUNIT_CASE(ppgtt_shadow_and_translate),
+	KUNIT_CASE(ppgtt_read_only_entry),
+	KUNIT_CASE(ppgtt_batched_tracking),
+	KUNIT_CASE(ppgtt_write_full_entry),
+	KUNIT_CASE(ppgtt_write_halves),
+	KUNIT_CASE(ppgtt_partial_write_synced_at_submit),
+	KUNIT_CASE(ppgtt_bad_page_writes),
+	KUNIT_CASE(ppgtt_shared_tables),
+	KUNIT_CASE(ppgtt_two_address_spaces),
+	KUNIT_CASE(ppgtt_huge_page_contiguous),
+	KUNIT_CASE(ppgtt_huge_page_split),
+	KUNIT_CASE(ppgtt_huge_page_partly_outside_guest),
+	KUNIT_CASE(ppgtt_misaligned_huge_page),
+	KUNIT_CASE(ppgtt_bad_frames),
+	KUNIT_CASE(ppgtt_self_referencing_tables),
+	KUNIT_CASE(ppgtt_table_limit_fails_vgpu),
+	KUNIT_CASE(ppgtt_table_limit_on_write),
+	KUNIT_CASE(ppgtt_bad_roots),
+	KUNIT_CASE(ppgtt_child_tracking_refused),
+	KUNIT_CASE(ppgtt_dma_map_failure),
+	KUNIT_CASE(ppgtt_invalidate_range),
+	KUNIT_CASE(ppgtt_detach_releases_everything),
+	KUNIT_CASE(ppgtt_reset_releases_everything),
+	KUNIT_CASE(ppgtt_no_ppgtt_vendor),
+	{}
+};
+
+static struct kunit_suite ppgtt_suite = {
+	.name = "vmed_ppgtt",
+	.test_cases = ppgtt_cases,
+};
+kunit_test_suite(ppgtt_suite);
