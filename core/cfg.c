@@ -148,10 +148,15 @@ static void cfg_set_trap(struct vmed_vgpu *vgpu, unsigned int bar, bool map,
 			 u64 base)
 {
 	u64 size = vgpu->dev->vendor->pci.bars[bar].size;
-	int ret = 0;
+	int ret;
 
-	if (vgpu->hv && vgpu->hv->set_trap_area)
-		ret = vgpu->hv->set_trap_area(vgpu, bar, base, size, map);
+	/*
+	 * Nothing to place without a hypervisor, or with one that routes BAR
+	 * accesses itself; vmed_cfg_update_traps() catches up on attach.
+	 */
+	if (!vgpu->hv || !vgpu->hv->set_trap_area)
+		return;
+	ret = vgpu->hv->set_trap_area(vgpu, bar, base, size, map);
 	if (ret) {
 		/* The guest put the BAR somewhere the hypervisor refuses. */
 		vmed_vgpu_log_reject(vgpu, "BAR placement", base, 0);
@@ -161,7 +166,11 @@ static void cfg_set_trap(struct vmed_vgpu *vgpu, unsigned int bar, bool map,
 	vgpu->cfg.trap_base[bar] = base;
 }
 
-static void cfg_update_traps(struct vmed_vgpu *vgpu)
+/**
+ * vmed_cfg_update_traps() - make the hypervisor's traps follow the BARs
+ * @vgpu: the vGPU; its lock held
+ */
+void vmed_cfg_update_traps(struct vmed_vgpu *vgpu)
 {
 	struct vmed_cfg *cfg = &vgpu->cfg;
 	unsigned int bar;
@@ -188,7 +197,7 @@ void vmed_cfg_untrap_all(struct vmed_vgpu *vgpu)
 	for (bar = 0; bar < VMED_MAX_BARS; bar++)
 		if (vgpu->cfg.trapped[bar])
 			cfg_set_trap(vgpu, bar, false, vgpu->cfg.trap_base[bar]);
-	/* Without a hypervisor nothing can be trapped any more. */
+	/* Whatever the hypervisor said, the core holds no trap any more. */
 	memset(vgpu->cfg.trapped, 0, sizeof(vgpu->cfg.trapped));
 }
 
@@ -212,7 +221,7 @@ static int cfg_check_access(struct vmed_vgpu *vgpu, unsigned int offset,
 			    unsigned int len)
 {
 	if ((len != 1 && len != 2 && len != 4) || offset % len ||
-	    offset + len > PCI_CFG_SPACE_EXP_SIZE) {
+	    offset > PCI_CFG_SPACE_EXP_SIZE - len) {
 		vgpu->stats.mmio_rejected++;
 		vmed_vgpu_log_reject(vgpu, "config access", offset, len);
 		return -EINVAL;
@@ -286,7 +295,7 @@ int vmed_cfg_write(struct vmed_vgpu *vgpu, unsigned int offset,
 	}
 	if (offset < PCI_COMMAND + 2 ||
 	    (offset < PCI_ROM_ADDRESS + 4 && offset + len > PCI_BASE_ADDRESS_0))
-		cfg_update_traps(vgpu);
+		vmed_cfg_update_traps(vgpu);
 	if (offset < VMED_MSI_END(msi) && offset + len > VMED_MSI_CTRL(msi))
 		cfg_update_msi(vgpu);
 out:

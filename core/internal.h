@@ -62,6 +62,7 @@ void vmed_vgpu_log_reject(struct vmed_vgpu *vgpu, const char *what, u64 offset,
 /* cfg.c */
 void vmed_cfg_init(struct vmed_vgpu *vgpu);
 void vmed_cfg_untrap_all(struct vmed_vgpu *vgpu);
+void vmed_cfg_update_traps(struct vmed_vgpu *vgpu);
 u64 vmed_cfg_bar_base(struct vmed_vgpu *vgpu, unsigned int bar);
 
 /* mmio.c */

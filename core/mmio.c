@@ -34,7 +34,8 @@ static int regs_add(struct vmed_device *dev, const struct vmed_mmio_reg *reg,
 	unsigned int slot = dev->nr_slots, dw;
 
 	if ((reg->size != 4 && reg->size != 8) || reg->offset % reg->size ||
-	    reg->offset + reg->size > dev->vendor->mmio_size ||
+	    reg->size > dev->vendor->mmio_size ||
+	    reg->offset > dev->vendor->mmio_size - reg->size ||
 	    ((reg->flags & VMED_REG_MASKED) && reg->size != 4) ||
 	    slot >= U16_MAX)
 		return -EINVAL;

@@ -604,9 +604,13 @@ static struct vmed_spt *spt_get(struct vmed_vgpu *vgpu, u64 gfn,
 			return ERR_PTR(err == -ENOMEM ? err : -EINVAL);
 	}
 	spt = spt_create(vgpu, gfn, level);
-	/* No table on the frame after all: stop tracking it. */
-	if (IS_ERR(spt) && !xa_to_value(xa_load(&vgpu->ppgtt.tracked, gfn)))
-		ppgtt_track_count(vgpu, gfn, 0);
+	if (IS_ERR(spt)) {
+		void *count = xa_load(&vgpu->ppgtt.tracked, gfn);
+
+		/* Tracked, but no table on the frame after all: untrack it. */
+		if (count && !xa_to_value(count))
+			ppgtt_track_count(vgpu, gfn, 0);
+	}
 	return spt;
 }
 
@@ -655,9 +659,9 @@ static void ppgtt_fatal(struct vmed_vgpu *vgpu, int err)
  * Shadows the whole tree on first use and takes a reference on it.
  *
  * Return: the tree; ERR_PTR(-EINVAL) for a bad root (not aligned, not guest
- * memory, not trackable), -EFAULT if it cannot be read, -ENODEV if no hypervisor is attached, -EIO if the vGPU failed,
- * -EOPNOTSUPP if the vendor has no PPGTT, or -ENOMEM / -ENOSPC, which also
- * fail the vGPU.
+ * memory, not trackable), -EFAULT if it cannot be read, -ENODEV if no
+ * hypervisor is attached, -EIO if the vGPU failed, -EOPNOTSUPP if the vendor
+ * has no PPGTT, or -ENOMEM / -ENOSPC, which also fail the vGPU.
  */
 struct vmed_ppgtt_mm *vmed_ppgtt_get(struct vmed_vgpu *vgpu, u64 root_gpa)
 {

@@ -205,6 +205,8 @@ int vmed_vgpu_attach(struct vmed_vgpu *vgpu, const struct vmed_hv_ops *ops,
 	} else {
 		vgpu->hv = ops;
 		vgpu->hv_data = hv_data;
+		/* The guest may have enabled decoding while detached. */
+		vmed_cfg_update_traps(vgpu);
 	}
 	mutex_unlock(&vgpu->lock);
 	return ret;
