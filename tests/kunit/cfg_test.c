@@ -224,7 +224,7 @@ static void cfg_command_register(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tv_cfg_read16(test, vgpu, PCI_COMMAND),
 			(CMD_WRITABLE & 0xff00) | PCI_COMMAND_MASTER);
 
-	/* Everything, memory decoding included (BARs unplaced: no trap). */
+	/* Everything, memory decoding included (BARs at 0, in guest RAM: refused). */
 	tv_cfg_write16(test, vgpu, PCI_COMMAND, 0xffff);
 	KUNIT_EXPECT_EQ(test, tv_cfg_read16(test, vgpu, PCI_COMMAND), CMD_WRITABLE);
 	KUNIT_EXPECT_EQ(test, env->hv.traps_mapped, 0);
@@ -832,4 +832,5 @@ static struct kunit_suite cfg_suite = {
 	.name = "vmed_cfg",
 	.test_cases = cfg_cases,
 };
+
 kunit_test_suite(cfg_suite);

@@ -17,10 +17,7 @@ static int try_register(struct kunit *test, const struct vmed_vendor *v)
 	struct vmed_device dev = { .vendor = v, .name = "bad" };
 	int ret;
 
-	dev.dma_dev = kunit_device_register(test, "vmed-reg");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(dev.dma_dev));
-	dev.dma_dev->dma_mask = &dev.dma_dev->coherent_dma_mask;
-	dma_set_mask_and_coherent(dev.dma_dev, DMA_BIT_MASK(64));
+	dev.dma_dev = fake_dma_device(test);
 	ret = vmed_device_register(&dev);
 	if (!ret)
 		vmed_device_unregister(&dev);
@@ -284,4 +281,5 @@ static struct kunit_suite device_suite = {
 	.name = "vmed_device",
 	.test_cases = device_cases,
 };
+
 kunit_test_suite(device_suite);

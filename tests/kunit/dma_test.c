@@ -222,4 +222,5 @@ static struct kunit_suite dma_suite = {
 	.name = "vmed_dma",
 	.test_cases = dma_cases,
 };
+
 kunit_test_suite(dma_suite);

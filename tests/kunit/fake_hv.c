@@ -407,6 +407,30 @@ static void fake_env_exit(void *data)
 }
 
 /**
+ * fake_dma_device() - a device that can DMA-map pages, for one test
+ * @test: the test; the device goes away with it
+ *
+ * KUnit registers a driver named after each device, so every device gets a
+ * name of its own.
+ *
+ * Return: the device; the test aborts if it cannot be created.
+ */
+struct device *fake_dma_device(struct kunit *test)
+{
+	static atomic_t seq = ATOMIC_INIT(0);
+	struct device *dev;
+	char name[32];
+
+	snprintf(name, sizeof(name), "vmed-test-%d", atomic_inc_return(&seq));
+	dev = kunit_device_register(test, name);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
+	dev->dma_mask = &dev->coherent_dma_mask;
+	KUNIT_ASSERT_EQ(test, dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64)),
+			0);
+	return dev;
+}
+
+/**
  * fake_env_create_device() - a registered device without vGPUs
  * @test: the test; everything is torn down when it ends
  * @vendor: the vendor description (copied)
@@ -426,11 +450,7 @@ struct fake_env *fake_env_create_device(struct kunit *test,
 	env = kvzalloc(sizeof(*env), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, env);
 	env->test = test;
-	dmadev = kunit_device_register(test, "vmed-test");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(dmadev));
-	dmadev->dma_mask = &dmadev->coherent_dma_mask;
-	KUNIT_ASSERT_EQ(test, dma_set_mask_and_coherent(dmadev,
-							DMA_BIT_MASK(64)), 0);
+	dmadev = fake_dma_device(test);
 	env->vendor = *vendor;
 	env->dev.vendor = &env->vendor;
 	env->dev.dma_dev = dmadev;

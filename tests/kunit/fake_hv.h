@@ -18,7 +18,7 @@
 /* Guest RAM: frames [0, FAKE_GUEST_FRAMES); anything else is not RAM. */
 #define FAKE_GUEST_FRAMES	2048
 /* Made-up DMA window, far from anything real. */
-#define FAKE_DMA_BASE		(1ULL << 40)
+#define FAKE_DMA_BASE		BIT_ULL(40)
 
 /* tvendor layout */
 #define TV_MMIO_SIZE		0x10000
@@ -99,6 +99,7 @@ struct fake_env {
 extern const struct vmed_hv_ops fake_hv_ops;
 extern const struct vmed_vendor tvendor;
 
+struct device *fake_dma_device(struct kunit *test);
 struct fake_env *fake_env_create(struct kunit *test, unsigned int type);
 struct fake_env *fake_env_create_device(struct kunit *test,
 					const struct vmed_vendor *vendor);

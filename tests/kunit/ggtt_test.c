@@ -262,4 +262,5 @@ static struct kunit_suite ggtt_suite = {
 	.name = "vmed_ggtt",
 	.test_cases = ggtt_cases,
 };
+
 kunit_test_suite(ggtt_suite);

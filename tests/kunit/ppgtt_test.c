@@ -682,4 +682,5 @@ static struct kunit_suite ppgtt_suite = {
 	.name = "vmed_ppgtt",
 	.test_cases = ppgtt_cases,
 };
+
 kunit_test_suite(ppgtt_suite);

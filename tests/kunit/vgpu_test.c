@@ -163,4 +163,5 @@ static struct kunit_suite vgpu_suite = {
 	.name = "vmed_vgpu",
 	.test_cases = vgpu_cases,
 };
+
 kunit_test_suite(vgpu_suite);

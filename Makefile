@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: GPL-2.0
+# vmed: every target installs what it needs (Debian 12, as root) and prints
+# the stage it is in. The kernel build itself is driven by ./Kbuild.
+
+.PHONY: all modules kunit checkpatch check run clean
+
+all: modules
+
+modules:
+	@bash scripts/modules.sh
+
+kunit:
+	@bash scripts/kunit.sh
+
+checkpatch:
+	@bash scripts/checkpatch.sh
+
+check:
+	@bash scripts/check.sh
+
+run:
+	@bash scripts/run.sh
+
+clean:
+	rm -rf build
+	find . \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+		-o -name '.*.cmd' -o -name 'modules.order' -o -name 'Module.symvers' \) \
+		-not -path './.git/*' -delete
