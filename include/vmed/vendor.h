@@ -12,6 +12,7 @@
 #ifndef _VMED_VENDOR_H
 #define _VMED_VENDOR_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 
 struct vmed_vgpu;
@@ -221,7 +222,7 @@ struct vmed_vgpu_type {
 };
 
 /** VMED_GM_GRANULE - unit in which graphics memory is partitioned */
-#define VMED_GM_GRANULE		(1ULL << 20)
+#define VMED_GM_GRANULE		BIT_ULL(20)
 
 /**
  * struct vmed_vendor_ops - code a vendor provides

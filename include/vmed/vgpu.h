@@ -69,7 +69,7 @@ struct vmed_device {
 	const char *name;
 	void *vendor_data;
 
-	struct mutex lock;
+	struct mutex lock;	/* partition and vGPU list */
 	struct list_head vgpus;
 	unsigned int nr_vgpus;
 	struct xarray vgpu_ids;
@@ -277,7 +277,7 @@ struct vmed_vgpu {
 	char name[48];
 	struct list_head node;
 
-	struct mutex lock;
+	struct mutex lock;	/* all guest-driven state */
 	bool failed;
 	const char *fail_reason;
 	const struct vmed_hv_ops *hv;
