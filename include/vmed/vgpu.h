@@ -335,4 +335,13 @@ int vmed_ppgtt_translate(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm,
 int vmed_dma_lookup(struct vmed_vgpu *vgpu, u64 gfn, dma_addr_t *dma);
 int vmed_dma_to_gfn(struct vmed_vgpu *vgpu, dma_addr_t dma, u64 *gfn);
 
+/* Device-side memory access for software engines (core/engine.c). */
+int vmed_ggtt_translate(struct vmed_vgpu *vgpu, u64 gm_addr, dma_addr_t *dma);
+int vmed_dma_rw(struct vmed_vgpu *vgpu, dma_addr_t dma, void *buf, size_t len,
+		bool write);
+int vmed_gm_rw(struct vmed_vgpu *vgpu, u64 gm_addr, void *buf, size_t len,
+	       bool write);
+int vmed_ppgtt_rw(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm, u64 gva,
+		  void *buf, size_t len, bool write);
+
 #endif /* _VMED_VGPU_H */
