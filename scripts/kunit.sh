@@ -103,7 +103,7 @@ vd="$KSRC/drivers/vmed"
 mkdir -p "$vd"
 copy_if_changed "$OVERLAY_SRC/Kconfig" "$vd/Kconfig"
 copy_if_changed "$OVERLAY_SRC/Makefile" "$vd/Makefile"
-for sub in core include tests; do
+for sub in core include tests vendors; do
 	[ -d "$VMED_ROOT/$sub" ] || die "repo has no $sub/ directory ($VMED_ROOT/$sub)"
 	link_if_changed "$VMED_ROOT/$sub" "$vd/$sub"
 done
