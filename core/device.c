@@ -46,7 +46,12 @@ int vmed_format_check(const struct vmed_pte_format *fmt, bool ppgtt)
 		const struct vmed_pt_level *lvl = &fmt->level[l];
 
 		/* One table per page; huge pages only above the leaf level. */
-		if (BIT(lvl->bits) * fmt->entry_size != PAGE_SIZE ||
+		if ((lvl->big_mask && (l || lvl->big_shift <= PAGE_SHIFT ||
+				       lvl->big_shift - PAGE_SHIFT > 4 ||
+				       (lvl->big_mask & (fmt->addr_mask |
+							 fmt->present_mask |
+							 fmt->writable_mask)))) ||
+		    BIT(lvl->bits) * fmt->entry_size != PAGE_SIZE ||
 		    (l && lvl->shift != fmt->level[l - 1].shift +
 					fmt->level[l - 1].bits) ||
 		    lvl->shift + lvl->bits > 64 ||

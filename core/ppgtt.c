@@ -18,7 +18,10 @@
  *    4 KiB leaf, 1 << (shift - 12) for a huge leaf mapped as one.
  * A guest huge page whose frames are not DMA-contiguous is shadowed by a
  * split table: a level-0 shadow table with no guest table behind it, built
- * from the frames of the huge page.
+ * from the frames of the huge page. A "big" level-0 entry (e.g. 64 KiB) is
+ * always split in place: the slots it covers get one 4 KiB shadow entry
+ * each, and guest writes to those slots are ignored, as the device ignores
+ * them, until the big entry goes; then they are shadowed from guest memory.
  *
  * When shadowed. A tree is shadowed in full when a vendor first asks for it
  * (vmed_ppgtt_get(), typically when the guest announces or submits a
@@ -65,6 +68,10 @@
  * @halves: two bits per entry: 32-bit halves written since the entry was
  *	last complete
  * @pending: entries written partially, to be re-read by vmed_ppgtt_sync()
+ * @big: level 0: entries heading a big page, shadowed as 4 KiB entries in
+ *	the slots the big page covers
+ * @covered: level 0: slots covered by a big page; the device ignores the
+ *	guest's values there, and so does the shadow
  * @pending_node: link in &vmed_ppgtt.pending while any @pending bit is set
  */
 struct vmed_spt {
@@ -78,6 +85,8 @@ struct vmed_spt {
 	DECLARE_BITMAP(mapped, VMED_PT_MAX_ENTRIES);
 	DECLARE_BITMAP(halves, 2 * VMED_PT_MAX_ENTRIES);
 	DECLARE_BITMAP(pending, VMED_PT_MAX_ENTRIES);
+	DECLARE_BITMAP(big, VMED_PT_MAX_ENTRIES);
+	DECLARE_BITMAP(covered, VMED_PT_MAX_ENTRIES);
 	struct list_head pending_node;
 };
 
@@ -148,6 +157,21 @@ static bool entry_is_leaf(const struct vmed_pte_format *fmt,
 			  unsigned int level, u64 entry)
 {
 	return !level || (entry & fmt->level[level].leaf_mask);
+}
+
+/* 4 KiB frames a big level-0 page covers; 1 if the format has none. */
+static unsigned int big_frames(const struct vmed_pte_format *fmt)
+{
+	if (!fmt->level[0].big_mask)
+		return 1;
+	return 1u << (fmt->level[0].big_shift - PAGE_SHIFT);
+}
+
+static bool entry_is_big(const struct vmed_pte_format *fmt, unsigned int level,
+			 u64 entry)
+{
+	return !level && (entry & fmt->level[0].big_mask) &&
+	       vmed_pte_present(fmt, entry);
 }
 
 /* ---- write tracking ---------------------------------------------------- */
@@ -355,6 +379,49 @@ static struct vmed_spt *spt_get(struct vmed_vgpu *vgpu, u64 gfn,
 				unsigned int level);
 
 /*
+ * Shadow a big level-0 entry at @i as one 4 KiB entry per covered slot; the
+ * slots hold nothing on entry. A misaligned big entry is bad and left empty.
+ * Returns 0 or a fatal errno.
+ */
+static int spt_shadow_big(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
+			  unsigned int i, u64 entry)
+{
+	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
+	unsigned int k, n = big_frames(fmt);
+	u64 gfn = vmed_pte_addr(fmt, entry) >> PAGE_SHIFT;
+	u64 flags = leaf_flags(fmt, entry) & ~fmt->level[0].big_mask;
+	u64 gfns[VMED_MAX_BIG_FRAMES], pte;
+	dma_addr_t dma[VMED_MAX_BIG_FRAMES];
+	int ret;
+
+	if (!IS_ALIGNED(i, n) || !IS_ALIGNED(gfn, n)) {
+		vgpu->stats.ppgtt_scratch++;
+		return 0;
+	}
+	for (k = 0; k < n; k++)
+		gfns[k] = gfn + k;
+	ret = vmed_dma_map(vgpu, gfns, n, dma);
+	if (ret)
+		return ret;
+	for (k = 0; k < n; k++) {
+		if (dma[k] != DMA_MAPPING_ERROR &&
+		    vmed_pte_encode(fmt, dma[k], &pte)) {
+			__set_bit(i + k, spt->mapped);
+		} else {
+			if (dma[k] != DMA_MAPPING_ERROR)
+				vmed_dma_put(vgpu, gfns[k]);
+			vmed_pte_encode(fmt, vgpu->dev->scratch_dma, &pte);
+			vgpu->stats.ppgtt_scratch++;
+		}
+		spt_set_entry(fmt, spt, i + k, pte | flags);
+		if (k)
+			__set_bit(i + k, spt->covered);
+	}
+	__set_bit(i, spt->big);
+	return 0;
+}
+
+/*
  * Build shadow entry @i of @spt from guest entry @entry. The slot holds
  * nothing on entry. Returns 0 (also when the entry was bad and left empty)
  * or a fatal errno (-ENOMEM, -ENOSPC).
@@ -372,6 +439,8 @@ static int spt_shadow_entry(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 	spt_set_entry(fmt, spt, i, 0);
 	if (!vmed_pte_present(fmt, entry))
 		return 0;
+	if (entry_is_big(fmt, spt->level, entry))
+		return spt_shadow_big(vgpu, spt, i, entry);
 
 	if (entry_is_leaf(fmt, spt->level, entry)) {
 		if (spt->level) {
@@ -413,20 +482,61 @@ bad:
 	return 0;
 }
 
-/* Replace shadow entry @i for a new guest value. */
+/* After a big entry went: shadow the slots it covered from the guest. */
+static int spt_reshadow_slots(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
+			      unsigned int first, unsigned int nr)
+{
+	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
+	u64 raw[VMED_MAX_BIG_FRAMES] = {};
+	unsigned int k;
+	int ret = 0;
+
+	if (vgpu->hv->read_gpa(vgpu, (spt->gfn << PAGE_SHIFT) +
+				first * fmt->entry_size, raw,
+			       nr * fmt->entry_size))
+		memset(raw, 0, sizeof(raw));	/* table gone: unmap */
+	for (k = 0; !ret && k < nr; k++)
+		ret = spt_shadow_entry(vgpu, spt, first + k,
+				       guest_entry_from(fmt, (u8 *)raw +
+							k * fmt->entry_size));
+	return ret;
+}
+
+/*
+ * Replace shadow entry @i for a new guest value. When a big level-0 entry
+ * comes or goes, the slots it covers are replaced with it.
+ */
 static int spt_update_entry(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 			    unsigned int i, u64 entry)
 {
 	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
-	u64 old = spt_get_entry(fmt, spt, i);
+	unsigned int k, span = 1, n = big_frames(fmt);
+	u64 old[VMED_MAX_BIG_FRAMES];
+	bool old_mapped[VMED_MAX_BIG_FRAMES];
 	struct vmed_spt *old_child = spt->child ? spt->child[i] : NULL;
-	bool old_mapped = __test_and_clear_bit(i, spt->mapped);
 	int ret;
 
+	/* The device ignores slots under a big page; so do we. */
+	if (test_bit(i, spt->covered))
+		return 0;
+	if (n > 1 && IS_ALIGNED(i, n) &&
+	    (test_bit(i, spt->big) || entry_is_big(fmt, spt->level, entry)))
+		span = n;
+	for (k = 0; k < span; k++) {
+		old[k] = spt_get_entry(fmt, spt, i + k);
+		old_mapped[k] = __test_and_clear_bit(i + k, spt->mapped);
+		if (k)
+			__clear_bit(i + k, spt->covered);
+	}
+	__clear_bit(i, spt->big);
 	if (old_child)
 		spt->child[i] = NULL;
+
 	ret = spt_shadow_entry(vgpu, spt, i, entry);
-	spt_drop(vgpu, spt, old, old_child, old_mapped);
+	if (!ret && span > 1 && !test_bit(i, spt->big))
+		ret = spt_reshadow_slots(vgpu, spt, i + 1, span - 1);
+	for (k = 0; k < span; k++)
+		spt_drop(vgpu, spt, old[k], k ? NULL : old_child, old_mapped[k]);
 	return ret;
 }
 
@@ -495,17 +605,30 @@ static int spt_populate_leaves(struct vmed_vgpu *vgpu, struct vmed_spt *spt)
 		ret = -ENOMEM;
 		goto out;
 	}
+	/* Big pages and the slots they cover are shadowed after the batch. */
 	for (i = 0; i < n; i++) {
 		u64 entry = spt_get_entry(fmt, spt, i);
 
-		if (vmed_pte_present(fmt, entry))
+		if (entry_is_big(fmt, 0, entry) && IS_ALIGNED(i, big_frames(fmt))) {
+			bitmap_set(spt->covered, i + 1, big_frames(fmt) - 1);
+			__set_bit(i, spt->big);
+			i += big_frames(fmt) - 1;
+			continue;
+		}
+		if (vmed_pte_present(fmt, entry) && !entry_is_big(fmt, 0, entry))
 			gfns[nr++] = vmed_pte_addr(fmt, entry) >> PAGE_SHIFT;
 	}
 	ret = vmed_dma_map(vgpu, gfns, nr, dma);
 	for (i = 0, nr = 0; i < n; i++) {
 		u64 entry = spt_get_entry(fmt, spt, i);
 
-		if (ret || !vmed_pte_present(fmt, entry)) {
+		if (test_bit(i, spt->big) || test_bit(i, spt->covered))
+			continue;
+		if (ret || !vmed_pte_present(fmt, entry) ||
+		    entry_is_big(fmt, 0, entry)) {
+			/* Misaligned big entries are bad. */
+			if (!ret && vmed_pte_present(fmt, entry))
+				vgpu->stats.ppgtt_scratch++;
 			spt_set_entry(fmt, spt, i, 0);
 			continue;
 		}
@@ -520,6 +643,17 @@ static int spt_populate_leaves(struct vmed_vgpu *vgpu, struct vmed_spt *spt)
 		}
 		spt_set_entry(fmt, spt, i, pte | leaf_flags(fmt, entry));
 		nr++;
+	}
+	for_each_set_bit(i, spt->big, n) {
+		u64 entry = spt_get_entry(fmt, spt, i);
+
+		/* Never leave the guest's values in the covered slots. */
+		__clear_bit(i, spt->big);
+		bitmap_clear(spt->covered, i + 1, big_frames(fmt) - 1);
+		memset(spt->shadow + i * fmt->entry_size, 0,
+		       big_frames(fmt) * fmt->entry_size);
+		if (!ret)
+			ret = spt_shadow_big(vgpu, spt, i, entry);
 	}
 out:
 	kfree(gfns);
@@ -825,6 +959,8 @@ static int spt_write(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 	for (i = first; !ret && i <= last; i++) {
 		unsigned int start = i * esz;
 
+		if (test_bit(i, spt->covered))
+			continue;
 		/* Hold a reference: the update may drop the last other one. */
 		spt->refs++;
 		if (offset <= start && offset + len >= start + esz) {

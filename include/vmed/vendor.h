@@ -68,12 +68,22 @@ struct vmed_pci_desc {
  * @leaf_mask: bits which, when set in an entry of this level, make it map a
  *	page of 1 << @shift bytes directly (a huge page); 0 if this level has
  *	no huge pages. Ignored at level 0, whose entries always map pages.
+ * @big_mask: level 0 only: bits which make an entry map a "big" page of
+ *	1 << @big_shift bytes (e.g. 64 KiB). Such an entry sits at an index
+ *	aligned to the number of 4 KiB pages it covers, and the device ignores
+ *	the entries it covers after it. 0 if the format has none.
+ * @big_shift: level 0 only: log2 of the big page size, at most 16
  */
 struct vmed_pt_level {
 	u8 shift;
 	u8 bits;
 	u64 leaf_mask;
+	u64 big_mask;
+	u8 big_shift;
 };
+
+/** VMED_MAX_BIG_FRAMES - 4 KiB frames one big page may cover at most */
+#define VMED_MAX_BIG_FRAMES	16
 
 /**
  * struct vmed_pte_format - a GPU page-table entry format, described as data

@@ -650,6 +650,109 @@ static void ppgtt_no_ppgtt_vendor(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env->vgpu->stats.stale_writes, 1);
 }
 
+/* The test vendor with 64 KiB pages: bit 11 at level 0 (like gen9's IPS). */
+#define TV_PTE_64K	BIT_ULL(11)
+
+static struct fake_env *env_64k(struct kunit *test)
+{
+	struct vmed_vendor v = tvendor;
+
+	v.ppgtt_format.level[0].big_mask = TV_PTE_64K;
+	v.ppgtt_format.level[0].big_shift = 16;
+	return fake_env_create_vendor(test, &v, TV_TYPE_SMALL);
+}
+
+static void ppgtt_64k_pages(struct kunit *test)
+{
+	struct fake_env *env = env_64k(test);
+	struct vmed_ppgtt_mm *mm;
+	unsigned int k;
+	dma_addr_t dma;
+
+	build_tree(env);
+	/* PT[16] maps 64 KiB at frames 32..47; PT[17..31] hold junk. */
+	fake_write_entry(&env->hv, gpa_of(G_PT, 16), PTE(32) | TV_PTE_64K);
+	for (k = 17; k < 32; k++)
+		fake_write_entry(&env->hv, gpa_of(G_PT, k), PTE(FAKE_GUEST_FRAMES + k));
+	/* Misaligned: a big entry at index 3, and one with an odd frame. */
+	fake_write_entry(&env->hv, gpa_of(G_PT, 3), PTE(64) | TV_PTE_64K);
+	fake_write_entry(&env->hv, gpa_of(G_PT, 32), PTE(65) | TV_PTE_64K);
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+
+	for (k = 0; k < 16; k++)
+		expect_maps(test, env, mm, (16 + k) * PAGE_SIZE + 4, 32 + k);
+	KUNIT_EXPECT_EQ(test, translate(env, mm, 3 * PAGE_SIZE, &dma), -EFAULT);
+	KUNIT_EXPECT_EQ(test, translate(env, mm, 32 * PAGE_SIZE, &dma), -EFAULT);
+	KUNIT_EXPECT_EQ(test, env->vgpu->stats.ppgtt_scratch, 2);
+	/* 3 small frames (0..2) + 16 of the big page. */
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 3 + 16);
+
+	/* Writes to covered slots are ignored, like the device ignores them. */
+	guest_set(test, env, G_PT, 20, PTE(G_DATA + 40));
+	expect_maps(test, env, mm, 20 * PAGE_SIZE, 36);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[G_DATA + 40], 0);
+
+	/* The big page goes: covered slots come back from guest memory. */
+	guest_set(test, env, G_PT, 16, PTE(G_DATA + 41));
+	expect_maps(test, env, mm, 16 * PAGE_SIZE, G_DATA + 41);
+	expect_maps(test, env, mm, 20 * PAGE_SIZE, G_DATA + 40);
+	KUNIT_EXPECT_EQ(test, translate(env, mm, 21 * PAGE_SIZE, &dma), 0);
+	KUNIT_EXPECT_EQ(test, dma, env->dev.scratch_dma);
+	for (k = 0; k < 16; k++)
+		KUNIT_EXPECT_EQ(test, env->hv.pins[32 + k], 0);
+
+	/* A big page over small ones releases them. */
+	guest_set(test, env, G_PT, 16, PTE(48) | TV_PTE_64K);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[G_DATA + 40], 0);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[G_DATA + 41], 0);
+	expect_maps(test, env, mm, 31 * PAGE_SIZE, 63);
+	put_mm(env, mm);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
+}
+
+static void ppgtt_64k_page_invalidated_and_scattered(struct kunit *test)
+{
+	struct fake_env *env = env_64k(test);
+	struct vmed_ppgtt_mm *mm;
+	dma_addr_t dma;
+
+	env->hv.scatter = true;
+	build_tree(env);
+	fake_write_entry(&env->hv, gpa_of(G_PT, 16), PTE(32) | TV_PTE_64K);
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	expect_maps(test, env, mm, 17 * PAGE_SIZE, 33);
+	vmed_dma_invalidate(env->vgpu, 33, 1);
+	KUNIT_EXPECT_EQ(test, translate(env, mm, 17 * PAGE_SIZE, &dma), 0);
+	KUNIT_EXPECT_EQ(test, dma, env->dev.scratch_dma);
+	expect_maps(test, env, mm, 18 * PAGE_SIZE, 34);
+	/* Replacing the big entry releases the frames still mapped. */
+	guest_set(test, env, G_PT, 16, 0);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 4);
+	put_mm(env, mm);
+}
+
+static void ppgtt_64k_format_checked(struct kunit *test)
+{
+	struct vmed_pte_format f = tvendor.ppgtt_format;
+
+	f.level[0].big_mask = TV_PTE_64K;
+	f.level[0].big_shift = 16;
+	KUNIT_EXPECT_EQ(test, vmed_format_check(&f, true), 0);
+	f.level[0].big_shift = 12;
+	KUNIT_EXPECT_EQ(test, vmed_format_check(&f, true), -EINVAL);
+	f.level[0].big_shift = 17;		/* 32 frames: too many */
+	KUNIT_EXPECT_EQ(test, vmed_format_check(&f, true), -EINVAL);
+	f.level[0].big_shift = 16;
+	f.level[0].big_mask = BIT_ULL(13);	/* inside the address */
+	KUNIT_EXPECT_EQ(test, vmed_format_check(&f, true), -EINVAL);
+	f = tvendor.ppgtt_format;
+	f.level[1].big_mask = TV_PTE_64K;	/* level 0 only */
+	f.level[1].big_shift = 16;
+	KUNIT_EXPECT_EQ(test, vmed_format_check(&f, true), -EINVAL);
+}
+
 static struct kunit_case ppgtt_cases[] = {
 	KUNIT_CASE(ppgtt_shadow_and_translate),
 	KUNIT_CASE(ppgtt_read_only_entry),
@@ -675,6 +778,9 @@ static struct kunit_case ppgtt_cases[] = {
 	KUNIT_CASE(ppgtt_detach_releases_everything),
 	KUNIT_CASE(ppgtt_reset_releases_everything),
 	KUNIT_CASE(ppgtt_no_ppgtt_vendor),
+	KUNIT_CASE(ppgtt_64k_pages),
+	KUNIT_CASE(ppgtt_64k_page_invalidated_and_scattered),
+	KUNIT_CASE(ppgtt_64k_format_checked),
 	{}
 };
 
