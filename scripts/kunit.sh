@@ -69,7 +69,7 @@ fi
 
 # ---------------------------------------------------------------- packages
 stage "checking packages"
-pkgs=(build-essential flex bison bc python3 xz-utils libelf-dev)
+pkgs=(build-essential flex bison bc perl python3 xz-utils libelf-dev)
 [ "$coverage" = 1 ] && pkgs+=(lcov)
 need_pkgs "${pkgs[@]}"
 
