@@ -8,8 +8,14 @@ set -euo pipefail
 need_pkgs perl
 ksrc="$(kernel_source_dir)"
 cd "$VMED_ROOT"
-mapfile -t files < <(git ls-files '*.c' '*.h' 2>/dev/null ||
-		     find . -name '*.[ch]' -not -path './build/*')
+# Sources only: tracked files in a git checkout, else everything but build
+# products (a tarball, or a machine without git).
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	mapfile -t files < <(git ls-files '*.c' '*.h')
+else
+	mapfile -t files < <(find . \( -path ./build -o -path ./.git \) -prune -o \
+			     -name '*.[ch]' ! -name '*.mod.c' -print | sort)
+fi
 stage "checkpatch: ${#files[@]} files"
 log="$VMED_BUILD/checkpatch.log"
 mkdir -p "$VMED_BUILD"
