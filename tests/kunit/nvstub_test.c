@@ -71,9 +71,9 @@ static void irq_setup(struct nvt *t)
 		       PCI_MSI_FLAGS_ENABLE);
 	/* Everything resets masked: unmask, then enable. */
 	tv_write32(test, vgpu, NVS_INTR_STALL + NVS_INTR_IMR,
-		   ~(NVS_STALL_COPY_DONE | NVS_STALL_ERROR));
+		   (u32)~(NVS_STALL_COPY_DONE | NVS_STALL_ERROR));
 	tv_write32(test, vgpu, NVS_INTR_NONSTALL + NVS_INTR_IMR,
-		   ~NVS_NONSTALL_SEMA);
+		   (u32)~NVS_NONSTALL_SEMA);
 	tv_write32(test, vgpu, NVS_INTR_STALL + NVS_INTR_IER,
 		   NVS_STALL_COPY_DONE | NVS_STALL_ERROR);
 	tv_write32(test, vgpu, NVS_INTR_NONSTALL + NVS_INTR_IER,
@@ -747,6 +747,35 @@ static void nvstub_guest_remaps(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rd(t, CH0 + NVS_CH_GP_GET), 2);
 }
 
+static void nvstub_page_table_writes(struct kunit *test)
+{
+	struct nvt *t = nvt_create(test, NVS_TYPE_1C);
+	u64 pt_va = 0x40000;
+	u8 *snap;
+
+	/* The guest maps its own page table, writable, and rebinds. */
+	pte_set(t, PT_GFN, pt_va >> 12, NVS_PTE(PT_GFN));
+	wr(t, CH0 + NVS_CH_CTRL, 0);
+	wr(t, CH0 + NVS_CH_CTRL, NVS_CH_CTRL_ENABLE);
+	snap = kunit_kmalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, snap);
+	memcpy(snap, frame(t, PT_GFN), PAGE_SIZE);
+
+	/* Writes would bypass write tracking: refused. Reads are fine. */
+	m_copy(t, pt_va + (DST_VA >> 12) * 8, SRC_VA, 8);
+	gp_segment(t);
+	m_release(t, pt_va + (UNMAPPED_VA >> 12) * 8, 0x3001);
+	gp_segment(t);
+	m_copy(t, DST_VA, pt_va + (SRC_VA >> 12) * 8, 8);
+	gp_segment(t);
+	doorbell(t);
+	KUNIT_EXPECT_MEMEQ(test, frame(t, PT_GFN), snap, PAGE_SIZE);
+	expect_error(t, NVS_ERR_FAULT, 1, 2);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(frame(t, DST_GFN)),
+			NVS_PTE(SRC_GFN));
+	KUNIT_EXPECT_EQ(test, rd(t, CH0 + NVS_CH_GP_GET), 3);
+}
+
 static struct kunit_case nvstub_cases[] = {
 	KUNIT_CASE(nvstub_identity),
 	KUNIT_CASE(nvstub_copy_release_nonstall),
@@ -766,6 +795,7 @@ static struct kunit_case nvstub_cases[] = {
 	KUNIT_CASE(nvstub_two_channels_share_tables),
 	KUNIT_CASE(nvstub_doorbell_budget),
 	KUNIT_CASE(nvstub_guest_remaps),
+	KUNIT_CASE(nvstub_page_table_writes),
 	{}
 };
 

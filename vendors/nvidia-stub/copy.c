@@ -8,10 +8,26 @@
  * addresses are checked against the model's 1 GiB address space first:
  * the shadow walk indexes each level with the address bits of that level
  * only, so a larger address would silently alias a lower one.
+ *
+ * The engine refuses to write frames that hold shadowed page tables: its
+ * writes reach guest memory directly, not through write tracking, so the
+ * shadow would silently go stale (see the report on issue 3: the core
+ * should route such writes through its page-table update path).
  */
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/xarray.h>
 #include "nvstub.h"
+
+static bool nvs_page_table_frame(struct vmed_vgpu *vgpu, dma_addr_t dma)
+{
+	u64 gfn;
+
+	/* Not a guest frame (the scratch page): nothing to keep in sync. */
+	if (vmed_dma_to_gfn(vgpu, dma, &gfn))
+		return false;
+	return xa_load(&vgpu->ppgtt.tracked, gfn);
+}
 
 /**
  * nvs_copy_check() - can the engine access [@va, @va + @len)?
@@ -22,7 +38,7 @@
  * @write: the engine writes the range (needs write permission)
  *
  * Return: 0, or -EFAULT if any page is outside the address space,
- * unmapped, or read-only for a write.
+ * unmapped, or read-only or a shadowed page table for a write.
  */
 int nvs_copy_check(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm, u64 va,
 		   u64 len, bool write)
@@ -37,7 +53,7 @@ int nvs_copy_check(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm, u64 va,
 		return 0;
 	for (pos = va & PAGE_MASK; pos < end; pos += PAGE_SIZE) {
 		if (vmed_ppgtt_translate(vgpu, mm, pos, &dma, &writable) ||
-		    (write && !writable))
+		    (write && (!writable || nvs_page_table_frame(vgpu, dma))))
 			return -EFAULT;
 	}
 	return 0;
