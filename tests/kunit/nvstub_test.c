@@ -702,8 +702,12 @@ static void nvstub_doorbell_budget(struct kunit *test)
 	m_copy(t, DST_VA, SRC_VA, 16);
 	m_release(t, SEM_VA, 9);
 	gp_segment(t);
+	/* The refused entry had 64 MiB checked: that is this doorbell's. */
 	doorbell(t);
 	expect_error(t, NVS_ERR_LENGTH, 0, 1);
+	KUNIT_EXPECT_EQ(test, nvs_vgpu(t->vgpu)->copies, 0);
+	KUNIT_EXPECT_EQ(test, rd(t, CH0 + NVS_CH_GP_GET), 1);
+	doorbell(t);
 	KUNIT_EXPECT_EQ(test, nvs_vgpu(t->vgpu)->copies, 4);
 	KUNIT_EXPECT_EQ(test, rd(t, CH0 + NVS_CH_GP_GET), 2);
 	KUNIT_EXPECT_EQ(test, sem(t), 0);

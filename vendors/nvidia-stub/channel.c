@@ -14,12 +14,14 @@
  * the channel.
  *
  * Work per doorbell is bounded: at most the ring size in entries, each at
- * most NVS_PB_MAX_DWORDS long, and NVS_DOORBELL_BUDGET bytes of copies. An
- * entry that would exceed the remaining copy budget is left at GP_GET for
- * the next doorbell.
+ * most NVS_PB_MAX_DWORDS long, and NVS_DOORBELL_BUDGET bytes of copies
+ * checked (executed or not: failed entries are charged what they made the
+ * engine check). An entry that would exceed the remaining budget is left
+ * at GP_GET for the next doorbell.
  */
 #include <linux/bitfield.h>
 #include <linux/log2.h>
+#include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/ratelimit.h>
 #include "nvstub.h"
@@ -176,10 +178,11 @@ static u32 nvs_segment(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm,
 				seg->copies++;
 				break;
 			}
-			seg->bytes += seg->len;
 			if (seg->len > NVS_COPY_MAX ||
-			    seg->bytes > NVS_DOORBELL_BUDGET)
+			    seg->bytes + seg->len > NVS_DOORBELL_BUDGET)
 				return NVS_ERR_LENGTH;
+			/* Counted before the walk: checking costs too. */
+			seg->bytes += seg->len;
 			if (nvs_copy_check(vgpu, mm, seg->src, seg->len, false) ||
 			    nvs_copy_check(vgpu, mm, seg->dst, seg->len, true))
 				return NVS_ERR_FAULT;
@@ -276,16 +279,22 @@ int nvs_channel_submit(struct vmed_vgpu *vgpu, u64 desc)
 		nvs_channel_error(vgpu, c, NVS_ERR_PUT, get);
 		return 0;
 	}
-	while (get != put) {
+	while (get != put && budget) {
 		long dwords = nvs_fetch(vgpu, c, mm, get);
 		u32 err = dwords < 0 ? -dwords : 0;
 
+		seg.bytes = 0;
 		if (!err)
 			err = nvs_segment(vgpu, mm, nv->pb, dwords, false, &seg);
 		if (!err && seg.bytes > budget)
 			break;	/* the next doorbell continues here */
+		/*
+		 * A failed entry is charged what it made the engine check, so
+		 * a stream of entries that fail late cannot make one doorbell
+		 * walk more than the budget.
+		 */
+		budget -= min(seg.bytes, budget);
 		if (!err) {
-			budget -= seg.bytes;
 			err = nvs_segment(vgpu, mm, nv->pb, dwords, true, &seg);
 			copies += seg.copies;
 			nv->entries++;

@@ -58,8 +58,11 @@
  * it, NVS_ERR_COUNT counts it, ERROR is raised, one rate-limited line is
  * logged, and GP_GET moves past it. GP_PUT or GP_GET outside the ring
  * (ERR_PUT) and a doorbell on an unbound channel (ERR_DISABLED) consume
- * nothing. A doorbell runs at most the whole ring and 64 MiB of copies;
- * an entry beyond that budget waits at GP_GET for the next doorbell.
+ * nothing. Writes to a frame holding a shadowed page table fail like
+ * writes to a read-only page. A doorbell runs at most the whole ring and
+ * checks at most 64 MiB of copies (failed entries are charged what was
+ * checked); an entry beyond that budget waits at GP_GET for the next
+ * doorbell.
  * COPY_DONE is raised once per doorbell that executed a copy.
  */
 #include <linux/device.h>
