@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nvidia-stub: a software GPU device MODEL for vmed. It is not NVIDIA
+ * hardware and does not follow any NVIDIA register manual; it borrows the
+ * shape (channels, GPFIFO, pushbuffer methods, a copy engine, stall and
+ * non-stall interrupts) to exercise the vmed core with a device that differs
+ * from the Intel one in every descriptor: PCI identity, BAR layout, page
+ * table format, register and interrupt layout.
+ *
+ * PCI: 10de:0f5b (a made-up device ID), class 0x030200 (3D controller),
+ * MSI capability at 0x68. BAR0 (16 MiB) holds the registers in its first
+ * 1 MiB and, at 0x800000, the aperture page table (APT): a flat table of
+ * 8-byte entries, entry i mapping graphics memory page i (the vmed "GGTT";
+ * 128 MiB mappable + 384 MiB hidden). BAR2 (256 MiB, prefetchable) is the
+ * VRAM window of the model; accesses to it are rejected.
+ *
+ * Page-table entries (APT and channel tables): bit 0 valid, bit 1 write
+ * enable, bit 2 volatile (kept), bit 3 big page (page directory only),
+ * bits 39:8 frame number. A channel's address space is 1 GiB: a page
+ * directory (512 entries of 2 MiB; with the big-page bit an entry maps
+ * 2 MiB directly) over page tables (512 entries of 4 KiB). Write access
+ * needs the write-enable bit at both levels.
+ *
+ * Registers: NVS_BOOT0 (0x0, RO), NVS_ERR_COUNT (0x4, RO: failed GPFIFO
+ * entries and refused channel operations of this vGPU, since creation),
+ * interrupt master 0x100 (bit 31 enable, bit 0 stall group pending, bit 1
+ * non-stall group pending), stall group ISR/IMR/IIR/IER at 0x110 (bit 0
+ * COPY_DONE, bit 1 ERROR), non-stall group at 0x120 (bit 0 NONSTALL);
+ * IMR resets to all ones (masked), IER to 0.
+ * Channel c (vGPU type: 1, 2 or 4 channels) at 0x2000 + 0x40 * c:
+ *   +0x00 GPFIFO_BASE (64-bit) graphics memory address of the ring, which
+ *         is read through the APT (so it lives in the vGPU's slice)
+ *   +0x08 GPFIFO_ENTRIES  ring size: a power of two, 1..1024
+ *   +0x0c GP_GET (RO)     next entry the engine reads; 0 after binding
+ *   +0x10 GP_PUT          one past the last entry the guest wrote
+ *   +0x14 CTRL            bit 0 enable: setting it binds the channel
+ *                         (shadows the tables at PDB); clearing unbinds
+ *   +0x18 PDB (64-bit)    guest physical address of the page directory;
+ *                         changing it unbinds the channel (CTRL reads 0)
+ *   +0x20 DOORBELL        any write: consume GP_GET..GP_PUT
+ *   +0x24 ERROR (W1C)     error bits seen (NVS_ERR_* in nvstub.h)
+ *   +0x28 ERR_ENTRY (RO)  GPFIFO index of the last failure
+ *
+ * GPFIFO entry (8 bytes, little endian): bits 39:0 GPU VA of a pushbuffer
+ * segment (dword aligned), bits 61:40 its length in dwords (at most 4096),
+ * bits 63:62 reserved (0). A segment is a stream of methods: a header
+ * dword (method in bits 7:0, number of data dwords in bits 15:8, other bits
+ * 0) followed by its data: NOP (0), SET_SRC (2: VA low/high), SET_DST (2),
+ * SET_LENGTH (1: bytes, at most 16 MiB), LAUNCH_COPY (0), SEMAPHORE_ADDRESS
+ * (2), SEMAPHORE_RELEASE (1: writes the 32-bit payload at the semaphore
+ * address), NONSTALL_INTERRUPT (0: raises NONSTALL). Method state does not
+ * carry from one segment to the next.
+ *
+ * Errors: a segment is validated in full before any of it runs. An unknown
+ * method, a wrong data count, missing state, a length out of bounds or an
+ * address that is unmapped (or read-only for a write) fails the entry:
+ * nothing of it executes, its error bit is set in ERROR, ERR_ENTRY names
+ * it, NVS_ERR_COUNT counts it, ERROR is raised, one rate-limited line is
+ * logged, and GP_GET moves past it. GP_PUT or GP_GET outside the ring
+ * (ERR_PUT) and a doorbell on an unbound channel (ERR_DISABLED) consume
+ * nothing. Writes to a frame holding a shadowed page table fail like
+ * writes to a read-only page. A doorbell runs at most the whole ring and
+ * checks at most 64 MiB of copies (failed entries are charged what was
+ * checked); an entry beyond that budget waits at GP_GET for the next
+ * doorbell.
+ * COPY_DONE is raised once per doorbell that executed a copy.
+ */
+#include <linux/device.h>
+#include <linux/dma-mapping.h>
+#include <linux/err.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include "nvstub.h"
+
+static int nvs_vgpu_init(struct vmed_vgpu *vgpu)
+{
+	struct nvs_vgpu *nv;
+
+	nv = kzalloc(sizeof(*nv), GFP_KERNEL_ACCOUNT);
+	if (!nv)
+		return -ENOMEM;
+	nv->pb = kvmalloc_array(NVS_PB_MAX_DWORDS, sizeof(u32),
+				GFP_KERNEL_ACCOUNT);
+	nv->bounce = kmalloc(PAGE_SIZE, GFP_KERNEL_ACCOUNT);
+	if (!nv->pb || !nv->bounce) {
+		kvfree(nv->pb);
+		kfree(nv->bounce);
+		kfree(nv);
+		return -ENOMEM;
+	}
+	vgpu->vendor_data = nv;
+	return 0;
+}
+
+static void nvs_vgpu_fini(struct vmed_vgpu *vgpu)
+{
+	struct nvs_vgpu *nv = nvs_vgpu(vgpu);
+
+	kvfree(nv->pb);
+	kfree(nv->bounce);
+	kfree(nv);
+	vgpu->vendor_data = NULL;
+}
+
+/*
+ * Reset, detach, destroy and a failing vGPU all come here: the channels let
+ * go of their address spaces, so the core can tear the shadows down.
+ */
+static void nvs_engine_reset(struct vmed_vgpu *vgpu)
+{
+	unsigned int c;
+
+	if (!nvs_vgpu(vgpu))
+		return;
+	for (c = 0; c < NVS_MAX_CHANNELS; c++)
+		nvs_channel_unbind(vgpu, c);
+}
+
+/* A software engine: the APT lives only in the core's host copy. */
+static void nvs_ggtt_update(struct vmed_device *dev, u32 index, u64 host_pte)
+{
+}
+
+const struct vmed_vendor_ops nvs_ops = {
+	.vgpu_init = nvs_vgpu_init,
+	.vgpu_fini = nvs_vgpu_fini,
+	.ggtt_update = nvs_ggtt_update,
+	.submit = nvs_channel_submit,
+	.engine_reset = nvs_engine_reset,
+};
+
+static struct device *nvs_root;
+static struct vmed_device nvs_dev = {
+	.vendor = &nvs_vendor,
+	.name = "vmed_nvstub",
+};
+
+static int __init nvs_init(void)
+{
+	int ret;
+
+	nvs_root = root_device_register("vmed_nvstub");
+	if (IS_ERR(nvs_root))
+		return PTR_ERR(nvs_root);
+	nvs_root->dma_mask = &nvs_root->coherent_dma_mask;
+	/*
+	 * Page-table entries hold frame numbers in bits 39:8, so the model
+	 * addresses 44 bits: DMA addresses above that could not be encoded.
+	 */
+	ret = dma_coerce_mask_and_coherent(nvs_root, DMA_BIT_MASK(44));
+	if (ret)
+		goto err_root;
+	nvs_dev.dma_dev = nvs_root;
+	ret = vmed_device_register(&nvs_dev);
+	if (ret)
+		goto err_root;
+	return 0;
+
+err_root:
+	root_device_unregister(nvs_root);
+	return ret;
+}
+
+static void __exit nvs_exit(void)
+{
+	vmed_device_unregister(&nvs_dev);
+	root_device_unregister(nvs_root);
+}
+
+module_init(nvs_init);
+module_exit(nvs_exit);
+MODULE_DESCRIPTION("vmed vendor backend: nvidia-stub software device model");
+MODULE_LICENSE("GPL");
