@@ -550,6 +550,43 @@ static void i915_runaway_batch(struct kunit *test)
 	expect_refused(g, I915_WL_TOO_BIG);
 }
 
+static void i915_fetch_budget(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+	unsigned int pages = I915_MAX_SCAN_DWORDS * 4 / PAGE_SIZE + 1, p, i;
+
+	/* One batch, longer than the fetch budget, with no end. */
+	for (p = 0; p < pages; p++) {
+		ggtt_set(g, SZ_1M + p * PAGE_SIZE, 300 + p);
+		for (i = 0; i < PAGE_SIZE / 4; i++)
+			frame(g, 300 + p)[i] = I915_MI(I915_MI_NOOP, 0);
+	}
+	marker(g);
+	bb_start(g->ring, &g->len, false, SZ_1M);
+	emit(g, I915_MI(I915_MI_NOOP, 0));
+	submit(g);
+	expect_refused(g, I915_WL_TOO_BIG);
+}
+
+static void i915_ppgtt_read_only(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+
+	/* The guest maps the data page read-only, then stores to it. */
+	fake_write_entry(&g->env->hv, (GFN_PT << PAGE_SHIFT) + 8,
+			 PTE(GFN_PDATA) & ~I915_PTE_RW);
+	wr(g, I915_PV_G2V_NOTIFY, I915_G2V_PPGTT_L4_DESTROY);
+	wr(g, I915_PV_G2V_NOTIFY, I915_G2V_PPGTT_L4_CREATE);
+	marker(g);
+	bb_start(g->ring, &g->len, true, VA_BATCH);
+	emit(g, I915_MI(I915_MI_NOOP, 0));
+	sdi(g->batch, &g->blen, false, VA_DATA, 1);
+	bemit(g, I915_MI(I915_MI_BATCH_BUFFER_END, 0));
+	submit(g);
+	expect_refused(g, I915_WL_BAD_ADDRESS);
+	KUNIT_EXPECT_EQ(test, frame(g, GFN_PDATA)[0], 0);
+}
+
 static void i915_oversize_blit(struct kunit *test)
 {
 	struct guest *g = guest_create(test);
@@ -681,6 +718,8 @@ static struct kunit_case i915_cases[] = {
 	KUNIT_CASE(i915_ppgtt_unmapped),
 	KUNIT_CASE(i915_runaway_chain),
 	KUNIT_CASE(i915_runaway_batch),
+	KUNIT_CASE(i915_fetch_budget),
+	KUNIT_CASE(i915_ppgtt_read_only),
 	KUNIT_CASE(i915_oversize_blit),
 	KUNIT_CASE(i915_bad_lrca),
 	KUNIT_CASE(i915_bad_ppgtt_root),
