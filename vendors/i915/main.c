@@ -83,6 +83,7 @@ static int __init vmed_i915_init(void)
 		goto err;
 	return 0;
 err:
+	pr_err("vmed_i915: cannot register the software device: %d\n", ret);
 	root_device_unregister(i915_root);
 	return ret;
 }
