@@ -1,0 +1,737 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite for vendors/i915: the Gen9 vGPU driven as a guest driver
+ * would, through trapped MMIO and config accesses and fake guest memory.
+ * The guest reads PVINFO, programs GGTT entries for a context image, a ring
+ * and buffers, builds a 4-level PPGTT and announces it, enables interrupts
+ * and MSI, and submits through ELSP; then the tests look at interrupts, the
+ * CSB, the context image and the bytes in guest frames. The hostile cases
+ * check that a refused workload writes nothing, is counted and reported,
+ * and leaves the vGPU usable.
+ */
+#include <kunit/test.h>
+#include <linux/pci_regs.h>
+#include "fake_hv.h"
+#include "../../vendors/i915/i915.h"
+
+#define PTE(gfn)	(((u64)(gfn) << PAGE_SHIFT) | I915_PTE_PRESENT | I915_PTE_RW)
+
+/* Guest frames */
+#define GFN_HWSP	100
+#define GFN_STATE	101
+#define GFN_RING	110
+#define GFN_BUF		120
+#define GFN_SRC		121
+#define GFN_DST		122
+#define GFN_PML4	200
+#define GFN_PDP		201
+#define GFN_PD		202
+#define GFN_PT		203
+#define GFN_BATCH	210
+#define GFN_PDATA	211
+#define GFN_HUGE	512	/* 2 MiB aligned: 512 frames */
+
+/* Graphics memory (the first vGPU's mappable slice starts at 0) */
+#define GM_LRCA		0x10000
+#define GM_RING		0x20000
+#define GM_BUF		0x30000
+#define GM_SRC		0x31000
+#define GM_DST		0x32000
+
+/* PPGTT addresses */
+#define VA_BATCH	0x0
+#define VA_DATA		0x1000
+#define VA_HUGE		0x200000
+
+#define CTX_ID		0x42
+#define MSI_ADDR	0x00000000fee01000ULL
+#define MSI_DATA	0x4031
+#define EVENTS		((u32)(I915_GT_RCS_USER | I915_GT_RCS_CTX_SWITCH))
+
+struct guest {
+	struct kunit *test;
+	struct fake_env *env;
+	struct vmed_vgpu *vgpu;
+	u32 *ring;
+	u32 *state;
+	u32 *batch;
+	unsigned int len;	/* ring dwords */
+	unsigned int blen;	/* batch dwords */
+};
+
+static u32 rd(struct guest *g, u32 offset)
+{
+	return tv_read32(g->test, g->vgpu, offset);
+}
+
+static void wr(struct guest *g, u32 offset, u32 val)
+{
+	tv_write32(g->test, g->vgpu, offset, val);
+}
+
+static void ggtt_set(struct guest *g, u64 gm, u64 gfn)
+{
+	tv_write64(g->test, g->vgpu, I915_GGTT_OFFSET + (gm >> PAGE_SHIFT) * 8,
+		   PTE(gfn));
+}
+
+static u32 *frame(struct guest *g, u64 gfn)
+{
+	return fake_frame(&g->env->hv, gfn);
+}
+
+static struct i915_vgpu *iv(struct guest *g)
+{
+	return g->vgpu->vendor_data;
+}
+
+static void emit(struct guest *g, u32 dw)
+{
+	g->ring[g->len++] = dw;
+}
+
+static void bemit(struct guest *g, u32 dw)
+{
+	g->batch[g->blen++] = dw;
+}
+
+/* Context image, ring and GGTT buffers, as a guest driver sets them up. */
+static void guest_ggtt(struct guest *g)
+{
+	ggtt_set(g, GM_LRCA, GFN_HWSP);
+	ggtt_set(g, GM_LRCA + PAGE_SIZE, GFN_STATE);
+	ggtt_set(g, GM_RING, GFN_RING);
+	ggtt_set(g, GM_BUF, GFN_BUF);
+	ggtt_set(g, GM_SRC, GFN_SRC);
+	ggtt_set(g, GM_DST, GFN_DST);
+	g->state[I915_CTX_RING_START] = GM_RING;
+	g->state[I915_CTX_RING_CTL] = I915_RING_CTL_VALID;	/* one page */
+	g->state[I915_CTX_PDP0_LDW] = GFN_PML4 << PAGE_SHIFT;
+	g->state[I915_CTX_PDP0_UDW] = 0;
+}
+
+/* A 4-level PPGTT: batch and data pages, and one 2 MiB page. */
+static void guest_ppgtt(struct guest *g, u64 root)
+{
+	struct fake_hv *hv = &g->env->hv;
+
+	fake_write_entry(hv, GFN_PML4 << PAGE_SHIFT, PTE(GFN_PDP));
+	fake_write_entry(hv, GFN_PDP << PAGE_SHIFT, PTE(GFN_PD));
+	fake_write_entry(hv, GFN_PD << PAGE_SHIFT, PTE(GFN_PT));
+	fake_write_entry(hv, (GFN_PD << PAGE_SHIFT) + 8,
+			 PTE(GFN_HUGE) | I915_PTE_PS);
+	fake_write_entry(hv, GFN_PT << PAGE_SHIFT, PTE(GFN_BATCH));
+	fake_write_entry(hv, (GFN_PT << PAGE_SHIFT) + 8, PTE(GFN_PDATA));
+	wr(g, I915_PV_PDP_LO(0), lower_32_bits(root));
+	wr(g, I915_PV_PDP_HI(0), upper_32_bits(root));
+	wr(g, I915_PV_G2V_NOTIFY, I915_G2V_PPGTT_L4_CREATE);
+}
+
+static void guest_irqs(struct guest *g, u32 imr)
+{
+	struct vmed_vgpu *vgpu = g->vgpu;
+
+	tv_cfg_write32(g->test, vgpu, I915_MSI_CAP + PCI_MSI_ADDRESS_LO,
+		       lower_32_bits(MSI_ADDR));
+	tv_cfg_write32(g->test, vgpu, I915_MSI_CAP + PCI_MSI_ADDRESS_HI,
+		       upper_32_bits(MSI_ADDR));
+	tv_cfg_write16(g->test, vgpu, I915_MSI_CAP + PCI_MSI_DATA_64, MSI_DATA);
+	tv_cfg_write16(g->test, vgpu, I915_MSI_CAP + PCI_MSI_FLAGS,
+		       PCI_MSI_FLAGS_ENABLE);
+	wr(g, I915_GT0_IMR, imr);
+	wr(g, I915_GT0_IER, EVENTS);
+	wr(g, I915_MASTER_IRQ, I915_MASTER_IRQ_CONTROL);
+}
+
+static struct guest *guest_create(struct kunit *test)
+{
+	struct guest *g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, g);
+	g->test = test;
+	g->env = fake_env_create_vendor(test, &vmed_i915_vendor, I915_TYPE_8);
+	g->vgpu = g->env->vgpu;
+	g->ring = frame(g, GFN_RING);
+	g->state = frame(g, GFN_STATE);
+	g->batch = frame(g, GFN_BATCH);
+	guest_ggtt(g);
+	guest_ppgtt(g, GFN_PML4 << PAGE_SHIFT);
+	guest_irqs(g, ~EVENTS);
+	return g;
+}
+
+static u64 desc_of(u64 lrca)
+{
+	return lrca | I915_CTX_VALID |
+	       (I915_CTX_MODE_LEGACY_64 << I915_CTX_MODE_SHIFT) |
+	       (u64)CTX_ID << 32;
+}
+
+static void elsp_submit(struct guest *g, u64 desc)
+{
+	wr(g, I915_ELSP, 0);			/* element 1: invalid */
+	wr(g, I915_ELSP, 0);
+	wr(g, I915_ELSP, upper_32_bits(desc));	/* element 0 */
+	wr(g, I915_ELSP, lower_32_bits(desc));
+}
+
+static void submit(struct guest *g)
+{
+	g->state[I915_CTX_RING_HEAD] = 0;
+	g->state[I915_CTX_RING_TAIL] = g->len * 4;
+	elsp_submit(g, desc_of(GM_LRCA));
+}
+
+static void sdi(u32 *buf, unsigned int *n, bool ggtt, u64 addr, u32 val)
+{
+	buf[(*n)++] = I915_MI(I915_MI_STORE_DATA_IMM, 2) |
+		      (ggtt ? I915_MI_USE_GGTT : 0);
+	buf[(*n)++] = lower_32_bits(addr);
+	buf[(*n)++] = upper_32_bits(addr);
+	buf[(*n)++] = val;
+}
+
+static void color_blt(struct guest *g, u64 dst, u32 pitch, u32 x1, u32 y1,
+		      u32 x2, u32 y2, u32 color)
+{
+	emit(g, I915_2D(I915_XY_COLOR_BLT, 7) | I915_BLT_WRITE_RGBA);
+	emit(g, I915_BLT_DEPTH_32 | I915_BLT_ROP_COLOR_COPY | pitch);
+	emit(g, y1 << 16 | x1);
+	emit(g, y2 << 16 | x2);
+	emit(g, lower_32_bits(dst));
+	emit(g, upper_32_bits(dst));
+	emit(g, color);
+}
+
+static void bb_start(u32 *buf, unsigned int *n, bool ppgtt, u64 addr)
+{
+	buf[(*n)++] = I915_MI(I915_MI_BATCH_BUFFER_START, 1) |
+		      (ppgtt ? I915_MI_BB_PPGTT : 0);
+	buf[(*n)++] = lower_32_bits(addr);
+	buf[(*n)++] = upper_32_bits(addr);
+}
+
+/* The marker store every hostile ring starts with: it must not land. */
+static void marker(struct guest *g)
+{
+	sdi(g->ring, &g->len, true, GM_BUF, 0x5a5a5a5a);
+}
+
+static void expect_refused(struct guest *g, enum i915_wl_error err)
+{
+	struct kunit *test = g->test;
+	u32 wp = rd(g, I915_CSB_PTR) & I915_CSB_WRITE_MASK;
+
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.by_error[err], 1);
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.workload_errors, 1);
+	KUNIT_EXPECT_EQ(test, iv(g)->last_error, err);
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.cmds, 0);
+	KUNIT_EXPECT_TRUE(test, rd(g, I915_CSB(wp)) & I915_CSB_ERROR);
+	KUNIT_EXPECT_TRUE(test, rd(g, I915_EXECLIST_STATUS_LO) &
+				I915_EXECLIST_ERROR);
+	/* Nothing executed; the guest is told and the vGPU lives on. */
+	KUNIT_EXPECT_EQ(test, frame(g, GFN_BUF)[0], 0);
+	KUNIT_EXPECT_FALSE(test, g->vgpu->failed);
+	KUNIT_EXPECT_EQ(test, g->vgpu->stats.failures, 0);
+}
+
+static void i915_pci_identity(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+
+	KUNIT_EXPECT_EQ(test, tv_cfg_read16(test, g->vgpu, PCI_VENDOR_ID), 0x8086);
+	KUNIT_EXPECT_EQ(test, tv_cfg_read16(test, g->vgpu, PCI_DEVICE_ID), 0x1912);
+	KUNIT_EXPECT_EQ(test, tv_cfg_read32(test, g->vgpu, PCI_CLASS_REVISION) >> 8,
+			0x030000);
+	KUNIT_EXPECT_TRUE(test, g->vgpu->msi.enabled);
+}
+
+static void i915_pvinfo(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+	struct vmed_vgpu *vgpu = g->vgpu;
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, tv_read64(test, vgpu, I915_PV_MAGIC), I915_VGT_MAGIC);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_PV_VERSION) & 0xffff, 1);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_PV_VERSION) >> 16, 0);
+	KUNIT_EXPECT_TRUE(test, rd(g, I915_PV_CAPS) & I915_VGT_CAPS_FULL_PPGTT);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_PV_VGT_ID), vgpu->id + 1);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_PV_MAPPABLE_BASE),
+			vgpu->gm_base[VMED_GM_MAPPABLE]);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_PV_MAPPABLE_SIZE), SZ_64M);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_PV_HIDDEN_BASE),
+			vgpu->gm_base[VMED_GM_HIDDEN]);
+	KUNIT_EXPECT_GE(test, rd(g, I915_PV_HIDDEN_BASE), I915_GM_MAPPABLE);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_PV_HIDDEN_SIZE), SZ_128M + SZ_64M);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_PV_FENCE_NUM), 4);
+	/* The host half is read-only. */
+	tv_write64(test, vgpu, I915_PV_MAGIC, 0);
+	wr(g, I915_PV_MAPPABLE_SIZE, 0);
+	KUNIT_EXPECT_EQ(test, tv_read64(test, vgpu, I915_PV_MAGIC), I915_VGT_MAGIC);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_PV_MAPPABLE_SIZE), SZ_64M);
+	/* The guest half keeps what the guest wrote. */
+	wr(g, I915_PV_DISPLAY_READY, 1);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_PV_DISPLAY_READY), 1);
+	KUNIT_EXPECT_EQ(test, iv(g)->nr_ppgtt, 1);
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.g2v_errors, 0);
+	/* Destroy drops it; a second destroy is refused, not fatal. */
+	wr(g, I915_PV_G2V_NOTIFY, I915_G2V_PPGTT_L4_DESTROY);
+	KUNIT_EXPECT_EQ(test, iv(g)->nr_ppgtt, 0);
+	wr(g, I915_PV_G2V_NOTIFY, I915_G2V_PPGTT_L4_DESTROY);
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.g2v_errors, 1);
+	wr(g, I915_PV_G2V_NOTIFY, I915_G2V_EXECLIST_CTX_CREATE);
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.g2v_errors, 1);
+	/* The list is bounded; teardown releases what is left on it. */
+	for (i = 0; i <= I915_MAX_PPGTTS; i++)
+		wr(g, I915_PV_G2V_NOTIFY, I915_G2V_PPGTT_L4_CREATE);
+	KUNIT_EXPECT_EQ(test, iv(g)->nr_ppgtt, I915_MAX_PPGTTS);
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.g2v_errors, 2);
+	KUNIT_EXPECT_FALSE(test, vgpu->failed);
+}
+
+static void i915_misc_registers(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+
+	/* Forcewake: the ack follows the masked request. */
+	KUNIT_EXPECT_EQ(test, rd(g, I915_FORCEWAKE_ACK_RENDER), 0);
+	wr(g, I915_FORCEWAKE_RENDER, 0x00010001);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_FORCEWAKE_ACK_RENDER), 1);
+	wr(g, I915_FORCEWAKE_GT, 0x00010001);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_FORCEWAKE_ACK_GT), 1);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_FORCEWAKE_ACK_MEDIA), 0);
+	wr(g, I915_FORCEWAKE_RENDER, 0x00010000);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_FORCEWAKE_ACK_RENDER), 0);
+	/* Fences: 4 of them for this type; the rest read 0. */
+	tv_write64(test, g->vgpu, I915_FENCE(3), 0x12345000abcde001ULL);
+	KUNIT_EXPECT_EQ(test, tv_read64(test, g->vgpu, I915_FENCE(3)),
+			0x12345000abcde001ULL);
+	tv_write64(test, g->vgpu, I915_FENCE(4), 0x12345000abcde001ULL);
+	wr(g, I915_FENCE(31) + 4, 0x1234);
+	KUNIT_EXPECT_EQ(test, tv_read64(test, g->vgpu, I915_FENCE(4)), 0);
+	KUNIT_EXPECT_EQ(test, tv_read64(test, g->vgpu, I915_FENCE(31)), 0);
+	/* Device information is read-only. */
+	wr(g, I915_RP_STATE_CAP, 0);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_RP_STATE_CAP), I915_RP_STATE_CAP_VAL);
+}
+
+static void i915_aperture(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+	u32 val = 0x600dcafe, got = 0;
+
+	KUNIT_EXPECT_EQ(test, vmed_mmio_write(g->vgpu, 1, GM_BUF + 8, &val, 4), 0);
+	KUNIT_EXPECT_EQ(test, frame(g, GFN_BUF)[2], val);
+	KUNIT_EXPECT_EQ(test, vmed_mmio_read(g->vgpu, 1, GM_BUF + 8, &got, 4), 0);
+	KUNIT_EXPECT_EQ(test, got, val);
+	/* Beyond the slice, and a slice page the guest never mapped. */
+	KUNIT_EXPECT_EQ(test, vmed_mmio_write(g->vgpu, 1, SZ_64M, &val, 4),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, vmed_mmio_read(g->vgpu, 1, GM_BUF + SZ_1M, &got, 4),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.aperture_errors, 2);
+}
+
+/* The whole guest flow: every command of the subset, interrupts, CSB. */
+static void i915_workload(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+	u32 *buf = frame(g, GFN_BUF), *src = frame(g, GFN_SRC);
+	u32 *dst = frame(g, GFN_DST), *huge = frame(g, GFN_HUGE + 3);
+	unsigned int x, y, i;
+
+	for (i = 0; i < PAGE_SIZE / 4; i++)
+		src[i] = 0x1000 + i;
+	wr(g, I915_HWS_PGA, GM_LRCA);
+
+	sdi(g->ring, &g->len, true, GM_BUF, 0xdeadbeef);
+	emit(g, I915_MI(I915_MI_LOAD_REGISTER_IMM, 1));
+	emit(g, I915_CS_GPR(2));
+	emit(g, 0x77);
+	color_blt(g, GM_BUF + 0x100, 64, 2, 1, 6, 3, 0x11223344);
+	emit(g, I915_2D(I915_XY_SRC_COPY_BLT, 10) | I915_BLT_WRITE_RGBA);
+	emit(g, I915_BLT_DEPTH_32 | I915_BLT_ROP_SRC_COPY | 128);
+	emit(g, 0);			/* dst (0, 0) .. (3, 2) */
+	emit(g, 2 << 16 | 3);
+	emit(g, GM_DST);
+	emit(g, 0);
+	emit(g, 1 << 16 | 1);		/* src (1, 1) */
+	emit(g, 128);
+	emit(g, GM_SRC);
+	emit(g, 0);
+	bb_start(g->ring, &g->len, true, VA_BATCH);
+	emit(g, I915_MI(I915_MI_USER_INTERRUPT, 0));
+	emit(g, I915_MI(I915_MI_NOOP, 0));
+
+	sdi(g->batch, &g->blen, false, VA_DATA + 0x40, 0xcafef00d);
+	bemit(g, I915_MI(I915_MI_STORE_DATA_IMM, 3) | I915_MI_SDI_QWORD);
+	bemit(g, VA_HUGE + 3 * PAGE_SIZE + 8);
+	bemit(g, 0);
+	bemit(g, 0x11111111);
+	bemit(g, 0x22222222);
+	bemit(g, I915_MI(I915_MI_BATCH_BUFFER_END, 0));
+
+	KUNIT_ASSERT_EQ(test, g->env->hv.msis, 0);
+	submit(g);
+
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.workloads, 1);
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.workload_errors, 0);
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.cmds, 7);
+	/* Stores: GGTT, PPGTT through a 4 KiB and a 2 MiB page. */
+	KUNIT_EXPECT_EQ(test, buf[0], 0xdeadbeef);
+	KUNIT_EXPECT_EQ(test, frame(g, GFN_PDATA)[0x10], 0xcafef00d);
+	KUNIT_EXPECT_EQ(test, huge[2], 0x11111111);
+	KUNIT_EXPECT_EQ(test, huge[3], 0x22222222);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CS_GPR(2)), 0x77);
+	/* Colour fill: rows 1-2, columns 2-5 of a 64-byte pitch surface. */
+	for (y = 0; y < 4; y++)
+		for (x = 0; x < 16; x++)
+			KUNIT_EXPECT_EQ(test, buf[(0x100 + y * 64) / 4 + x],
+					(y >= 1 && y < 3 && x >= 2 && x < 6) ?
+					0x11223344 : 0);
+	/* Copy: 3x2 pixels from (1, 1) to (0, 0), pitch 128. */
+	for (y = 0; y < 3; y++)
+		for (x = 0; x < 4; x++)
+			KUNIT_EXPECT_EQ(test, dst[y * 32 + x],
+					(y < 2 && x < 3) ?
+					src[(y + 1) * 32 + x + 1] : 0);
+	/* Interrupts, CSB (MMIO and HWSP mirror), context image. */
+	KUNIT_EXPECT_EQ(test, rd(g, I915_GT0_IIR), EVENTS);
+	KUNIT_EXPECT_EQ(test, g->env->hv.msis, 2);
+	KUNIT_EXPECT_EQ(test, g->env->hv.msi_addr, MSI_ADDR);
+	KUNIT_EXPECT_EQ(test, g->env->hv.msi_data, MSI_DATA);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB_PTR) & I915_CSB_WRITE_MASK, 0);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(0)),
+			I915_CSB_COMPLETE | I915_CSB_ACTIVE_IDLE);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(0) + 4), CTX_ID);
+	KUNIT_EXPECT_EQ(test, frame(g, GFN_HWSP)[I915_HWS_CSB_BUF0],
+			I915_CSB_COMPLETE | I915_CSB_ACTIVE_IDLE);
+	KUNIT_EXPECT_EQ(test, frame(g, GFN_HWSP)[I915_HWS_CSB_WRITE], 0);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_EXECLIST_STATUS_LO), 0);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_EXECLIST_STATUS_HI), CTX_ID);
+	KUNIT_EXPECT_EQ(test, g->state[I915_CTX_RING_HEAD], g->len * 4);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_RING_HEAD), g->len * 4);
+
+	/* The guest acknowledges; a second workload lands in entry 1. */
+	wr(g, I915_GT0_IIR, EVENTS);
+	g->len = 0;
+	emit(g, I915_MI(I915_MI_USER_INTERRUPT, 0));
+	emit(g, I915_MI(I915_MI_NOOP, 0));
+	g->state[I915_CTX_RING_HEAD] = 0;
+	g->state[I915_CTX_RING_TAIL] = 8;
+	elsp_submit(g, desc_of(GM_LRCA));
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB_PTR) & I915_CSB_WRITE_MASK, 1);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_GT0_IIR), EVENTS);
+	KUNIT_EXPECT_EQ(test, g->env->hv.msis, 4);
+}
+
+static void i915_two_elements(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+	u64 desc = desc_of(GM_LRCA);
+
+	sdi(g->ring, &g->len, true, GM_BUF, 1);
+	g->state[I915_CTX_RING_TAIL] = g->len * 4;
+	/* Element 1 is the same context: its ring is empty by then. */
+	wr(g, I915_ELSP, upper_32_bits(desc));
+	wr(g, I915_ELSP, lower_32_bits(desc));
+	wr(g, I915_ELSP, upper_32_bits(desc));
+	wr(g, I915_ELSP, lower_32_bits(desc));
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.workloads, 2);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(0)),
+			I915_CSB_COMPLETE | I915_CSB_ELEMENT_SWITCH);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(1)),
+			I915_CSB_COMPLETE | I915_CSB_ACTIVE_IDLE);
+	KUNIT_EXPECT_EQ(test, frame(g, GFN_BUF)[0], 1);
+	KUNIT_EXPECT_EQ(test, g->env->hv.msis, 1);
+}
+
+static void i915_bad_opcode(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+
+	marker(g);
+	emit(g, I915_MI(0x26, 1));	/* MI_FLUSH_DW: not in the subset */
+	emit(g, 0);
+	emit(g, 0);
+	submit(g);
+	expect_refused(g, I915_WL_BAD_OPCODE);
+	/* The ring was consumed, the guest can go on. */
+	KUNIT_EXPECT_EQ(test, g->state[I915_CTX_RING_HEAD], g->len * 4);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_GT0_IIR), I915_GT_RCS_CTX_SWITCH);
+	KUNIT_EXPECT_EQ(test, g->env->hv.msis, 1);
+}
+
+static void i915_bad_lri(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+
+	marker(g);
+	emit(g, I915_MI(I915_MI_LOAD_REGISTER_IMM, 3));
+	emit(g, I915_CS_GPR(0));
+	emit(g, 1);
+	emit(g, I915_GT0_IMR);		/* privileged */
+	emit(g, 0);
+	emit(g, I915_MI(I915_MI_NOOP, 0));
+	submit(g);
+	expect_refused(g, I915_WL_BAD_LRI);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CS_GPR(0)), 0);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_GT0_IMR), ~EVENTS);
+}
+
+static void i915_bad_length(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+
+	marker(g);
+	emit(g, I915_MI(I915_MI_STORE_DATA_IMM, 2) | I915_MI_USE_GGTT);
+	emit(g, GM_BUF);		/* two dwords short of the tail */
+	submit(g);
+	expect_refused(g, I915_WL_BAD_LENGTH);
+}
+
+static void i915_blit_outside_slice(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+
+	marker(g);
+	/* The last row runs past the vGPU's 64 MiB of mappable memory. */
+	color_blt(g, SZ_64M - 2 * PAGE_SIZE, 4096, 0, 0, 16, 3, 0xffffffff);
+	ggtt_set(g, SZ_64M - 2 * PAGE_SIZE, GFN_DST);
+	ggtt_set(g, SZ_64M - PAGE_SIZE, GFN_DST);
+	emit(g, I915_MI(I915_MI_NOOP, 0));
+	submit(g);
+	expect_refused(g, I915_WL_BAD_ADDRESS);
+	KUNIT_EXPECT_EQ(test, frame(g, GFN_DST)[0], 0);
+}
+
+static void i915_ppgtt_unmapped(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+
+	marker(g);
+	bb_start(g->ring, &g->len, true, VA_BATCH);
+	emit(g, I915_MI(I915_MI_NOOP, 0));
+	sdi(g->batch, &g->blen, false, VA_DATA, 1);
+	sdi(g->batch, &g->blen, false, 5 * PAGE_SIZE, 2);	/* no PTE */
+	bemit(g, I915_MI(I915_MI_BATCH_BUFFER_END, 0));
+	submit(g);
+	expect_refused(g, I915_WL_BAD_ADDRESS);
+	KUNIT_EXPECT_EQ(test, frame(g, GFN_PDATA)[0], 0);
+}
+
+static void i915_runaway_chain(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+
+	marker(g);
+	bb_start(g->ring, &g->len, true, VA_BATCH);
+	emit(g, I915_MI(I915_MI_NOOP, 0));
+	sdi(g->batch, &g->blen, true, GM_BUF, 3);
+	bb_start(g->batch, &g->blen, true, VA_BATCH);	/* jumps to itself */
+	submit(g);
+	expect_refused(g, I915_WL_TOO_BIG);
+}
+
+static void i915_runaway_batch(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+	unsigned int i;
+
+	/* A batch of nothing but no-ops that never ends. */
+	marker(g);
+	bb_start(g->ring, &g->len, false, GM_SRC);
+	emit(g, I915_MI(I915_MI_NOOP, 0));
+	for (i = 0; i < PAGE_SIZE / 4 - 3; i++)
+		frame(g, GFN_SRC)[i] = I915_MI(I915_MI_NOOP, 0);
+	bb_start(frame(g, GFN_SRC), &i, false, GM_SRC);
+	submit(g);
+	expect_refused(g, I915_WL_TOO_BIG);
+}
+
+static void i915_fetch_budget(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+	unsigned int pages = I915_MAX_SCAN_DWORDS * 4 / PAGE_SIZE + 1, p, i;
+
+	/* One batch, longer than the fetch budget, with no end. */
+	for (p = 0; p < pages; p++) {
+		ggtt_set(g, SZ_1M + p * PAGE_SIZE, 300 + p);
+		for (i = 0; i < PAGE_SIZE / 4; i++)
+			frame(g, 300 + p)[i] = I915_MI(I915_MI_NOOP, 0);
+	}
+	marker(g);
+	bb_start(g->ring, &g->len, false, SZ_1M);
+	emit(g, I915_MI(I915_MI_NOOP, 0));
+	submit(g);
+	expect_refused(g, I915_WL_TOO_BIG);
+}
+
+static void i915_ppgtt_read_only(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+
+	/* The guest maps the data page read-only, then stores to it. */
+	fake_write_entry(&g->env->hv, (GFN_PT << PAGE_SHIFT) + 8,
+			 PTE(GFN_PDATA) & ~I915_PTE_RW);
+	wr(g, I915_PV_G2V_NOTIFY, I915_G2V_PPGTT_L4_DESTROY);
+	wr(g, I915_PV_G2V_NOTIFY, I915_G2V_PPGTT_L4_CREATE);
+	marker(g);
+	bb_start(g->ring, &g->len, true, VA_BATCH);
+	emit(g, I915_MI(I915_MI_NOOP, 0));
+	sdi(g->batch, &g->blen, false, VA_DATA, 1);
+	bemit(g, I915_MI(I915_MI_BATCH_BUFFER_END, 0));
+	submit(g);
+	expect_refused(g, I915_WL_BAD_ADDRESS);
+	KUNIT_EXPECT_EQ(test, frame(g, GFN_PDATA)[0], 0);
+}
+
+static void i915_oversize_blit(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+
+	marker(g);
+	color_blt(g, GM_BUF, 16384, 0, 0, 4096, 1025, 0xffffffff);
+	emit(g, I915_MI(I915_MI_NOOP, 0));
+	submit(g);
+	expect_refused(g, I915_WL_TOO_BIG);
+}
+
+static void i915_bad_lrca(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+
+	marker(g);
+	g->state[I915_CTX_RING_TAIL] = g->len * 4;
+	/* Inside the hidden range, but beyond this vGPU's slice of it. */
+	elsp_submit(g, desc_of(I915_GM_MAPPABLE + SZ_1G));
+	expect_refused(g, I915_WL_BAD_CONTEXT);
+	KUNIT_EXPECT_EQ(test, g->state[I915_CTX_RING_HEAD], 0);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(0) + 4), CTX_ID);
+}
+
+static void i915_bad_ppgtt_root(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+
+	wr(g, I915_PV_G2V_NOTIFY, I915_G2V_PPGTT_L4_DESTROY);
+	KUNIT_ASSERT_EQ(test, iv(g)->nr_ppgtt, 0);
+	/* Not guest memory, then not page aligned. */
+	guest_ppgtt(g, (u64)(FAKE_GUEST_FRAMES + 5) << PAGE_SHIFT);
+	guest_ppgtt(g, (GFN_PML4 << PAGE_SHIFT) + 8);
+	KUNIT_EXPECT_EQ(test, iv(g)->nr_ppgtt, 0);
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.g2v_errors, 2);
+	KUNIT_EXPECT_FALSE(test, g->vgpu->failed);
+
+	marker(g);
+	bb_start(g->ring, &g->len, true, VA_BATCH);
+	emit(g, I915_MI(I915_MI_NOOP, 0));
+	bemit(g, I915_MI(I915_MI_BATCH_BUFFER_END, 0));
+	submit(g);
+	expect_refused(g, I915_WL_NO_PPGTT);
+}
+
+static void i915_masked_interrupt(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+
+	wr(g, I915_GT0_IMR, ~0u);
+	emit(g, I915_MI(I915_MI_USER_INTERRUPT, 0));
+	emit(g, I915_MI(I915_MI_NOOP, 0));
+	submit(g);
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.workload_errors, 0);
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.cmds, 1);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_GT0_IIR), 0);
+	KUNIT_EXPECT_EQ(test, g->env->hv.msis, 0);
+	KUNIT_EXPECT_EQ(test, g->vgpu->stats.irq_masked, 2);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(0)),
+			I915_CSB_COMPLETE | I915_CSB_ACTIVE_IDLE);
+}
+
+static void i915_reset_mid_submission(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+	u64 desc = desc_of(GM_LRCA);
+
+	sdi(g->ring, &g->len, true, GM_BUF, 9);
+	g->state[I915_CTX_RING_TAIL] = g->len * 4;
+	/* Half the port written, then a function-level reset. */
+	wr(g, I915_ELSP, 0);
+	wr(g, I915_ELSP, 0);
+	vmed_vgpu_reset(g->vgpu);
+	KUNIT_EXPECT_EQ(test, iv(g)->elsp_count, 0);
+	KUNIT_EXPECT_EQ(test, iv(g)->nr_ppgtt, 0);
+	KUNIT_EXPECT_EQ(test, g->env->hv.tracked_frames, 0);
+	/* The rest of the port alone submits nothing... */
+	wr(g, I915_ELSP, upper_32_bits(desc));
+	wr(g, I915_ELSP, lower_32_bits(desc));
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.workloads, 0);
+	KUNIT_EXPECT_EQ(test, frame(g, GFN_BUF)[0], 0);
+	/* ... it was element 1; an invalid element 0 runs nothing. */
+	wr(g, I915_ELSP, 0);
+	wr(g, I915_ELSP, 0);
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.workloads, 0);
+	/* Reset forgot the GGTT: the same context is now unreachable. */
+	elsp_submit(g, desc);
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.by_error[I915_WL_BAD_CONTEXT], 1);
+	KUNIT_EXPECT_EQ(test, frame(g, GFN_BUF)[0], 0);
+	/* Set up again, it runs. */
+	guest_ggtt(g);
+	guest_ppgtt(g, GFN_PML4 << PAGE_SHIFT);
+	elsp_submit(g, desc);
+	KUNIT_EXPECT_EQ(test, frame(g, GFN_BUF)[0], 9);
+	KUNIT_EXPECT_FALSE(test, g->vgpu->failed);
+}
+
+static void i915_bad_then_good(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+	unsigned int i;
+
+	for (i = 0; i < 3; i++) {
+		g->len = 0;
+		emit(g, I915_MI(0x3f, 0));
+		emit(g, I915_MI(I915_MI_NOOP, 0));
+		submit(g);
+	}
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.by_error[I915_WL_BAD_OPCODE], 3);
+	g->len = 0;
+	sdi(g->ring, &g->len, true, GM_BUF, 7);
+	submit(g);
+	KUNIT_EXPECT_EQ(test, frame(g, GFN_BUF)[0], 7);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_EXECLIST_STATUS_LO), 0);
+	KUNIT_EXPECT_FALSE(test, g->vgpu->failed);
+}
+
+static struct kunit_case i915_cases[] = {
+	KUNIT_CASE(i915_pci_identity),
+	KUNIT_CASE(i915_pvinfo),
+	KUNIT_CASE(i915_misc_registers),
+	KUNIT_CASE(i915_aperture),
+	KUNIT_CASE(i915_workload),
+	KUNIT_CASE(i915_two_elements),
+	KUNIT_CASE(i915_bad_opcode),
+	KUNIT_CASE(i915_bad_lri),
+	KUNIT_CASE(i915_bad_length),
+	KUNIT_CASE(i915_blit_outside_slice),
+	KUNIT_CASE(i915_ppgtt_unmapped),
+	KUNIT_CASE(i915_runaway_chain),
+	KUNIT_CASE(i915_runaway_batch),
+	KUNIT_CASE(i915_fetch_budget),
+	KUNIT_CASE(i915_ppgtt_read_only),
+	KUNIT_CASE(i915_oversize_blit),
+	KUNIT_CASE(i915_bad_lrca),
+	KUNIT_CASE(i915_bad_ppgtt_root),
+	KUNIT_CASE(i915_masked_interrupt),
+	KUNIT_CASE(i915_reset_mid_submission),
+	KUNIT_CASE(i915_bad_then_good),
+	{}
+};
+
+static struct kunit_suite i915_suite = {
+	.name = "vmed_i915",
+	.test_cases = i915_cases,
+};
+
+kunit_test_suite(i915_suite);

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The command scanner: everything a workload would do is checked before
+ * any of it runs.
+ *
+ * The scanner walks the ring from head to tail and follows batch buffers,
+ * and copies each accepted command into the vGPU's command buffer as a
+ * record: one header dword (bits 15:0 the command's dword count, bit 16 set
+ * when its memory operands are PPGTT addresses) then the command. The
+ * engine executes only that copy, so a guest rewriting its ring or batches
+ * while the workload runs changes nothing. MI_NOOP, MI_BATCH_BUFFER_START
+ * and MI_BATCH_BUFFER_END steer the scan and are not copied.
+ *
+ * Address spaces: ring commands use the GGTT; a batch started with the
+ * PPGTT bit (8) runs in the context's PPGTT, and so do its commands;
+ * MI_STORE_DATA_IMM with MI_USE_GGTT uses the GGTT wherever it is. A batch
+ * buffer start inside a batch jumps (chains); second-level batches are not
+ * supported. Budgets: I915_MAX_SCAN_DWORDS fetched, I915_MAX_CMDS commands,
+ * I915_MAX_CHAIN batch starts, I915_MAX_BLIT_BYTES per blit and
+ * I915_MAX_BLIT_TOTAL per workload; exceeding one refuses the workload.
+ */
+#include <linux/kernel.h>
+#include "i915.h"
+
+#define REC_PPGTT	BIT(16)
+#define MAX_CMD_DWORDS	10	/* XY_SRC_COPY_BLT */
+
+struct scan {
+	struct vmed_vgpu *vgpu;
+	const struct i915_ctx *ctx;
+	bool in_batch;
+	bool ppgtt;		/* the batch's address space */
+	u32 ring_pos;		/* ring offset */
+	u32 left;		/* ring dwords before the tail */
+	u64 batch_pos;		/* batch address */
+	unsigned int fetched;
+	unsigned int cmds;
+	unsigned int chain;
+	u64 blit_bytes;
+};
+
+static enum i915_wl_error fetch(struct scan *s, u32 *dw)
+{
+	const struct i915_ctx *ctx = s->ctx;
+	int ret;
+
+	if (s->fetched++ >= I915_MAX_SCAN_DWORDS)
+		return I915_WL_TOO_BIG;
+	if (!s->in_batch) {
+		if (!s->left)
+			return I915_WL_BAD_LENGTH;
+		ret = vmed_gm_rw(s->vgpu, ctx->ring_start + s->ring_pos, dw, 4,
+				 false);
+		s->ring_pos = (s->ring_pos + 4) % ctx->ring_size;
+		s->left--;
+		return ret ? I915_WL_BAD_RING : I915_WL_OK;
+	}
+	ret = i915_mem_rw(s->vgpu, ctx, s->ppgtt, s->batch_pos, dw, 4, false);
+	s->batch_pos += 4;
+	if (ret == -ENOENT)
+		return I915_WL_NO_PPGTT;
+	return ret ? I915_WL_BAD_ADDRESS : I915_WL_OK;
+}
+
+/* Dword count of a command in the subset, 0 if it is not in the subset. */
+static unsigned int cmd_length(u32 dw)
+{
+	switch (I915_CLIENT(dw)) {
+	case I915_CLIENT_MI:
+		switch (I915_MI_OP(dw)) {
+		case I915_MI_NOOP:
+		case I915_MI_USER_INTERRUPT:
+		case I915_MI_BATCH_BUFFER_END:
+			return 1;
+		case I915_MI_STORE_DATA_IMM:
+			return (dw & 0x3ff) + 2;
+		case I915_MI_LOAD_REGISTER_IMM:
+		case I915_MI_BATCH_BUFFER_START:
+			return (dw & 0xff) + 2;
+		}
+		return 0;
+	case I915_CLIENT_2D:
+		switch (I915_2D_OP(dw)) {
+		case I915_XY_COLOR_BLT:
+		case I915_XY_SRC_COPY_BLT:
+			return (dw & 0xff) + 2;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+static u64 qword(const u32 *lo)
+{
+	return lo[0] | (u64)lo[1] << 32;
+}
+
+static enum i915_wl_error check_sdi(struct scan *s, const u32 *cmd,
+				    unsigned int len, bool *ppgtt)
+{
+	u32 flags = cmd[0] & ~I915_MI(0x3f, 0x3ff);
+
+	if (flags & ~(I915_MI_USE_GGTT | I915_MI_SDI_QWORD))
+		return I915_WL_BAD_OPCODE;
+	if (len != ((flags & I915_MI_SDI_QWORD) ? 5 : 4))
+		return I915_WL_BAD_LENGTH;
+	if (cmd[0] & I915_MI_USE_GGTT)
+		*ppgtt = false;
+	if (cmd[1] & 3)
+		return I915_WL_BAD_ADDRESS;
+	return i915_mem_check(s->vgpu, s->ctx, *ppgtt, qword(&cmd[1]),
+			      (len - 3) * 4, true);
+}
+
+static enum i915_wl_error check_lri(const u32 *cmd, unsigned int len)
+{
+	unsigned int i;
+
+	if (cmd[0] & ~I915_MI(0x3f, 0xff))
+		return I915_WL_BAD_OPCODE;
+	if (len < 3 || !(len & 1))
+		return I915_WL_BAD_LENGTH;
+	for (i = 1; i < len; i += 2)
+		if (!i915_lri_allowed(cmd[i]))
+			return I915_WL_BAD_LRI;
+	return I915_WL_OK;
+}
+
+/* One rectangle of 32bpp pixels: every row must be reachable. */
+static enum i915_wl_error check_rect(struct scan *s, bool ppgtt, u64 base,
+				     u32 pitch, u32 y1x1, u32 w, u32 h,
+				     bool write)
+{
+	u64 row = base + (u64)(y1x1 >> 16) * pitch + (y1x1 & 0xffff) * 4;
+	enum i915_wl_error err;
+	u32 y;
+
+	for (y = 0; y < h; y++, row += pitch) {
+		err = i915_mem_check(s->vgpu, s->ctx, ppgtt, row, (u64)w * 4,
+				     write);
+		if (err)
+			return err;
+	}
+	return I915_WL_OK;
+}
+
+static enum i915_wl_error check_blit(struct scan *s, const u32 *cmd,
+				     unsigned int len, bool ppgtt)
+{
+	bool copy = I915_2D_OP(cmd[0]) == I915_XY_SRC_COPY_BLT;
+	u32 rop = copy ? I915_BLT_ROP_SRC_COPY : I915_BLT_ROP_COLOR_COPY;
+	u32 pitch = cmd[1] & 0xffff;
+	u32 x1 = cmd[2] & 0xffff, y1 = cmd[2] >> 16;
+	u32 x2 = cmd[3] & 0xffff, y2 = cmd[3] >> 16;
+	u32 w = x2 - x1, h = y2 - y1;
+	u64 bytes = (u64)w * h * 4;
+	enum i915_wl_error err;
+
+	if (len != (copy ? 10 : 7))
+		return I915_WL_BAD_LENGTH;
+	if ((cmd[0] & ~(GENMASK(31, 22) | 0xff)) != I915_BLT_WRITE_RGBA ||
+	    (cmd[1] & I915_BLT_DEPTH_MASK) != I915_BLT_DEPTH_32 ||
+	    (cmd[1] & I915_BLT_ROP_MASK) != rop || x2 < x1 || y2 < y1 ||
+	    (pitch & 3) || (u64)w * 4 > pitch ||
+	    (copy && (cmd[7] & 0xffff) != pitch))
+		return I915_WL_BAD_BLIT;
+	if (bytes > I915_MAX_BLIT_BYTES ||
+	    s->blit_bytes + bytes > I915_MAX_BLIT_TOTAL)
+		return I915_WL_TOO_BIG;
+	s->blit_bytes += bytes;
+	if (!bytes)
+		return I915_WL_OK;
+	err = check_rect(s, ppgtt, qword(&cmd[4]), pitch, cmd[2], w, h, true);
+	if (!err && copy)
+		err = check_rect(s, ppgtt, qword(&cmd[8]), pitch, cmd[6], w, h,
+				 false);
+	return err;
+}
+
+static enum i915_wl_error emit(struct scan *s, const u32 *cmd,
+			       unsigned int len, bool ppgtt)
+{
+	struct i915_vgpu *iv = i915_of(s->vgpu);
+
+	if (++s->cmds > I915_MAX_CMDS ||
+	    iv->cmd_len + 1 + len > I915_CMD_BUF_DWORDS)
+		return I915_WL_TOO_BIG;
+	iv->cmd_buf[iv->cmd_len++] = len | (ppgtt ? REC_PPGTT : 0);
+	memcpy(&iv->cmd_buf[iv->cmd_len], cmd, len * 4);
+	iv->cmd_len += len;
+	return I915_WL_OK;
+}
+
+static enum i915_wl_error batch_start(struct scan *s, const u32 *cmd,
+				      unsigned int len)
+{
+	if (len != 3)
+		return I915_WL_BAD_LENGTH;
+	if (cmd[0] & ~I915_MI(0x3f, I915_MI_BB_PPGTT | 0xff))
+		return I915_WL_BAD_OPCODE;	/* second level, secure, ... */
+	if (++s->chain > I915_MAX_CHAIN)
+		return I915_WL_TOO_BIG;
+	s->ppgtt = cmd[0] & I915_MI_BB_PPGTT;
+	s->batch_pos = qword(&cmd[1]);
+	if (s->batch_pos & 3)
+		return I915_WL_BAD_ADDRESS;
+	s->in_batch = true;
+	return I915_WL_OK;
+}
+
+static enum i915_wl_error scan_one(struct scan *s)
+{
+	u32 cmd[MAX_CMD_DWORDS];
+	unsigned int len, i;
+	enum i915_wl_error err;
+	bool ppgtt = s->in_batch && s->ppgtt;
+
+	err = fetch(s, &cmd[0]);
+	if (err)
+		return err;
+	len = cmd_length(cmd[0]);
+	if (!len)
+		return I915_WL_BAD_OPCODE;
+	if (len > MAX_CMD_DWORDS)
+		return I915_WL_BAD_LENGTH;
+	if (!s->in_batch && len - 1 > s->left)
+		return I915_WL_BAD_LENGTH;
+	for (i = 1; i < len; i++) {
+		err = fetch(s, &cmd[i]);
+		if (err)
+			return err;
+	}
+
+	if (I915_CLIENT(cmd[0]) == I915_CLIENT_2D) {
+		err = check_blit(s, cmd, len, ppgtt);
+		return err ?: emit(s, cmd, len, ppgtt);
+	}
+	switch (I915_MI_OP(cmd[0])) {
+	case I915_MI_NOOP:
+		return I915_WL_OK;
+	case I915_MI_USER_INTERRUPT:
+		return emit(s, cmd, len, ppgtt);
+	case I915_MI_BATCH_BUFFER_END:
+		/* Back to the ring after the call; a stray end is a no-op. */
+		s->in_batch = false;
+		return I915_WL_OK;
+	case I915_MI_STORE_DATA_IMM:
+		err = check_sdi(s, cmd, len, &ppgtt);
+		return err ?: emit(s, cmd, len, ppgtt);
+	case I915_MI_LOAD_REGISTER_IMM:
+		err = check_lri(cmd, len);
+		return err ?: emit(s, cmd, len, ppgtt);
+	default:	/* I915_MI_BATCH_BUFFER_START */
+		return batch_start(s, cmd, len);
+	}
+}
+
+/**
+ * i915_cmd_scan() - check a context's workload and copy it for execution
+ * @vgpu: the vGPU; its lock held
+ * @ctx: the loaded context
+ *
+ * Return: I915_WL_OK with the commands in the vGPU's command buffer, or
+ * why the workload is refused (the buffer is then empty).
+ */
+enum i915_wl_error i915_cmd_scan(struct vmed_vgpu *vgpu,
+				 const struct i915_ctx *ctx)
+{
+	struct scan s = {
+		.vgpu = vgpu,
+		.ctx = ctx,
+		.ring_pos = ctx->head,
+	};
+	enum i915_wl_error err = I915_WL_OK;
+
+	s.left = ((ctx->tail + ctx->ring_size - ctx->head) % ctx->ring_size) / 4;
+	i915_of(vgpu)->cmd_len = 0;
+	/* A batch runs until its end (or a budget), even past the tail. */
+	while (!err && (s.in_batch || s.left))
+		err = scan_one(&s);
+	if (err)
+		i915_of(vgpu)->cmd_len = 0;
+	return err;
+}

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The software render engine: executes the commands the scanner accepted
+ * (cmd.c), and the device's memory paths (GGTT, PPGTT, aperture).
+ *
+ * All memory goes through the core's device-side accessors, vmed_gm_rw()
+ * (the vGPU's GGTT slices only) and vmed_ppgtt_rw() (the shadow of an
+ * announced PPGTT), never through a guest physical address.
+ */
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include "i915.h"
+
+#define REC_LEN(h)	((h) & 0xffff)
+#define REC_PPGTT	BIT(16)
+
+/**
+ * i915_mem_rw() - the engine accesses memory in one of a context's spaces
+ * @vgpu: the vGPU; its lock held
+ * @ctx: the context
+ * @ppgtt: use the context's PPGTT, else the GGTT
+ * @addr: address in that space
+ * @buf: data
+ * @len: bytes
+ * @write: direction
+ *
+ * Return: 0, -ENOENT if the context has no PPGTT, -EFAULT if any byte is
+ * not reachable.
+ */
+int i915_mem_rw(struct vmed_vgpu *vgpu, const struct i915_ctx *ctx,
+		bool ppgtt, u64 addr, void *buf, size_t len, bool write)
+{
+	if (!ppgtt)
+		return vmed_gm_rw(vgpu, addr, buf, len, write);
+	if (!ctx->mm)
+		return -ENOENT;
+	if (addr >= BIT_ULL(I915_PPGTT_VA_BITS) ||
+	    len > BIT_ULL(I915_PPGTT_VA_BITS) - addr)
+		return -EFAULT;
+	return vmed_ppgtt_rw(vgpu, ctx->mm, addr, buf, len, write);
+}
+
+/**
+ * i915_mem_check() - would an access succeed? (scan time, moves no data)
+ * @vgpu: the vGPU; its lock held
+ * @ctx: the context
+ * @ppgtt: use the context's PPGTT, else the GGTT
+ * @addr: address in that space
+ * @len: bytes
+ * @write: direction; PPGTT writes need writable mappings
+ *
+ * Return: I915_WL_OK, I915_WL_NO_PPGTT or I915_WL_BAD_ADDRESS.
+ */
+enum i915_wl_error i915_mem_check(struct vmed_vgpu *vgpu,
+				  const struct i915_ctx *ctx, bool ppgtt,
+				  u64 addr, u64 len, bool write)
+{
+	u64 limit = ppgtt ? BIT_ULL(I915_PPGTT_VA_BITS) : BIT_ULL(32);
+	u64 page, last;
+	dma_addr_t dma;
+	bool writable;
+
+	if (ppgtt && !ctx->mm)
+		return I915_WL_NO_PPGTT;
+	if (!len)
+		return I915_WL_OK;
+	if (addr >= limit || len > limit - addr)
+		return I915_WL_BAD_ADDRESS;
+	last = (addr + len - 1) & PAGE_MASK;
+	for (page = addr & PAGE_MASK; page <= last; page += PAGE_SIZE) {
+		if (!ppgtt) {
+			if (vmed_ggtt_translate(vgpu, page, &dma))
+				return I915_WL_BAD_ADDRESS;
+			continue;
+		}
+		if (vmed_ppgtt_translate(vgpu, ctx->mm, page, &dma, &writable) ||
+		    (write && !writable))
+			return I915_WL_BAD_ADDRESS;
+	}
+	return I915_WL_OK;
+}
+
+/**
+ * i915_lri_allowed() - may a workload load this register?
+ * @offset: register offset
+ *
+ * Only the render engine's general purpose registers: they steer nothing
+ * outside the engine, so a guest cannot reach interrupt, submission or
+ * memory-mapping state through its command stream.
+ *
+ * Return: true if allowed.
+ */
+bool i915_lri_allowed(u32 offset)
+{
+	return offset >= I915_CS_GPR(0) &&
+	       offset < I915_CS_GPR(I915_CS_GPR_COUNT) && !(offset & 3);
+}
+
+static u64 qword(const u32 *lo)
+{
+	return lo[0] | (u64)lo[1] << 32;
+}
+
+static int exec_blit(struct vmed_vgpu *vgpu, const struct i915_ctx *ctx,
+		     const u32 *cmd, bool ppgtt)
+{
+	u32 *bounce = i915_of(vgpu)->bounce;
+	bool copy = I915_2D_OP(cmd[0]) == I915_XY_SRC_COPY_BLT;
+	u32 pitch = cmd[1] & 0xffff;
+	u32 w = (cmd[3] & 0xffff) - (cmd[2] & 0xffff);
+	u32 h = (cmd[3] >> 16) - (cmd[2] >> 16);
+	u64 dst = qword(&cmd[4]) + (u64)(cmd[2] >> 16) * pitch +
+		  (cmd[2] & 0xffff) * 4;
+	u64 src = copy ? qword(&cmd[8]) + (u64)(cmd[6] >> 16) * pitch +
+			 (cmd[6] & 0xffff) * 4 : 0;
+	u32 row_bytes = w * 4, y, done, chunk;
+	unsigned int i;
+	int ret;
+
+	if (!copy)
+		for (i = 0; i < PAGE_SIZE / 4; i++)
+			bounce[i] = cmd[6];
+	for (y = 0; y < h; y++, dst += pitch, src += pitch) {
+		for (done = 0; done < row_bytes; done += chunk) {
+			chunk = min_t(u32, row_bytes - done, PAGE_SIZE);
+			ret = copy ? i915_mem_rw(vgpu, ctx, ppgtt, src + done,
+						 bounce, chunk, false) : 0;
+			ret = ret ?: i915_mem_rw(vgpu, ctx, ppgtt, dst + done,
+						 bounce, chunk, true);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+static int exec_one(struct vmed_vgpu *vgpu, const struct i915_ctx *ctx,
+		    const u32 *cmd, unsigned int len, bool ppgtt)
+{
+	u32 data[2];
+	unsigned int i;
+
+	if (I915_CLIENT(cmd[0]) == I915_CLIENT_2D)
+		return exec_blit(vgpu, ctx, cmd, ppgtt);
+	switch (I915_MI_OP(cmd[0])) {
+	case I915_MI_USER_INTERRUPT:
+		vmed_irq_raise(vgpu, I915_EV_RCS_USER);
+		return 0;
+	case I915_MI_STORE_DATA_IMM:
+		data[0] = cmd[3];
+		data[1] = len > 4 ? cmd[4] : 0;
+		return i915_mem_rw(vgpu, ctx, ppgtt, qword(&cmd[1]), data,
+				   (len - 3) * 4, true);
+	case I915_MI_LOAD_REGISTER_IMM:
+		for (i = 1; i + 1 < len; i += 2)
+			vmed_vreg_write(vgpu, cmd[i], 4, cmd[i + 1]);
+		return 0;
+	}
+	return -EINVAL;	/* the scanner let through something it should not */
+}
+
+/**
+ * i915_cmd_exec() - execute the commands i915_cmd_scan() accepted
+ * @vgpu: the vGPU; its lock held
+ * @ctx: the context they belong to
+ *
+ * Return: I915_WL_OK, or I915_WL_EXEC_FAULT if memory the scanner checked
+ * faulted anyway (the commands before it have run).
+ */
+enum i915_wl_error i915_cmd_exec(struct vmed_vgpu *vgpu,
+				 const struct i915_ctx *ctx)
+{
+	struct i915_vgpu *iv = i915_of(vgpu);
+	unsigned int pos = 0;
+
+	while (pos < iv->cmd_len) {
+		u32 hdr = iv->cmd_buf[pos];
+
+		if (exec_one(vgpu, ctx, &iv->cmd_buf[pos + 1], REC_LEN(hdr),
+			     hdr & REC_PPGTT))
+			return I915_WL_EXEC_FAULT;
+		iv->stats.cmds++;
+		pos += 1 + REC_LEN(hdr);
+	}
+	return I915_WL_OK;
+}
+
+/**
+ * i915_bar_rw() - CPU access to the aperture (BAR2)
+ * @vgpu: the vGPU; its lock held
+ * @bar: BAR index (1 is the aperture)
+ * @offset: offset in the BAR, which is a graphics memory address
+ * @buf: data
+ * @len: bytes
+ * @write: direction
+ *
+ * The aperture shows mappable graphics memory through the GGTT; only the
+ * vGPU's own mappable slice answers.
+ *
+ * Return: 0, or -EINVAL (counted) outside the slice or for an entry that
+ * is not present.
+ */
+int i915_bar_rw(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
+		void *buf, unsigned int len, bool write)
+{
+	u64 base = vgpu->gm_base[VMED_GM_MAPPABLE];
+
+	if (bar != 1 || offset < base ||
+	    offset + len > base + vgpu->gm_size[VMED_GM_MAPPABLE] ||
+	    vmed_gm_rw(vgpu, offset, buf, len, write)) {
+		i915_of(vgpu)->stats.aperture_errors++;
+		return -EINVAL;
+	}
+	return 0;
+}

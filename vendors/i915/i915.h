@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmed_i915: a Gen9-class Intel virtual GPU with a software render engine.
+ *
+ * Shared between the files of the backend and its KUnit suite: the device
+ * model's constants (register offsets, PVINFO layout, context image layout,
+ * command encodings), the per-vGPU state and the functions the files call
+ * in each other.
+ */
+#ifndef _VMED_I915_H
+#define _VMED_I915_H
+
+#include <linux/bits.h>
+#include <linux/sizes.h>
+#include <linux/types.h>
+#include <vmed/vendor.h>
+#include <vmed/vgpu.h>
+
+/* ---------------------------------------------------------------- device */
+#define I915_PCI_VENDOR		0x8086
+#define I915_PCI_DEVICE		0x1912		/* Skylake GT2 (HD 530) */
+#define I915_BAR0_SIZE		SZ_16M		/* registers + GGTT */
+#define I915_MMIO_SIZE		SZ_2M		/* register window */
+#define I915_GGTT_OFFSET	SZ_8M		/* GGTT entries in BAR0 */
+#define I915_BAR2_SIZE		SZ_512M		/* aperture */
+#define I915_MSI_CAP		0xd0
+#define I915_GM_MAPPABLE	SZ_512M
+#define I915_GM_HIDDEN		(SZ_1G + SZ_512M)
+#define I915_FENCES		32
+
+/* Types, index into the type table: the name is how many fit the device. */
+enum { I915_TYPE_8, I915_TYPE_4, I915_TYPE_2, I915_TYPE_1, I915_NR_TYPES };
+
+/* Events, index into the interrupt map. */
+enum { I915_EV_RCS_USER, I915_EV_RCS_CTX_SWITCH, I915_NR_EVENTS };
+
+/* gen8 page-table entries (GGTT and PPGTT) */
+#define I915_PTE_PRESENT	BIT_ULL(0)
+#define I915_PTE_RW		BIT_ULL(1)
+#define I915_PTE_PWT		BIT_ULL(3)
+#define I915_PTE_PCD		BIT_ULL(4)
+#define I915_PTE_PS		BIT_ULL(7)
+#define I915_PTE_ADDR		GENMASK_ULL(45, 12)
+#define I915_PPGTT_VA_BITS	48
+
+/* ---------------------------------------------------------------- registers */
+#define I915_MASTER_IRQ		0x44200
+#define   I915_MASTER_IRQ_CONTROL	BIT(31)
+#define   I915_MASTER_GT0		BIT(0)
+#define I915_GT0_ISR		0x44300
+#define I915_GT0_IMR		0x44304
+#define I915_GT0_IIR		0x44308
+#define I915_GT0_IER		0x4430c
+#define   I915_GT_RCS_USER		BIT(0)
+#define   I915_GT_RCS_CTX_SWITCH	BIT(8)
+
+#define I915_RCS_BASE		0x2000
+#define I915_RING_TAIL		0x2030
+#define I915_RING_HEAD		0x2034
+#define I915_RING_START		0x2038
+#define I915_RING_CTL		0x203c
+#define I915_HWS_PGA		0x2080
+#define I915_ELSP		0x2230
+#define I915_EXECLIST_STATUS_LO	0x2234
+#define I915_EXECLIST_STATUS_HI	0x2238
+#define I915_RING_MODE		0x229c
+#define I915_CSB(i)		(0x2370 + (i) * 8)	/* lo; hi at +4 */
+#define I915_CSB_PTR		0x23a0
+#define   I915_CSB_ENTRIES		6
+#define   I915_CSB_WRITE_MASK		GENMASK(3, 0)
+#define   I915_CSB_READ_SHIFT		8
+
+/* CSB status dword (gen8) plus vmed's error bit, see execlist.c */
+#define I915_CSB_IDLE_ACTIVE	BIT(0)
+#define I915_CSB_ELEMENT_SWITCH	BIT(2)
+#define I915_CSB_ACTIVE_IDLE	BIT(3)
+#define I915_CSB_COMPLETE	BIT(4)
+#define I915_CSB_ERROR		BIT(31)
+
+/* EXECLIST_STATUS_LO as modelled, see execlist.c */
+#define I915_EXECLIST_ERROR	BIT(31)
+
+/* HWSP slots the CSB is mirrored to (gen9 i915 reads them there) */
+#define I915_HWS_CSB_BUF0	0x10
+#define I915_HWS_CSB_WRITE	0x1f
+
+/* LRI-writable registers: the render engine's general purpose registers */
+#define I915_CS_GPR(i)		(0x2600 + (i) * 4)
+#define I915_CS_GPR_COUNT	32
+
+#define I915_FORCEWAKE_RENDER	0xa278
+#define I915_FORCEWAKE_MEDIA	0xa270
+#define I915_FORCEWAKE_GT	0xa188
+#define I915_FORCEWAKE_ACK_RENDER 0x0d84
+#define I915_FORCEWAKE_ACK_MEDIA 0x0d88
+#define I915_FORCEWAKE_ACK_GT	0x130044
+
+#define I915_FENCE(i)		(0x100000 + (i) * 8)
+
+#define I915_FUSE2		0x9120
+#define I915_EU_DISABLE(i)	(0x9134 + (i) * 4)
+#define I915_RP_STATE_CAP	0x145998
+#define I915_RP_STATE_CAP_VAL	0x000b0b18
+
+/* ---------------------------------------------------------------- PVINFO */
+#define I915_PVINFO		0x78000
+#define I915_PV_MAGIC		(I915_PVINFO + 0x00)
+#define   I915_VGT_MAGIC		0x4776544776544776ULL	/* "vGTvGTvG" */
+#define I915_PV_VERSION		(I915_PVINFO + 0x08)	/* major, minor u16 */
+#define I915_PV_VGT_ID		(I915_PVINFO + 0x0c)
+#define I915_PV_CAPS		(I915_PVINFO + 0x10)
+#define   I915_VGT_CAPS_FULL_PPGTT	BIT(2)
+#define   I915_VGT_CAPS_HWSP_EMULATION	BIT(3)
+#define   I915_VGT_CAPS_HUGE_GTT	BIT(4)
+#define I915_PV_MAPPABLE_BASE	(I915_PVINFO + 0x40)
+#define I915_PV_MAPPABLE_SIZE	(I915_PVINFO + 0x44)
+#define I915_PV_HIDDEN_BASE	(I915_PVINFO + 0x48)
+#define I915_PV_HIDDEN_SIZE	(I915_PVINFO + 0x4c)
+#define I915_PV_FENCE_NUM	(I915_PVINFO + 0x50)
+#define I915_PV_DISPLAY_READY	(I915_PVINFO + 0x804)
+#define I915_PV_G2V_NOTIFY	(I915_PVINFO + 0x818)
+#define I915_PV_CURSOR_X_HOT	(I915_PVINFO + 0x830)
+#define I915_PV_CURSOR_Y_HOT	(I915_PVINFO + 0x834)
+#define I915_PV_PDP_LO(i)	(I915_PVINFO + 0x838 + (i) * 8)
+#define I915_PV_PDP_HI(i)	(I915_PVINFO + 0x83c + (i) * 8)
+#define I915_PV_EXECLIST_DESC_LO (I915_PVINFO + 0x858)
+#define I915_PV_EXECLIST_DESC_HI (I915_PVINFO + 0x85c)
+
+/* g2v_notify values */
+#define I915_G2V_PPGTT_L3_CREATE	2
+#define I915_G2V_PPGTT_L3_DESTROY	3
+#define I915_G2V_PPGTT_L4_CREATE	4
+#define I915_G2V_PPGTT_L4_DESTROY	5
+#define I915_G2V_EXECLIST_CTX_CREATE	6
+#define I915_G2V_EXECLIST_CTX_DESTROY	7
+
+/* ---------------------------------------------------------------- contexts */
+/* Context descriptor (the 64-bit value written to ELSP) */
+#define I915_CTX_VALID		BIT_ULL(0)
+#define I915_CTX_MODE_SHIFT	3
+#define I915_CTX_MODE_MASK	GENMASK_ULL(4, 3)
+#define I915_CTX_MODE_LEGACY_64	3	/* 4-level PPGTT */
+#define I915_CTX_LRCA_MASK	GENMASK_ULL(31, 12)
+
+/*
+ * Context image: the register state page follows the per-process status
+ * page (LRCA + 4 KiB). Values sit at the gen8 LRC dword indices (each after
+ * its register offset in the image's MI_LOAD_REGISTER_IMM list); only these
+ * are read, and only the ring head is written back.
+ */
+#define I915_CTX_STATE_PAGE	1
+#define I915_CTX_RING_HEAD	0x05
+#define I915_CTX_RING_TAIL	0x07
+#define I915_CTX_RING_START	0x09
+#define I915_CTX_RING_CTL	0x0b
+#define I915_CTX_PDP0_UDW	0x31	/* PML4 address, high dword */
+#define I915_CTX_PDP0_LDW	0x33	/* PML4 address, low dword */
+#define I915_CTX_STATE_DWORDS	0x34
+#define I915_RING_CTL_VALID	BIT(0)
+#define I915_RING_CTL_PAGES(ctl) ((((ctl) >> 12) & 0x1ff) + 1)
+#define I915_RING_OFFSET_MASK	GENMASK(20, 2)
+
+/* ---------------------------------------------------------------- commands */
+#define I915_CLIENT(dw)		((dw) >> 29)
+#define I915_CLIENT_MI		0
+#define I915_CLIENT_2D		2
+#define I915_MI_OP(dw)		(((dw) >> 23) & 0x3f)
+#define I915_2D_OP(dw)		(((dw) >> 22) & 0x7f)
+#define I915_MI(op, flags)	(((u32)(op) << 23) | (flags))
+
+#define I915_MI_NOOP			0x00
+#define I915_MI_USER_INTERRUPT		0x02
+#define I915_MI_BATCH_BUFFER_END	0x0a
+#define I915_MI_STORE_DATA_IMM		0x20
+#define   I915_MI_USE_GGTT		BIT(22)
+#define   I915_MI_SDI_QWORD		BIT(21)
+#define I915_MI_LOAD_REGISTER_IMM	0x22
+#define I915_MI_BATCH_BUFFER_START	0x31
+#define   I915_MI_BB_SECOND_LEVEL	BIT(22)
+#define   I915_MI_BB_PPGTT		BIT(8)
+
+#define I915_XY_COLOR_BLT		0x50
+#define I915_XY_SRC_COPY_BLT		0x53
+#define I915_2D(op, len)	((2u << 29) | ((u32)(op) << 22) | ((len) - 2))
+#define   I915_BLT_WRITE_RGBA		(3 << 20)
+#define   I915_BLT_DEPTH_32		(3 << 24)
+#define   I915_BLT_DEPTH_MASK		(3 << 24)
+#define   I915_BLT_ROP_MASK		(0xff << 16)
+#define   I915_BLT_ROP_SRC_COPY		(0xcc << 16)
+#define   I915_BLT_ROP_COLOR_COPY	(0xf0 << 16)
+
+/* ---------------------------------------------------------------- limits */
+#define I915_MAX_PPGTTS		16	/* announced PML4s per vGPU */
+#define I915_MAX_SCAN_DWORDS	16384	/* dwords fetched per workload */
+#define I915_MAX_CMDS		4096	/* commands per workload */
+#define I915_MAX_CHAIN		8	/* batch-buffer starts per workload */
+#define I915_MAX_BLIT_BYTES	SZ_16M	/* per blit */
+#define I915_MAX_BLIT_TOTAL	SZ_64M	/* per workload */
+#define I915_CMD_BUF_DWORDS	I915_MAX_SCAN_DWORDS
+
+/* Why a workload was refused; the last one is kept for the guest's sake. */
+enum i915_wl_error {
+	I915_WL_OK,
+	I915_WL_BAD_CONTEXT,	/* LRCA or context image unreachable */
+	I915_WL_BAD_RING,	/* ring geometry or ring memory */
+	I915_WL_BAD_OPCODE,	/* command outside the subset */
+	I915_WL_BAD_LRI,	/* LRI to a register not whitelisted */
+	I915_WL_BAD_LENGTH,	/* length field wrong or beyond the ring */
+	I915_WL_BAD_ADDRESS,	/* memory outside the vGPU's mappings */
+	I915_WL_BAD_BLIT,	/* blit format, ROP or geometry */
+	I915_WL_TOO_BIG,	/* command, chain or byte budget exceeded */
+	I915_WL_NO_PPGTT,	/* PPGTT access without an announced PML4 */
+	I915_WL_EXEC_FAULT,	/* memory fault while executing */
+	I915_WL_NR_ERRORS,
+};
+
+/**
+ * struct i915_stats - per-vGPU counters of the backend; read under the
+ *	vGPU lock
+ * @workloads: contexts submitted through ELSP
+ * @workload_errors: contexts refused by the scanner or failed executing
+ * @cmds: commands executed
+ * @g2v_errors: PVINFO notifications refused (bad root, list full, ...)
+ * @aperture_errors: aperture accesses refused
+ * @by_error: per &enum i915_wl_error, how often
+ */
+struct i915_stats {
+	u64 workloads;
+	u64 workload_errors;
+	u64 cmds;
+	u64 g2v_errors;
+	u64 aperture_errors;
+	u64 by_error[I915_WL_NR_ERRORS];
+};
+
+/**
+ * struct i915_ppgtt - an address space the guest announced through PVINFO
+ * @root: guest physical address of its PML4
+ * @mm: the core's shadow of it
+ */
+struct i915_ppgtt {
+	u64 root;
+	struct vmed_ppgtt_mm *mm;
+};
+
+/**
+ * struct i915_vgpu - the backend's per-vGPU state (vgpu->vendor_data)
+ * @elsp: the ELSP dwords written so far, in write order
+ * @elsp_count: how many of the four were written
+ * @ppgtt: announced address spaces
+ * @nr_ppgtt: entries used in @ppgtt
+ * @cmd_buf: the scanned copy of one workload's commands (records of a
+ *	header dword, see cmd.c, then the command's dwords)
+ * @cmd_len: dwords used in @cmd_buf
+ * @bounce: one page for blits
+ * @last_error: &enum i915_wl_error of the last refused workload
+ * @stats: counters
+ */
+struct i915_vgpu {
+	u32 elsp[4];
+	unsigned int elsp_count;
+	struct i915_ppgtt ppgtt[I915_MAX_PPGTTS];
+	unsigned int nr_ppgtt;
+	u32 *cmd_buf;
+	unsigned int cmd_len;
+	void *bounce;
+	enum i915_wl_error last_error;
+	struct i915_stats stats;
+};
+
+/**
+ * struct i915_ctx - one context being run
+ * @desc: its descriptor
+ * @lrca: graphics memory address of the context image
+ * @ring_start: graphics memory address of the ring
+ * @ring_size: ring bytes
+ * @head: ring offset execution starts at
+ * @tail: ring offset execution stops at
+ * @mm: the context's PPGTT, NULL if it has none the guest announced
+ */
+struct i915_ctx {
+	u64 desc;
+	u64 lrca;
+	u64 ring_start;
+	u32 ring_size;
+	u32 head;
+	u32 tail;
+	struct vmed_ppgtt_mm *mm;
+};
+
+static inline struct i915_vgpu *i915_of(struct vmed_vgpu *vgpu)
+{
+	return vgpu->vendor_data;
+}
+
+extern const struct vmed_vendor vmed_i915_vendor;
+extern const struct vmed_vendor_ops i915_ops;
+
+/* pvinfo.c */
+u64 i915_pvinfo_read(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg);
+int i915_g2v_notify(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
+		    u64 old, u64 val);
+void i915_ppgtt_release_all(struct vmed_vgpu *vgpu);
+struct vmed_ppgtt_mm *i915_ppgtt_find(struct vmed_vgpu *vgpu, u64 root);
+
+/* execlist.c */
+int i915_elsp_write(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
+		    u64 old, u64 val);
+int i915_submit(struct vmed_vgpu *vgpu, u64 desc);
+void i915_engine_reset(struct vmed_vgpu *vgpu);
+
+/* cmd.c */
+enum i915_wl_error i915_cmd_scan(struct vmed_vgpu *vgpu,
+				 const struct i915_ctx *ctx);
+
+/* engine.c */
+int i915_mem_rw(struct vmed_vgpu *vgpu, const struct i915_ctx *ctx,
+		bool ppgtt, u64 addr, void *buf, size_t len, bool write);
+enum i915_wl_error i915_mem_check(struct vmed_vgpu *vgpu,
+				  const struct i915_ctx *ctx, bool ppgtt,
+				  u64 addr, u64 len, bool write);
+bool i915_lri_allowed(u32 offset);
+enum i915_wl_error i915_cmd_exec(struct vmed_vgpu *vgpu,
+				 const struct i915_ctx *ctx);
+int i915_bar_rw(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
+		void *buf, unsigned int len, bool write);
+
+#endif /* _VMED_I915_H */

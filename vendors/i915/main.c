@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmed_i915: module entry, per-vGPU state and the vendor ops.
+ *
+ * There is no hardware behind this backend: the engine is software, so the
+ * module registers a software physical device (a root device that can
+ * DMA-map pages, for the core's shadow tables and scratch page) and hands
+ * the core the Gen9 description from regs.c.
+ */
+#include <linux/device.h>
+#include <linux/dma-mapping.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include "i915.h"
+
+static int i915_vgpu_init(struct vmed_vgpu *vgpu)
+{
+	struct i915_vgpu *iv;
+
+	iv = kzalloc(sizeof(*iv), GFP_KERNEL_ACCOUNT);
+	if (!iv)
+		return -ENOMEM;
+	/* Allocated once: submissions never allocate. */
+	iv->cmd_buf = kvmalloc_array(I915_CMD_BUF_DWORDS, sizeof(u32),
+				     GFP_KERNEL_ACCOUNT);
+	iv->bounce = (void *)__get_free_page(GFP_KERNEL_ACCOUNT);
+	if (!iv->cmd_buf || !iv->bounce) {
+		free_page((unsigned long)iv->bounce);
+		kvfree(iv->cmd_buf);
+		kfree(iv);
+		return -ENOMEM;
+	}
+	mutex_lock(&vgpu->lock);
+	vgpu->vendor_data = iv;
+	mutex_unlock(&vgpu->lock);
+	return 0;
+}
+
+static void i915_vgpu_fini(struct vmed_vgpu *vgpu)
+{
+	struct i915_vgpu *iv;
+
+	mutex_lock(&vgpu->lock);
+	iv = vgpu->vendor_data;
+	vgpu->vendor_data = NULL;
+	mutex_unlock(&vgpu->lock);
+	if (!iv)
+		return;
+	/* Detach (before fini) already released the announced PPGTTs. */
+	WARN_ON_ONCE(iv->nr_ppgtt);
+	free_page((unsigned long)iv->bounce);
+	kvfree(iv->cmd_buf);
+	kfree(iv);
+}
+
+const struct vmed_vendor_ops i915_ops = {
+	.vgpu_init = i915_vgpu_init,
+	.vgpu_fini = i915_vgpu_fini,
+	.submit = i915_submit,
+	.engine_reset = i915_engine_reset,
+	.bar_rw = i915_bar_rw,
+};
+
+static struct device *i915_root;
+static struct vmed_device i915_dev;
+
+static int __init vmed_i915_init(void)
+{
+	int ret;
+
+	i915_root = root_device_register("vmed_i915");
+	if (IS_ERR(i915_root))
+		return PTR_ERR(i915_root);
+	i915_root->dma_mask = &i915_root->coherent_dma_mask;
+	ret = dma_coerce_mask_and_coherent(i915_root, DMA_BIT_MASK(64));
+	if (ret)
+		goto err;
+	i915_dev.vendor = &vmed_i915_vendor;
+	i915_dev.dma_dev = i915_root;
+	i915_dev.name = "vmed_i915";
+	ret = vmed_device_register(&i915_dev);
+	if (ret)
+		goto err;
+	return 0;
+err:
+	pr_err("vmed_i915: cannot register the software device: %d\n", ret);
+	root_device_unregister(i915_root);
+	return ret;
+}
+
+static void __exit vmed_i915_exit(void)
+{
+	vmed_device_unregister(&i915_dev);
+	root_device_unregister(i915_root);
+}
+
+module_init(vmed_i915_init);
+module_exit(vmed_i915_exit);
+
+MODULE_DESCRIPTION("vmed vendor backend: Gen9-class Intel vGPU with a software render engine");
+MODULE_LICENSE("GPL");

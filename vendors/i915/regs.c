@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The register table of the virtual Gen9 GPU.
+ *
+ * Everything here is data the core interprets: plain registers live in the
+ * virtual register file, and only a few have handlers (forcewake acks that
+ * mirror their requests, fences beyond the vGPU's share, PVINFO, ELSP).
+ * The interrupt registers (GEN8 master, GT0 ISR/IMR/IIR/IER) are not listed:
+ * the core adds them from the interrupt map in main.c.
+ *
+ * Registers not in the table fall to the core's virtual register file.
+ * Also here: the rest of the device description (interrupt map, vGPU types,
+ * page-table formats), all of it data.
+ */
+#include <linux/kernel.h>
+#include "i915.h"
+
+/* The guest polls the ack until it equals the (masked) request. */
+static u64 forcewake_ack_read(struct vmed_vgpu *vgpu,
+			      const struct vmed_mmio_reg *reg)
+{
+	u32 req;
+
+	switch (reg->offset) {
+	case I915_FORCEWAKE_ACK_RENDER:
+		req = I915_FORCEWAKE_RENDER;
+		break;
+	case I915_FORCEWAKE_ACK_MEDIA:
+		req = I915_FORCEWAKE_MEDIA;
+		break;
+	default:
+		req = I915_FORCEWAKE_GT;
+		break;
+	}
+	return vmed_vreg_read(vgpu, req, 4);
+}
+
+/*
+ * Fence registers past the vGPU's share do not exist for it: a write is
+ * undone so that they keep reading 0.
+ */
+static int fence_write(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
+		       u64 old, u64 val)
+{
+	unsigned int index = (reg->offset - I915_FENCE(0)) / 8;
+
+	if (index >= vgpu->fences)
+		vmed_vreg_write(vgpu, reg->offset, 8, 0);
+	return 0;
+}
+
+#define REG(off)		{ .offset = (off), .size = 4 }
+#define REG_RO(off, val)	{ .offset = (off), .size = 4,		\
+				  .flags = VMED_REG_RO, .reset = (val) }
+#define REG_MASKED(off)		{ .offset = (off), .size = 4,		\
+				  .flags = VMED_REG_MASKED }
+#define FW_ACK(off)		{ .offset = (off), .size = 4,		\
+				  .flags = VMED_REG_RO,			\
+				  .read = forcewake_ack_read }
+#define FENCE(i)		{ .offset = I915_FENCE(i), .size = 8,	\
+				  .write = fence_write }
+#define PV_RO(off, val)		{ .offset = (off), .size = 4,		\
+				  .flags = VMED_REG_RO, .reset = (val) }
+#define PV_INFO(off)		{ .offset = (off), .size = 4,		\
+				  .flags = VMED_REG_RO,			\
+				  .read = i915_pvinfo_read }
+
+static const struct vmed_mmio_reg i915_regs[] = {
+	/* Render ring (legacy ring registers; execlists use the context) */
+	REG(I915_RING_TAIL),
+	REG(I915_RING_HEAD),
+	REG(I915_RING_START),
+	REG(I915_RING_CTL),
+	REG(I915_HWS_PGA),
+	REG_MASKED(I915_RING_MODE),
+
+	/* Execlists: submit port, status, context status buffer */
+	{ .offset = I915_ELSP, .size = 4, .write = i915_elsp_write },
+	REG_RO(I915_EXECLIST_STATUS_LO, 0),
+	REG_RO(I915_EXECLIST_STATUS_HI, 0),
+	REG_RO(I915_CSB(0), 0), REG_RO(I915_CSB(0) + 4, 0),
+	REG_RO(I915_CSB(1), 0), REG_RO(I915_CSB(1) + 4, 0),
+	REG_RO(I915_CSB(2), 0), REG_RO(I915_CSB(2) + 4, 0),
+	REG_RO(I915_CSB(3), 0), REG_RO(I915_CSB(3) + 4, 0),
+	REG_RO(I915_CSB(4), 0), REG_RO(I915_CSB(4) + 4, 0),
+	REG_RO(I915_CSB(5), 0), REG_RO(I915_CSB(5) + 4, 0),
+	/* Read pointer 11:8 (guest), write pointer 3:0 (engine, or reset). */
+	{ .offset = I915_CSB_PTR, .size = 4, .flags = VMED_REG_MASKED,
+	  .reset = ((I915_CSB_ENTRIES - 1) << I915_CSB_READ_SHIFT) |
+		   (I915_CSB_ENTRIES - 1) },
+
+	/* Forcewake: request (masked) and the ack the guest polls */
+	REG_MASKED(I915_FORCEWAKE_RENDER),
+	REG_MASKED(I915_FORCEWAKE_MEDIA),
+	REG_MASKED(I915_FORCEWAKE_GT),
+	FW_ACK(I915_FORCEWAKE_ACK_RENDER),
+	FW_ACK(I915_FORCEWAKE_ACK_MEDIA),
+	FW_ACK(I915_FORCEWAKE_ACK_GT),
+
+	/* Fences: the vGPU's share is fences 0 .. fences - 1 */
+	FENCE(0), FENCE(1), FENCE(2), FENCE(3),
+	FENCE(4), FENCE(5), FENCE(6), FENCE(7),
+	FENCE(8), FENCE(9), FENCE(10), FENCE(11),
+	FENCE(12), FENCE(13), FENCE(14), FENCE(15),
+	FENCE(16), FENCE(17), FENCE(18), FENCE(19),
+	FENCE(20), FENCE(21), FENCE(22), FENCE(23),
+	FENCE(24), FENCE(25), FENCE(26), FENCE(27),
+	FENCE(28), FENCE(29), FENCE(30), FENCE(31),
+
+	/* Device information: one slice, nothing fused off */
+	REG_RO(I915_FUSE2, 0),
+	REG_RO(I915_EU_DISABLE(0), 0),
+	REG_RO(I915_EU_DISABLE(1), 0),
+	REG_RO(I915_EU_DISABLE(2), 0),
+	REG_RO(I915_RP_STATE_CAP, I915_RP_STATE_CAP_VAL),
+
+	/* PVINFO: what the host tells the guest */
+	{ .offset = I915_PV_MAGIC, .size = 8, .flags = VMED_REG_RO,
+	  .reset = I915_VGT_MAGIC },
+	PV_RO(I915_PV_VERSION, 1),	/* major 1, minor 0 */
+	PV_INFO(I915_PV_VGT_ID),
+	PV_RO(I915_PV_CAPS, I915_VGT_CAPS_FULL_PPGTT |
+	      I915_VGT_CAPS_HWSP_EMULATION | I915_VGT_CAPS_HUGE_GTT),
+	PV_INFO(I915_PV_MAPPABLE_BASE),
+	PV_INFO(I915_PV_MAPPABLE_SIZE),
+	PV_INFO(I915_PV_HIDDEN_BASE),
+	PV_INFO(I915_PV_HIDDEN_SIZE),
+	PV_INFO(I915_PV_FENCE_NUM),
+	/* PVINFO: what the guest tells the host */
+	REG(I915_PV_DISPLAY_READY),
+	{ .offset = I915_PV_G2V_NOTIFY, .size = 4, .write = i915_g2v_notify },
+	REG(I915_PV_CURSOR_X_HOT),
+	REG(I915_PV_CURSOR_Y_HOT),
+	REG(I915_PV_PDP_LO(0)), REG(I915_PV_PDP_HI(0)),
+	REG(I915_PV_PDP_LO(1)), REG(I915_PV_PDP_HI(1)),
+	REG(I915_PV_PDP_LO(2)), REG(I915_PV_PDP_HI(2)),
+	REG(I915_PV_PDP_LO(3)), REG(I915_PV_PDP_HI(3)),
+	REG(I915_PV_EXECLIST_DESC_LO),
+	REG(I915_PV_EXECLIST_DESC_HI),
+};
+
+static const struct vmed_irq_group i915_irq_groups[] = {
+	{ .isr = I915_GT0_ISR, .imr = I915_GT0_IMR, .iir = I915_GT0_IIR,
+	  .ier = I915_GT0_IER, .master_bit = 0 /* I915_MASTER_GT0 */ },
+};
+
+static const struct vmed_irq_event i915_irq_events[I915_NR_EVENTS] = {
+	[I915_EV_RCS_USER] = { .group = 0, .bit = 0 },
+	[I915_EV_RCS_CTX_SWITCH] = { .group = 0, .bit = 8 },
+};
+
+/*
+ * Shares of 512 MiB aperture + 1.5 GiB hidden graphics memory and 32 fences,
+ * as GVT-g splits a Skylake: the name says how many vGPUs fit.
+ */
+static const struct vmed_vgpu_type i915_types[I915_NR_TYPES] = {
+	[I915_TYPE_8] = { .name = "8", .description = "64M aperture, 192M hidden, 4 fences",
+			  .gm_size = { SZ_64M, SZ_128M + SZ_64M }, .fences = 4,
+			  .weight = 2 },
+	[I915_TYPE_4] = { .name = "4", .description = "128M aperture, 384M hidden, 8 fences",
+			  .gm_size = { SZ_128M, SZ_256M + SZ_128M }, .fences = 8,
+			  .weight = 4 },
+	[I915_TYPE_2] = { .name = "2", .description = "256M aperture, 768M hidden, 16 fences",
+			  .gm_size = { SZ_256M, SZ_512M + SZ_256M }, .fences = 16,
+			  .weight = 8 },
+	[I915_TYPE_1] = { .name = "1", .description = "512M aperture, 1536M hidden, 32 fences",
+			  .gm_size = { SZ_512M, SZ_1G + SZ_512M }, .fences = 32,
+			  .weight = 16 },
+};
+
+#define I915_GEN8_PTE							\
+	.entry_size = 8,						\
+	.present_mask = I915_PTE_PRESENT,				\
+	.writable_mask = I915_PTE_RW,					\
+	.addr_mask = I915_PTE_ADDR,					\
+	.keep_mask = I915_PTE_PWT | I915_PTE_PCD
+
+const struct vmed_vendor vmed_i915_vendor = {
+	.name = "i915",
+	.pci = {
+		.vendor = I915_PCI_VENDOR,
+		.device = I915_PCI_DEVICE,
+		.subsystem_vendor = I915_PCI_VENDOR,
+		.subsystem_device = I915_PCI_DEVICE,
+		.revision = 7,
+		.class_code = 0x030000,
+		.bars = {
+			{ .size = I915_BAR0_SIZE, .is_64bit = true },
+			{ .size = I915_BAR2_SIZE, .is_64bit = true,
+			  .prefetchable = true },
+		},
+		.msi_cap_offset = I915_MSI_CAP,
+	},
+	.reg_bar = 0,
+	.mmio_size = I915_MMIO_SIZE,
+	.ggtt_offset = I915_GGTT_OFFSET,
+	.ggtt_format = {
+		I915_GEN8_PTE,
+		.levels = 1,
+		.level = { { .shift = 12, .bits = 20 } },
+	},
+	.gm_total = { I915_GM_MAPPABLE, I915_GM_HIDDEN },
+	.fences = I915_FENCES,
+	.ppgtt_format = {
+		I915_GEN8_PTE,
+		.levels = 4,
+		.level = {
+			{ .shift = 12, .bits = 9 },
+			{ .shift = 21, .bits = 9, .leaf_mask = I915_PTE_PS },
+			{ .shift = 30, .bits = 9 },
+			{ .shift = 39, .bits = 9 },
+		},
+	},
+	.regs = i915_regs,
+	.nr_regs = ARRAY_SIZE(i915_regs),
+	.irq = {
+		.master = I915_MASTER_IRQ,
+		.master_enable = I915_MASTER_IRQ_CONTROL,
+		.nr_groups = ARRAY_SIZE(i915_irq_groups),
+		.groups = i915_irq_groups,
+		.nr_events = ARRAY_SIZE(i915_irq_events),
+		.events = i915_irq_events,
+	},
+	.types = i915_types,
+	.nr_types = ARRAY_SIZE(i915_types),
+	.ops = &i915_ops,
+};
