@@ -13,6 +13,8 @@
  *
  * A DMA address that is not a frame the hypervisor mapped for this vGPU
  * faults (-EFAULT); the scratch page reads as zeroes and swallows writes.
+ * Device writes into frames holding guest page tables update the shadows,
+ * as tracked guest CPU writes do.
  * No guest physical address supplied by the guest is ever used directly.
  */
 #include <linux/dma-mapping.h>
@@ -90,6 +92,12 @@ int vmed_dma_rw(struct vmed_vgpu *vgpu, dma_addr_t dma, void *buf, size_t len,
 			      vgpu->hv->read_gpa(vgpu, gpa, buf + done, chunk);
 		if (ret)
 			return ret;
+		/*
+		 * No hypervisor tracks the device's own writes: a write into
+		 * a guest page table must update its shadow here.
+		 */
+		if (write && xa_load(&vgpu->ppgtt.tracked, gfn))
+			vmed_ppgtt_page_written(vgpu, gpa, buf + done, chunk);
 	}
 	return 0;
 }

@@ -89,6 +89,8 @@ void vmed_ppgtt_init(struct vmed_vgpu *vgpu);
 void vmed_ppgtt_destroy_all(struct vmed_vgpu *vgpu);
 int vmed_ppgtt_sync(struct vmed_vgpu *vgpu);
 void vmed_ppgtt_invalidate(struct vmed_vgpu *vgpu, u64 gfn, u64 nr);
+void vmed_ppgtt_page_written(struct vmed_vgpu *vgpu, u64 gpa, const void *buf,
+			     unsigned int len);
 
 /* dma.c */
 void vmed_dma_init(struct vmed_vgpu *vgpu);

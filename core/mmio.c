@@ -15,6 +15,7 @@
  * them. A guest can therefore make the core allocate at most mmio_size bytes
  * per vGPU, once; reads of never-written pages return zero.
  */
+#include <linux/bitmap.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/unaligned.h>
@@ -93,7 +94,9 @@ int vmed_regs_build(struct vmed_device *dev)
 			     sizeof(*dev->slots), GFP_KERNEL);
 	dev->irq_regs = kcalloc(nr_irq_regs, sizeof(*dev->irq_regs),
 				GFP_KERNEL);
-	if (!dev->reg_pages || !dev->slots || !dev->irq_regs) {
+	dev->unknown_seen = bitmap_zalloc(vendor->mmio_size / 4, GFP_KERNEL);
+	if (!dev->reg_pages || !dev->slots || !dev->irq_regs ||
+	    !dev->unknown_seen) {
 		ret = -ENOMEM;
 		goto err;
 	}
@@ -147,6 +150,8 @@ void vmed_regs_free(struct vmed_device *dev)
 	kfree(dev->reg_pages);
 	kfree(dev->slots);
 	kfree(dev->irq_regs);
+	bitmap_free(dev->unknown_seen);
+	dev->unknown_seen = NULL;
 	dev->reg_pages = NULL;
 	dev->slots = NULL;
 	dev->irq_regs = NULL;
@@ -337,6 +342,25 @@ u64 vmed_reg_apply(const struct vmed_mmio_reg *reg, u64 old, u64 val, u64 wmask)
 	return (new & ~reg->ro_mask) | (old & reg->ro_mask);
 }
 
+/*
+ * A register the vendor did not describe: it works as plain storage, and is
+ * logged the first time any vGPU of the device touches it, which is how
+ * a port finds the registers its guests need.
+ */
+static void reg_unknown(struct vmed_vgpu *vgpu, u32 offset, unsigned int len,
+			bool write)
+{
+	u32 dw, last = (offset + len - 1) / 4;
+	bool seen = true;
+
+	for (dw = offset / 4; dw <= last; dw++)
+		seen &= test_and_set_bit(dw, vgpu->dev->unknown_seen);
+	if (seen)
+		return;
+	pr_info_ratelimited("vmed: %s: untracked register %#x (%u bytes) %s\n",
+			    vgpu->name, offset, len, write ? "written" : "read");
+}
+
 static u64 reg_value(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg)
 {
 	if (reg->read)
@@ -369,8 +393,10 @@ static u64 regs_read(struct vmed_vgpu *vgpu, u32 offset, unsigned int len)
 	if (regs_split(vgpu->dev, slot, offset, len))
 		return regs_read(vgpu, offset, 4) |
 		       regs_read(vgpu, offset + 4, 4) << 32;
-	if (!slot)
+	if (!slot) {
+		reg_unknown(vgpu, offset, len, false);
 		return vmed_vreg_read(vgpu, offset, len);
+	}
 	reg = slot->reg;
 	val = reg_value(vgpu, reg) >> (8 * (offset - reg->offset));
 	return len == 8 ? val : val & (BIT_ULL(8 * len) - 1);
@@ -388,8 +414,10 @@ static int regs_write(struct vmed_vgpu *vgpu, u32 offset, unsigned int len,
 	if (regs_split(vgpu->dev, slot, offset, len))
 		return regs_write(vgpu, offset, 4, (u32)val) ?:
 		       regs_write(vgpu, offset + 4, 4, val >> 32);
-	if (!slot)
+	if (!slot) {
+		reg_unknown(vgpu, offset, len, true);
 		return vmed_vreg_write(vgpu, offset, len, val);
+	}
 	reg = slot->reg;
 	/*
 	 * Sub-dword writes to table registers would tear masked and

@@ -885,16 +885,23 @@ EXPORT_SYMBOL_GPL(vmed_ppgtt_root_dma);
  * @dma: out: the DMA address it reaches
  * @writable: out: whether every level grants write access
  *
- * Return: 0, or -EFAULT if the address is not mapped.
+ * Return: 0, or -EFAULT if the address is not mapped or beyond what the
+ * tables can address.
  */
 int vmed_ppgtt_translate(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm,
 			 u64 gva, dma_addr_t *dma, bool *writable)
 {
 	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
 	struct vmed_spt *spt = mm->root;
+	unsigned int root_span;
 	bool rw = true;
 
 	lockdep_assert_held(&vgpu->lock);
+	root_span = fmt->level[fmt->levels - 1].shift +
+		    fmt->level[fmt->levels - 1].bits;
+	/* No aliasing: bits above what the root resolves must be clear. */
+	if (root_span < 64 && gva >> root_span)
+		return -EFAULT;
 	for (;;) {
 		const struct vmed_pt_level *lvl = &fmt->level[spt->level];
 		unsigned int i = (gva >> lvl->shift) & (BIT(lvl->bits) - 1);
@@ -998,18 +1005,38 @@ static int spt_write(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 int vmed_page_write(struct vmed_vgpu *vgpu, u64 gpa, const void *buf,
 		    unsigned int len)
 {
+	if (!len || len > PAGE_SIZE - offset_in_page(gpa))
+		return -EINVAL;
+	mutex_lock(&vgpu->lock);
+	vgpu->stats.tracked_writes++;
+	vmed_ppgtt_page_written(vgpu, gpa, buf, len);
+	mutex_unlock(&vgpu->lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vmed_page_write);
+
+/**
+ * vmed_ppgtt_page_written() - bring shadows on a frame up to date after a write
+ * @vgpu: the vGPU; its lock held
+ * @gpa: guest physical address written
+ * @buf: the bytes, already in guest memory
+ * @len: number of bytes, within one page
+ *
+ * For tracked guest writes (vmed_page_write()) and for writes the device
+ * itself makes to guest memory (vmed_dma_rw()), which no hypervisor tracks.
+ */
+void vmed_ppgtt_page_written(struct vmed_vgpu *vgpu, u64 gpa, const void *buf,
+			     unsigned int len)
+{
 	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
 	unsigned int level, offset = offset_in_page(gpa);
 	u64 gfn = gpa >> PAGE_SHIFT;
 	bool found = false;
 	int ret = 0;
 
-	if (!len || len > PAGE_SIZE - offset)
-		return -EINVAL;
-	mutex_lock(&vgpu->lock);
-	vgpu->stats.tracked_writes++;
+	lockdep_assert_held(&vgpu->lock);
 	if (!vgpu->hv || vgpu->failed || gfn > VMED_MAX_GFN)
-		goto out;
+		return;
 	for (level = 0; !ret && level < fmt->levels; level++) {
 		struct vmed_spt *spt = xa_load(&vgpu->ppgtt.spts,
 					       spt_key(gfn, level));
@@ -1024,11 +1051,7 @@ int vmed_page_write(struct vmed_vgpu *vgpu, u64 gpa, const void *buf,
 	if (ret)
 		ppgtt_fatal(vgpu, ret);
 	ppgtt_flush(vgpu);
-out:
-	mutex_unlock(&vgpu->lock);
-	return 0;
 }
-EXPORT_SYMBOL_GPL(vmed_page_write);
 
 /**
  * vmed_ppgtt_sync() - apply partially written entries before a submission

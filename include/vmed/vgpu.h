@@ -60,6 +60,8 @@ struct vmed_reg_slot {
  * @slots: register slots; vendor registers then interrupt registers
  * @nr_slots: number of entries in @slots
  * @irq_regs: the register descriptions the core adds for interrupt registers
+ * @unknown_seen: one bit per dword of the register window: a guest touched
+ *	it without a table entry (each such offset is logged once per device)
  * @scratch_page: the page unmapped or invalid guest frames are pointed at
  * @scratch_dma: its DMA address
  */
@@ -84,6 +86,7 @@ struct vmed_device {
 	struct vmed_reg_slot *slots;
 	unsigned int nr_slots;
 	struct vmed_mmio_reg *irq_regs;
+	unsigned long *unknown_seen;
 
 	struct page *scratch_page;
 	dma_addr_t scratch_dma;

@@ -130,11 +130,41 @@ static void engine_ppgtt_rw(struct kunit *test)
 	mutex_unlock(&env->vgpu->lock);
 }
 
+static void engine_device_writes_page_tables(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+	u64 pte = PTE(70);
+	dma_addr_t dma;
+	bool rw;
+
+	fake_write_entry(&env->hv, 1 << PAGE_SHIFT, PTE(2));
+	fake_write_entry(&env->hv, 2 << PAGE_SHIFT, PTE(3));
+	fake_write_entry(&env->hv, 3 << PAGE_SHIFT, PTE(4));
+	fake_write_entry(&env->hv, 4 << PAGE_SHIFT, PTE(60));
+	/* The page table itself is also mapped in the GGTT. */
+	ggtt_set(test, env, 7, PTE(4));
+
+	mutex_lock(&env->vgpu->lock);
+	mm = vmed_ppgtt_get(env->vgpu, 1 << PAGE_SHIFT);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	/* The device rewrites PTE 0: no hypervisor tracks that write. */
+	KUNIT_EXPECT_EQ(test, vmed_gm_rw(env->vgpu, 7 * PAGE_SIZE, &pte, 8, true),
+			0);
+	KUNIT_EXPECT_EQ(test, vmed_ppgtt_translate(env->vgpu, mm, 0, &dma, &rw),
+			0);
+	KUNIT_EXPECT_EQ(test, dma, fake_dma_of(&env->hv, 70));
+	KUNIT_EXPECT_EQ(test, env->hv.pins[60], 0);
+	vmed_ppgtt_put(env->vgpu, mm);
+	mutex_unlock(&env->vgpu->lock);
+}
+
 static struct kunit_case engine_cases[] = {
 	KUNIT_CASE(engine_ggtt_translate),
 	KUNIT_CASE(engine_gm_rw),
 	KUNIT_CASE(engine_dma_rw_only_mapped_frames),
 	KUNIT_CASE(engine_ppgtt_rw),
+	KUNIT_CASE(engine_device_writes_page_tables),
 	{}
 };
 

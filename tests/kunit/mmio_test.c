@@ -662,6 +662,34 @@ static int regs_register(struct kunit *test, struct device *dmadev,
 	return ret;
 }
 
+static void mmio_unknown_registers_noted_once(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	unsigned long *seen = env->dev.unknown_seen;
+	struct vmed_vgpu *second;
+
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(seen, TV_MMIO_SIZE / 4));
+	/* Table and interrupt registers are known. */
+	tv_write32(test, env->vgpu, TV_REG_PLAIN, 1);
+	tv_read32(test, env->vgpu, TV_IRQ_MASTER);
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(seen, TV_MMIO_SIZE / 4));
+	tv_write32(test, env->vgpu, 0x3000, 1);
+	tv_read64(test, env->vgpu, 0x3010);
+	KUNIT_EXPECT_TRUE(test, test_bit(0x3000 / 4, seen));
+	KUNIT_EXPECT_TRUE(test, test_bit(0x3010 / 4, seen));
+	KUNIT_EXPECT_TRUE(test, test_bit(0x3014 / 4, seen));
+	KUNIT_EXPECT_EQ(test, bitmap_weight(seen, TV_MMIO_SIZE / 4), 3);
+	/* Per device: another vGPU touching it adds nothing. */
+	second = vmed_vgpu_create(&env->dev, TV_TYPE_SMALL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(second));
+	KUNIT_ASSERT_EQ(test, vmed_vgpu_attach(second, &fake_hv_ops, &env->hv), 0);
+	tv_write32(test, second, 0x3000, 2);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(seen, TV_MMIO_SIZE / 4), 3);
+	/* ... and the storage is still per vGPU. */
+	KUNIT_EXPECT_EQ(test, tv_read32(test, env->vgpu, 0x3000), 1);
+	vmed_vgpu_destroy(second);
+}
+
 static void mmio_reg_table_validation(struct kunit *test)
 {
 	static const struct vmed_mmio_reg good[] = {
@@ -793,6 +821,7 @@ static struct kunit_case mmio_cases[] = {
 	KUNIT_CASE(mmio_lazy_pages),
 	KUNIT_CASE(mmio_counters),
 	KUNIT_CASE(mmio_vreg_helpers),
+	KUNIT_CASE(mmio_unknown_registers_noted_once),
 	KUNIT_CASE(mmio_reg_table_validation),
 	KUNIT_CASE(mmio_reg_table_offset_wrap),
 	{}

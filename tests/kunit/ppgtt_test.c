@@ -104,6 +104,8 @@ static void ppgtt_shadow_and_translate(struct kunit *test)
 		expect_maps(test, env, mm, i * PAGE_SIZE + 0x123, G_DATA + i);
 	KUNIT_EXPECT_EQ(test, translate(env, mm, 4 * PAGE_SIZE, &dma), -EFAULT);
 	KUNIT_EXPECT_EQ(test, translate(env, mm, 1ULL << 39, &dma), -EFAULT);
+	/* Beyond the 48 bits four levels resolve: no aliasing onto gva 0. */
+	KUNIT_EXPECT_EQ(test, translate(env, mm, 1ULL << 48, &dma), -EFAULT);
 
 	/* Four tables tracked; four frames mapped; one hv call per level. */
 	KUNIT_EXPECT_EQ(test, env->hv.tracked_frames, 4);
