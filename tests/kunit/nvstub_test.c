@@ -318,6 +318,40 @@ static void nvstub_big_page(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nvs_vgpu(t->vgpu)->copies, 2);
 }
 
+static void nvstub_64k_page(struct kunit *test)
+{
+	struct nvt *t = nvt_create(test, NVS_TYPE_1C);
+	u64 va = 0x40000, bad_va = 0x51000;	/* PT index 64 and 81 */
+	int i;
+
+	/* Frames 96..111 as one 64 KiB page; index 81 is not 16-aligned. */
+	pte_set(t, PT_GFN, va >> 12, NVS_PTE(96) | NVS_PTE_BIG);
+	pte_set(t, PT_GFN, (va >> 12) + 3, NVS_PTE(SRC_GFN));	/* ignored */
+	pte_set(t, PT_GFN, bad_va >> 12, NVS_PTE(128) | NVS_PTE_BIG);
+	/* Rebind so the channel shadows the new entries. */
+	tv_write32(test, t->vgpu, CH0 + NVS_CH_CTRL, 0);
+	tv_write32(test, t->vgpu, CH0 + NVS_CH_CTRL, NVS_CH_CTRL_ENABLE);
+	t->put = 0;
+
+	/* Across frames 2 and 3 of the big page, then into its last frame. */
+	m_copy(t, va + 3 * PAGE_SIZE - 0x10, SRC_VA, 0x20);
+	m_release(t, va + 15 * PAGE_SIZE + 0x100, 0x64);
+	gp_segment(t);
+	m_copy(t, bad_va, SRC_VA, 4);
+	gp_segment(t);
+	doorbell(t);
+
+	for (i = 0; i < 0x10; i++) {
+		KUNIT_EXPECT_EQ(test, frame(t, 98)[PAGE_SIZE - 0x10 + i], (u8)i);
+		KUNIT_EXPECT_EQ(test, frame(t, 99)[i], (u8)(0x10 + i));
+	}
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(frame(t, 111) + 0x100), 0x64);
+	/* The entry the big page covers was not used. */
+	KUNIT_EXPECT_EQ(test, frame(t, SRC_GFN)[0], 0);
+	expect_error(t, NVS_ERR_FAULT, 1, 1);
+	KUNIT_EXPECT_EQ(test, t->env->vgpu->stats.ppgtt_scratch, 1);
+}
+
 static void nvstub_ring_wraps(struct kunit *test)
 {
 	struct nvt *t = nvt_create(test, NVS_TYPE_1C);
@@ -784,6 +818,7 @@ static struct kunit_case nvstub_cases[] = {
 	KUNIT_CASE(nvstub_identity),
 	KUNIT_CASE(nvstub_copy_release_nonstall),
 	KUNIT_CASE(nvstub_big_page),
+	KUNIT_CASE(nvstub_64k_page),
 	KUNIT_CASE(nvstub_ring_wraps),
 	KUNIT_CASE(nvstub_unknown_method),
 	KUNIT_CASE(nvstub_copy_fault),

@@ -15,11 +15,13 @@
  * VRAM window of the model; accesses to it are rejected.
  *
  * Page-table entries (APT and channel tables): bit 0 valid, bit 1 write
- * enable, bit 2 volatile (kept), bit 3 big page (page directory only),
+ * enable, bit 2 volatile (kept), bit 3 big page (channel tables only),
  * bits 39:8 frame number. A channel's address space is 1 GiB: a page
  * directory (512 entries of 2 MiB; with the big-page bit an entry maps
- * 2 MiB directly) over page tables (512 entries of 4 KiB). Write access
- * needs the write-enable bit at both levels.
+ * 2 MiB directly) over page tables (512 entries of 4 KiB; with the
+ * big-page bit an entry at an index aligned to 16 maps 64 KiB, and the
+ * device ignores the 15 entries after it). Write access needs the
+ * write-enable bit at both levels.
  *
  * Registers: NVS_BOOT0 (0x0, RO), NVS_ERR_COUNT (0x4, RO: failed GPFIFO
  * entries and refused channel operations of this vGPU, since creation),

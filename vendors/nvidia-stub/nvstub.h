@@ -107,7 +107,9 @@ enum nvs_method {
 #define NVS_PTE_VALID		BIT_ULL(0)
 #define NVS_PTE_WRITE		BIT_ULL(1)
 #define NVS_PTE_VOL		BIT_ULL(2)	/* volatile (uncached), kept */
-#define NVS_PDE_BIG		BIT_ULL(3)	/* level 1 only: maps 2 MiB */
+#define NVS_PDE_BIG		BIT_ULL(3)	/* page directory: maps 2 MiB */
+#define NVS_PTE_BIG		BIT_ULL(3)	/* page table: maps 64 KiB */
+#define NVS_BIG_PAGE_SHIFT	16
 #define NVS_PTE_FRAME		GENMASK_ULL(39, 8)
 #define NVS_PTE(gfn)		((u64)(gfn) << 8 | NVS_PTE_VALID | NVS_PTE_WRITE)
 

@@ -152,7 +152,9 @@ static const struct vmed_vgpu_type nvs_types[NVS_NR_TYPES] = {
  * bit 1, volatile bit 2 (kept in shadows), frame number in bits 39:8. The
  * channel format has two levels: a page directory of 512 entries each
  * covering 2 MiB (NVS_PDE_BIG maps the 2 MiB directly) and page tables of
- * 512 4 KiB entries: a 1 GiB address space per channel.
+ * 512 4 KiB entries (NVS_PTE_BIG, the same bit, makes an entry at an index
+ * aligned to 16 map 64 KiB; the device ignores the 15 entries after it): a
+ * 1 GiB address space per channel.
  */
 const struct vmed_vendor nvs_vendor = {
 	.name = "nvstub",
@@ -189,7 +191,8 @@ const struct vmed_vendor nvs_vendor = {
 		.entry_size = 8,
 		.levels = 2,
 		.level = {
-			{ .shift = 12, .bits = 9 },
+			{ .shift = 12, .bits = 9, .big_mask = NVS_PTE_BIG,
+			  .big_shift = NVS_BIG_PAGE_SHIFT },
 			{ .shift = 21, .bits = 9, .leaf_mask = NVS_PDE_BIG },
 		},
 		.present_mask = NVS_PTE_VALID,
