@@ -12,10 +12,9 @@ stage "run: booting a UML kernel with the vmed core and its KUnit suites"
 bash "$VMED_ROOT/scripts/kunit.sh" --no-coverage
 cat <<'TXT'
 
-What just ran: the vmed mediation core, built into a User-Mode Linux
-kernel, drove a test vendor (registers, interrupts, GGTT and 4-level PPGTT
-formats) through a fake hypervisor that counts every pin, mapping, tracked
-page and MSI:
+What just ran: the vmed mediation core and both vendor backends, built
+into a User-Mode Linux kernel, driven through a fake hypervisor that counts
+every pin, mapping, tracked page and MSI:
   vmed_device  vendor descriptor validation, GGTT/fence partition
   vmed_vgpu    attach/detach, failed state, reset, destroy while busy
   vmed_cfg     PCI config: BAR sizing, RW1C, traps follow BARs, MSI
@@ -24,6 +23,11 @@ page and MSI:
   vmed_ggtt    guest GGTT writes -> host entries with DMA addresses
   vmed_ppgtt   4-level shadowing, tracked writes, 2M pages, hostile trees
   vmed_dma     gfn <-> DMA cache, batching, invalidation
+  vmed_engine  device-side memory access for software engines
+  vmed_i915    a guest driver's flow on the Gen9-class vGPU: PVINFO, GGTT,
+               PPGTT, execlist submission, blits, MSI; hostile workloads
+  vmed_nvstub  the same on the nvidia-stub model: channels, GPFIFO, copy
+               engine, semaphores; hostile pushbuffers
 Every test ends with the fake hypervisor checking nothing is left pinned,
 tracked or trapped.
 TXT
