@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Real-kernel smoke test: boot Debian's own 6.12 kernel in QEMU (TCG, with
+# SVM so kvm_amd loads), load the KVM/VFIO/mdev stack and the three vmed
+# modules, check they load, register their devices, unload cleanly and
+# leave dmesg clean.  The guest side is tests/e2e/init.
+#
+#   bash scripts/e2e-boot.sh              build, boot, report
+#   E2E_TIMEOUT=600 bash scripts/...      guest time limit (default 300 s)
+#
+# Output: $VMED_BUILD/e2e/{initramfs.cpio.gz,console.log}
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+E2E="$VMED_BUILD/e2e"
+LOG="$E2E/console.log"
+TIMEOUT="${E2E_TIMEOUT:-300}"
+# Load order is decided by dependencies, but these are what later tests use.
+HOST_MODULES="ccp kvm_amd vfio vfio_iommu_type1 mdev"
+VMED_MODULES="core/vmed.ko vendors/i915/vmed_i915.ko vendors/nvidia-stub/vmed_nvstub.ko"
+
+stage "e2e: checking packages"
+need_pkgs qemu-system-x86 busybox-static cpio kmod xz-utils linux-headers-6.12-amd64
+
+stage "e2e: building the vmed modules"
+bash "$VMED_ROOT/scripts/modules.sh"
+
+# Boot exactly the kernel the modules were built for.
+KVER="$(modinfo -F vermagic "$VMED_ROOT/core/vmed.ko" | cut -d' ' -f1)"
+if [ ! -f "/boot/vmlinuz-$KVER" ] || [ ! -d "/lib/modules/$KVER/kernel" ]; then
+	need_pkgs "linux-image-$KVER"
+fi
+VMLINUZ="/boot/vmlinuz-$KVER"
+[ -f "$VMLINUZ" ] || die "no $VMLINUZ after installing linux-image-$KVER"
+
+stage "e2e: building the initramfs for $KVER"
+root="$E2E/root"
+rm -rf "$root"
+mkdir -p "$root"/{bin,dev,etc,proc,sys,tmp,lib/modules/vmed}
+cp /bin/busybox "$root/bin/busybox"
+ln -s busybox "$root/bin/sh"
+install -m 755 "$VMED_ROOT/tests/e2e/init" "$root/init"
+mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || true
+
+# add_module NAME: copy NAME and, first, what it depends on (modinfo).
+added=" "
+add_module() {
+	local name="${1//-/_}" file dep
+	case "$added" in *" $name "*) return 0 ;; esac
+	file="$(modinfo -k "$KVER" -n "$name")" || die "no module $name in $KVER"
+	for dep in $(modinfo -k "$KVER" -F depends "$name" | tr ',' ' '); do
+		add_module "$dep"
+	done
+	case "$file" in
+	*.ko.xz) xz -dc "$file" >"$root/lib/modules/$name.ko" ;;
+	*) cp "$file" "$root/lib/modules/$name.ko" ;;
+	esac || die "cannot copy $file"
+	echo "$name" >>"$root/etc/e2e-modules"
+	added="$added$name "
+}
+for m in $HOST_MODULES; do
+	add_module "$m"
+done
+for m in $VMED_MODULES; do
+	cp "$VMED_ROOT/$m" "$root/lib/modules/vmed/"
+done
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
+	gzip -1 >"$E2E/initramfs.cpio.gz"
+stage "e2e: initramfs $(du -h "$E2E/initramfs.cpio.gz" | cut -f1)," \
+	"modules: $(tr '\n' ' ' <"$root/etc/e2e-modules")+ vmed x3"
+
+stage "e2e: booting $VMLINUZ in QEMU (TCG, timeout ${TIMEOUT}s)"
+t0=$(date +%s)
+rc=0
+timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt \
+	-m 1024 -nographic -no-reboot -kernel "$VMLINUZ" \
+	-initrd "$E2E/initramfs.cpio.gz" \
+	-append "console=ttyS0 panic=-1" \
+	</dev/null >"$LOG" 2>&1 || rc=$?
+stage "e2e: guest done in $(( $(date +%s) - t0 ))s (qemu exit $rc), log: $LOG"
+
+# The case lines and their details, without the dmesg dump that follows.
+tr -d '\r' <"$LOG" | awk '/^E2E-DMESG-BEGIN/ { exit }
+	go && /^(PASS|FAIL): |^    / { print }
+	/^E2E-START/ { go = 1 }'
+npass=$(tr -d '\r' <"$LOG" | grep -c '^PASS: ' || true)
+nfail=$(tr -d '\r' <"$LOG" | grep -c '^FAIL: ' || true)
+if ! tr -d '\r' <"$LOG" | grep -q '^E2E-DONE'; then
+	[ "$rc" -eq 124 ] && why="timed out after ${TIMEOUT}s" || why="qemu exit $rc"
+	echo "FAIL: guest did not finish ($why)"
+	nfail=$((nfail + 1))
+fi
+echo "$npass passed, $nfail failed"
+[ "$nfail" -eq 0 ] || die "e2e smoke test failed" "$LOG"
