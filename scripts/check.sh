@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Every test vmed has, in one run: the module build gates (W=1, sparse),
-# checkpatch, and the KUnit suites under UML with KASAN, UBSAN, lockdep and
-# coverage. Prints a line per gate and suite and ends with
-# "N passed, N failed" (KUnit test cases plus one per gate).
+# checkpatch, the KUnit suites under UML with KASAN, UBSAN, lockdep and
+# coverage, and the real-kernel smoke test in QEMU. Prints a line per gate
+# and suite and ends with "N passed, N failed" (KUnit cases and real-kernel
+# checks, plus one per gate).
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -48,6 +49,25 @@ fi
 if [ "$kunit_rc" -ne 0 ] && { [ -z "$summary" ] || [ "${kf:-0}" = 0 ]; }; then
 	failed=$((failed + 1))
 	results+=("FAIL  KUnit run (exit $kunit_rc; see $kunit_out)")
+fi
+
+stage "check: real-kernel smoke test (Debian 6.12 in QEMU: load, register, unload)"
+e2e_out="$VMED_BUILD/check-e2e-boot.out"
+bash "$VMED_ROOT/scripts/e2e-boot.sh" 2>&1 | tee "$e2e_out"
+e2e_rc=${PIPESTATUS[0]}
+summary="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$e2e_out" | tail -n 1)"
+ef=0
+if [ -n "$summary" ]; then
+	ep=${summary%% passed*}
+	ef=${summary#*passed, }
+	ef=${ef%% failed}
+	passed=$((passed + ep))
+	failed=$((failed + ef))
+	results+=("$([ "$ef" = 0 ] && echo PASS || echo FAIL)  real kernel: $ep passed, $ef failed")
+fi
+if [ "$e2e_rc" -ne 0 ] && [ "$ef" = 0 ]; then
+	failed=$((failed + 1))
+	results+=("FAIL  real-kernel smoke test (exit $e2e_rc; see $e2e_out)")
 fi
 
 echo
