@@ -158,7 +158,8 @@ static void device_free_maps(struct vmed_device *dev)
  * @dev: the device, with @vendor, @dma_dev and @name set and the rest zeroed
  *
  * Validates the vendor's descriptors, builds the register lookup and sets
- * up the partition and the scratch page.
+ * up the partition and the scratch page; then the device is announced to
+ * the hypervisor shims' listeners.
  *
  * Return: 0, -EINVAL for inconsistent descriptors (logged), -ENOMEM, or -EIO
  * if the scratch page is not addressable by the formats.
@@ -200,6 +201,7 @@ int vmed_device_register(struct vmed_device *dev)
 	ret = device_scratch_init(dev);
 	if (ret)
 		goto err_regs;
+	vmed_registry_add(dev);
 	return 0;
 
 err_regs:
@@ -212,10 +214,15 @@ EXPORT_SYMBOL_GPL(vmed_device_register);
 
 /**
  * vmed_device_unregister() - undo vmed_device_register()
- * @dev: the device; every vGPU must have been destroyed
+ * @dev: the device
+ *
+ * The shims' listeners are told first and destroy the vGPUs they created;
+ * any other vGPU must have been destroyed already.
  */
 void vmed_device_unregister(struct vmed_device *dev)
 {
+	/* Shims destroy their vGPUs of the device first. */
+	vmed_registry_remove(dev);
 	WARN_ON(!list_empty(&dev->vgpus));
 	device_scratch_fini(dev);
 	vmed_regs_free(dev);

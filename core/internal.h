@@ -51,6 +51,10 @@ static inline bool vmed_pte_encode(const struct vmed_pte_format *fmt, u64 addr,
 
 int vmed_format_check(const struct vmed_pte_format *fmt, bool ppgtt);
 
+/* registry.c */
+void vmed_registry_add(struct vmed_device *dev);
+void vmed_registry_remove(struct vmed_device *dev);
+
 /* device.c */
 int vmed_partition_take(struct vmed_vgpu *vgpu);
 void vmed_partition_give(struct vmed_vgpu *vgpu);

@@ -64,6 +64,7 @@ struct vmed_reg_slot {
  *	it without a table entry (each such offset is logged once per device)
  * @scratch_page: the page unmapped or invalid guest frames are pointed at
  * @scratch_dma: its DMA address
+ * @registry_node: link in the core's list of devices (core/registry.c)
  */
 struct vmed_device {
 	const struct vmed_vendor *vendor;
@@ -90,7 +91,30 @@ struct vmed_device {
 
 	struct page *scratch_page;
 	dma_addr_t scratch_dma;
+	struct list_head registry_node;
 };
+
+/**
+ * struct vmed_device_listener - a hypervisor shim hearing of physical devices
+ * @name: the shim's name, for logs
+ * @add: a device is available (registered now, or before the listener).
+ *	Called with the registry lock held: must not register or unregister
+ *	devices or listeners. Returns 0 or a negative errno.
+ * @remove: the device is going away: destroy every vGPU of it the shim
+ *	created before returning. Same locking as @add. Must not fail. Also
+ *	called for a device whose @add failed when it was registered, so it
+ *	must cope with devices it never took.
+ * @node: core-private link
+ */
+struct vmed_device_listener {
+	const char *name;
+	int (*add)(struct vmed_device_listener *l, struct vmed_device *dev);
+	void (*remove)(struct vmed_device_listener *l, struct vmed_device *dev);
+	struct list_head node;
+};
+
+int vmed_listener_register(struct vmed_device_listener *l);
+void vmed_listener_unregister(struct vmed_device_listener *l);
 
 /**
  * struct vmed_cfg - emulated PCI configuration space
