@@ -59,49 +59,41 @@ void fake_write_entry(struct fake_hv *hv, u64 gpa, u64 val)
 				offset_in_page(gpa));
 }
 
-static bool fake_range_ok(u64 gpa, size_t len)
+/* Copy between guest RAM and @buf, page by page. */
+static int fake_copy(struct fake_hv *hv, u64 gpa, void *buf, size_t len,
+		     bool to_guest)
 {
-	return len && gpa + len >= gpa &&
-	       gpa + len <= (u64)FAKE_GUEST_FRAMES << PAGE_SHIFT;
+	size_t done, chunk;
+
+	if (!len || gpa + len < gpa ||
+	    gpa + len > (u64)FAKE_GUEST_FRAMES << PAGE_SHIFT)
+		return -EFAULT;
+	for (done = 0; done < len; done += chunk) {
+		u64 pos = gpa + done;
+		void *frame = fake_frame(hv, pos >> PAGE_SHIFT);
+
+		chunk = min_t(size_t, len - done, PAGE_SIZE - offset_in_page(pos));
+		if (!frame)
+			return -ENOMEM;
+		if (to_guest)
+			memcpy(frame + offset_in_page(pos), buf + done, chunk);
+		else
+			memcpy(buf + done, frame + offset_in_page(pos), chunk);
+	}
+	return 0;
 }
 
 static int fake_read_gpa(struct vmed_vgpu *vgpu, u64 gpa, void *buf, size_t len)
 {
 	struct fake_hv *hv = to_fake(vgpu);
-	size_t done, chunk;
 
-	if (hv->fail_read || !fake_range_ok(gpa, len))
-		return -EFAULT;
-	for (done = 0; done < len; done += chunk) {
-		u64 pos = gpa + done;
-		void *frame = fake_frame(hv, pos >> PAGE_SHIFT);
-
-		chunk = min_t(size_t, len - done, PAGE_SIZE - offset_in_page(pos));
-		if (!frame)
-			return -ENOMEM;
-		memcpy(buf + done, frame + offset_in_page(pos), chunk);
-	}
-	return 0;
+	return hv->fail_read ? -EFAULT : fake_copy(hv, gpa, buf, len, false);
 }
 
 static int fake_write_gpa(struct vmed_vgpu *vgpu, u64 gpa, const void *buf,
 			  size_t len)
 {
-	struct fake_hv *hv = to_fake(vgpu);
-	size_t done, chunk;
-
-	if (!fake_range_ok(gpa, len))
-		return -EFAULT;
-	for (done = 0; done < len; done += chunk) {
-		u64 pos = gpa + done;
-		void *frame = fake_frame(hv, pos >> PAGE_SHIFT);
-
-		chunk = min_t(size_t, len - done, PAGE_SIZE - offset_in_page(pos));
-		if (!frame)
-			return -ENOMEM;
-		memcpy(frame + offset_in_page(pos), buf + done, chunk);
-	}
-	return 0;
+	return fake_copy(to_fake(vgpu), gpa, (void *)buf, len, true);
 }
 
 static int fake_dma_map(struct vmed_vgpu *vgpu, const u64 *gfns,
