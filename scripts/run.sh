@@ -15,10 +15,9 @@ cat <<'TXT'
 
 What just ran: first, Debian's own 6.12 kernel under QEMU loaded the KVM,
 VFIO and mdev stack and the three vmed modules, which registered their
-software GPUs and unloaded cleanly. Then the core and both vendor backends,
-built
-into a User-Mode Linux kernel, driven through a fake hypervisor that counts
-every pin, mapping, tracked page and MSI:
+software GPUs and unloaded cleanly. Then the core and both vendor backends
+ran in a User-Mode Linux kernel, driven through a fake hypervisor that
+counts every pin, mapping, tracked page and MSI:
   vmed_device  vendor descriptor validation, GGTT/fence partition
   vmed_vgpu    attach/detach, failed state, reset, destroy while busy
   vmed_cfg     PCI config: BAR sizing, RW1C, traps follow BARs, MSI
@@ -28,6 +27,7 @@ every pin, mapping, tracked page and MSI:
   vmed_ppgtt   4-level shadowing, tracked writes, 2M pages, hostile trees
   vmed_dma     gfn <-> DMA cache, batching, invalidation
   vmed_engine  device-side memory access for software engines
+  vmed_registry  shims hear of devices in any load order
   vmed_i915    a guest driver's flow on the Gen9-class vGPU: PVINFO, GGTT,
                PPGTT, execlist submission, blits, MSI; hostile workloads
   vmed_nvstub  the same on the nvidia-stub model: channels, GPFIFO, copy
