@@ -3,13 +3,13 @@
  * vmed_i915: module entry, per-vGPU state and the vendor ops.
  *
  * There is no hardware behind this backend: the engine is software, so the
- * module registers a software physical device (a root device that can
- * DMA-map pages, for the core's shadow tables and scratch page) and hands
- * the core the Gen9 description from regs.c.
+ * module creates a software physical device (a platform device bound to
+ * this module's driver) and hands the core the Gen9 description from regs.c.
  */
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
+#include <linux/platform_device.h>
 #include <linux/slab.h>
 #include "i915.h"
 
@@ -61,37 +61,54 @@ const struct vmed_vendor_ops i915_ops = {
 	.bar_rw = i915_bar_rw,
 };
 
-static struct device *i915_root;
+static struct platform_device *i915_pdev;
 static struct vmed_device i915_dev;
 
-static int __init vmed_i915_init(void)
+/*
+ * A software device bound to a driver of this module's name, as a real GPU
+ * is bound to its PCI driver: shims name the vGPU types after the driver
+ * ("vmed_i915-8"), and the device can DMA-map pages for the core's shadow
+ * tables and scratch page.
+ */
+static int __init i915_probe(struct platform_device *pdev)
 {
 	int ret;
 
-	i915_root = root_device_register("vmed_i915");
-	if (IS_ERR(i915_root))
-		return PTR_ERR(i915_root);
-	i915_root->dma_mask = &i915_root->coherent_dma_mask;
-	ret = dma_coerce_mask_and_coherent(i915_root, DMA_BIT_MASK(64));
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
 	if (ret)
-		goto err;
+		return ret;
 	i915_dev.vendor = &vmed_i915_vendor;
-	i915_dev.dma_dev = i915_root;
+	i915_dev.dma_dev = &pdev->dev;
 	i915_dev.name = "vmed_i915";
-	ret = vmed_device_register(&i915_dev);
-	if (ret)
-		goto err;
+	return vmed_device_register(&i915_dev);
+}
+
+static void i915_remove(struct platform_device *pdev)
+{
+	vmed_device_unregister(&i915_dev);
+}
+
+static struct platform_driver i915_driver = {
+	.driver.name = "vmed_i915",
+	.remove = i915_remove,
+};
+
+static int __init vmed_i915_init(void)
+{
+	i915_pdev = platform_create_bundle(&i915_driver, i915_probe, NULL, 0,
+					   NULL, 0);
+	if (IS_ERR(i915_pdev)) {
+		pr_err("vmed_i915: cannot register the software device: %ld\n",
+		       PTR_ERR(i915_pdev));
+		return PTR_ERR(i915_pdev);
+	}
 	return 0;
-err:
-	pr_err("vmed_i915: cannot register the software device: %d\n", ret);
-	root_device_unregister(i915_root);
-	return ret;
 }
 
 static void __exit vmed_i915_exit(void)
 {
-	vmed_device_unregister(&i915_dev);
-	root_device_unregister(i915_root);
+	platform_device_unregister(i915_pdev);
+	platform_driver_unregister(&i915_driver);
 }
 
 module_init(vmed_i915_init);

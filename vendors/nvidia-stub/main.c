@@ -71,6 +71,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/err.h>
 #include <linux/module.h>
+#include <linux/platform_device.h>
 #include <linux/slab.h>
 #include "nvstub.h"
 
@@ -131,42 +132,54 @@ const struct vmed_vendor_ops nvs_ops = {
 	.engine_reset = nvs_engine_reset,
 };
 
-static struct device *nvs_root;
+static struct platform_device *nvs_pdev;
 static struct vmed_device nvs_dev = {
 	.vendor = &nvs_vendor,
 	.name = "vmed_nvstub",
 };
 
-static int __init nvs_init(void)
+/* As in vmed_i915: a software device bound to a driver named after us. */
+static int __init nvs_probe(struct platform_device *pdev)
 {
 	int ret;
 
-	nvs_root = root_device_register("vmed_nvstub");
-	if (IS_ERR(nvs_root))
-		return PTR_ERR(nvs_root);
-	nvs_root->dma_mask = &nvs_root->coherent_dma_mask;
 	/*
 	 * Page-table entries hold frame numbers in bits 39:8, so the model
 	 * addresses 44 bits: DMA addresses above that could not be encoded.
 	 */
-	ret = dma_coerce_mask_and_coherent(nvs_root, DMA_BIT_MASK(44));
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(44));
 	if (ret)
-		goto err_root;
-	nvs_dev.dma_dev = nvs_root;
-	ret = vmed_device_register(&nvs_dev);
-	if (ret)
-		goto err_root;
-	return 0;
+		return ret;
+	nvs_dev.dma_dev = &pdev->dev;
+	return vmed_device_register(&nvs_dev);
+}
 
-err_root:
-	root_device_unregister(nvs_root);
-	return ret;
+static void nvs_remove(struct platform_device *pdev)
+{
+	vmed_device_unregister(&nvs_dev);
+}
+
+static struct platform_driver nvs_driver = {
+	.driver.name = "vmed_nvstub",
+	.remove = nvs_remove,
+};
+
+static int __init nvs_init(void)
+{
+	nvs_pdev = platform_create_bundle(&nvs_driver, nvs_probe, NULL, 0,
+					  NULL, 0);
+	if (IS_ERR(nvs_pdev)) {
+		pr_err("vmed_nvstub: cannot register the software device: %ld\n",
+		       PTR_ERR(nvs_pdev));
+		return PTR_ERR(nvs_pdev);
+	}
+	return 0;
 }
 
 static void __exit nvs_exit(void)
 {
-	vmed_device_unregister(&nvs_dev);
-	root_device_unregister(nvs_root);
+	platform_device_unregister(nvs_pdev);
+	platform_driver_unregister(&nvs_driver);
 }
 
 module_init(nvs_init);
