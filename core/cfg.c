@@ -298,6 +298,9 @@ int vmed_cfg_write(struct vmed_vgpu *vgpu, unsigned int offset,
 		vmed_cfg_update_traps(vgpu);
 	if (offset < VMED_MSI_END(msi) && offset + len > VMED_MSI_CTRL(msi))
 		cfg_update_msi(vgpu);
+	if (offset < PCI_COMMAND + 2 ||
+	    (offset < VMED_MSI_END(msi) && offset + len > VMED_MSI_CTRL(msi)))
+		vmed_irq_update_intx(vgpu);
 out:
 	mutex_unlock(&vgpu->lock);
 	return ret;

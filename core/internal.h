@@ -111,5 +111,6 @@ void vmed_irq_reset(struct vmed_vgpu *vgpu);
 void vmed_irq_reg_write(struct vmed_vgpu *vgpu, const struct vmed_reg_slot *slot,
 			u64 val, u64 wmask);
 void vmed_irq_update(struct vmed_vgpu *vgpu, bool new_event);
+void vmed_irq_update_intx(struct vmed_vgpu *vgpu);
 
 #endif /* _VMED_CORE_INTERNAL_H */

@@ -17,6 +17,7 @@
  * All of it runs under the vGPU lock; the registers live in the virtual
  * register file like any other register.
  */
+#include <linux/unaligned.h>
 #include "internal.h"
 
 /**
@@ -97,6 +98,40 @@ void vmed_irq_update(struct vmed_vgpu *vgpu, bool new_event)
 	vgpu->irq_asserted = asserted;
 	if (asserted && (!was_asserted || new_event))
 		irq_inject(vgpu);
+	vmed_irq_update_intx(vgpu);
+}
+
+/**
+ * vmed_irq_update_intx() - recompute the legacy interrupt line
+ * @vgpu: the vGPU; its lock held
+ *
+ * Called whenever the interrupt state, MSI enable or the command register
+ * may have changed. The Interrupt Status bit follows the pending interrupt
+ * whatever INTx Disable says, as PCI defines it; the line to the shim also
+ * obeys INTx Disable, and carries nothing while MSI is on.
+ */
+void vmed_irq_update_intx(struct vmed_vgpu *vgpu)
+{
+	u8 *space = vgpu->cfg.space;
+	u16 cmd = get_unaligned_le16(space + PCI_COMMAND);
+	u16 status = get_unaligned_le16(space + PCI_STATUS);
+	bool pending = vgpu->irq_asserted && !vgpu->msi.enabled;
+	bool level = pending && !(cmd & PCI_COMMAND_INTX_DISABLE);
+
+	lockdep_assert_held(&vgpu->lock);
+	if (pending)
+		status |= PCI_STATUS_INTERRUPT;
+	else
+		status &= ~PCI_STATUS_INTERRUPT;
+	put_unaligned_le16(status, space + PCI_STATUS);
+	if (level == vgpu->intx_level)
+		return;
+	vgpu->intx_level = level;
+	if (!vgpu->hv || !vgpu->hv->set_intx)
+		return;
+	if (level)
+		vgpu->stats.intx_asserted++;
+	vgpu->hv->set_intx(vgpu, level);
 }
 
 /**
@@ -147,9 +182,10 @@ void vmed_irq_reg_write(struct vmed_vgpu *vgpu, const struct vmed_reg_slot *slot
 
 /**
  * vmed_irq_reset() - deassert the line (registers are reset with the rest)
- * @vgpu: the vGPU
+ * @vgpu: the vGPU; its lock held
  */
 void vmed_irq_reset(struct vmed_vgpu *vgpu)
 {
 	vgpu->irq_asserted = false;
+	vmed_irq_update_intx(vgpu);
 }

@@ -32,7 +32,10 @@
  * applies at once; a partial write (a 32-bit half) applies when both halves
  * have arrived or at the next vmed_ppgtt_sync(), which runs before every
  * submission. Until then the old translation stays, which is safe: its frame
- * is still referenced.
+ * is still referenced. A hypervisor that cannot track writes (no track ops)
+ * gets the same result later: vmed_ppgtt_sync() re-reads every shadowed
+ * guest table before each submission, so the device never runs on tables
+ * older than the submission.
  *
  * Replacing an entry installs the new shadow entry before dropping what the
  * old one held. Frame references and tracking are released in batches
@@ -182,7 +185,8 @@ static void ppgtt_flush_untrack(struct vmed_vgpu *vgpu)
 
 	if (!ppgtt->nr_untrack)
 		return;
-	vgpu->hv->track_remove(vgpu, ppgtt->untrack, ppgtt->nr_untrack);
+	if (vgpu->hv->track_remove)
+		vgpu->hv->track_remove(vgpu, ppgtt->untrack, ppgtt->nr_untrack);
 	ppgtt->nr_untrack = 0;
 }
 
@@ -200,7 +204,7 @@ static int ppgtt_track(struct vmed_vgpu *vgpu, const u64 *gfns, unsigned int nr)
 		return 0;
 	/* A queued untrack of one of these frames must not land after. */
 	ppgtt_flush_untrack(vgpu);
-	ret = vgpu->hv->track_add(vgpu, gfns, nr);
+	ret = vgpu->hv->track_add ? vgpu->hv->track_add(vgpu, gfns, nr) : 0;
 	for (i = 0; i < nr; i++) {
 		if (ret)
 			xa_erase(&ppgtt->tracked, gfns[i]);
@@ -1053,6 +1057,38 @@ void vmed_ppgtt_page_written(struct vmed_vgpu *vgpu, u64 gpa, const void *buf,
 	ppgtt_flush(vgpu);
 }
 
+/*
+ * Without write tracking nothing reported the guest's page-table writes:
+ * re-read every shadowed guest table and apply it as one whole-table write.
+ * Updating a table only ever drops its children, never the table itself, and
+ * xa_for_each() looks each index up afresh, so tables freed on the way are
+ * simply not visited.
+ */
+static int ppgtt_revalidate(struct vmed_vgpu *vgpu)
+{
+	struct vmed_spt *spt;
+	unsigned long index;
+	void *buf;
+	int ret = 0;
+
+	if (xa_empty(&vgpu->ppgtt.spts))
+		return 0;
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL_ACCOUNT);
+	if (!buf)
+		return -ENOMEM;
+	xa_for_each(&vgpu->ppgtt.spts, index, spt) {
+		if (vgpu->hv->read_gpa(vgpu, spt->gfn << PAGE_SHIFT, buf,
+				       PAGE_SIZE))
+			memset(buf, 0, PAGE_SIZE);	/* table gone: unmap */
+		vgpu->stats.revalidated++;
+		ret = spt_write(vgpu, spt, 0, buf, PAGE_SIZE);
+		if (ret)
+			break;
+	}
+	kfree(buf);
+	return ret;
+}
+
 /**
  * vmed_ppgtt_sync() - apply partially written entries before a submission
  * @vgpu: the vGPU; its lock held
@@ -1066,6 +1102,8 @@ int vmed_ppgtt_sync(struct vmed_vgpu *vgpu)
 	int ret = 0;
 
 	lockdep_assert_held(&vgpu->lock);
+	if (!vgpu->hv->track_add)
+		ret = ppgtt_revalidate(vgpu);
 	while (!ret && !list_empty(&vgpu->ppgtt.pending)) {
 		unsigned int i;
 

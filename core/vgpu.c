@@ -196,8 +196,8 @@ int vmed_vgpu_attach(struct vmed_vgpu *vgpu, const struct vmed_hv_ops *ops,
 	int ret = 0;
 
 	if (!ops || !ops->read_gpa || !ops->write_gpa || !ops->dma_map ||
-	    !ops->dma_unmap || !ops->track_add || !ops->track_remove ||
-	    !ops->inject_msi || !ops->is_guest_memory)
+	    !ops->dma_unmap || !ops->inject_msi || !ops->is_guest_memory ||
+	    !ops->track_add != !ops->track_remove)
 		return -EINVAL;
 	mutex_lock(&vgpu->lock);
 	if (vgpu->hv) {
@@ -207,6 +207,9 @@ int vmed_vgpu_attach(struct vmed_vgpu *vgpu, const struct vmed_hv_ops *ops,
 		vgpu->hv_data = hv_data;
 		/* The guest may have enabled decoding while detached. */
 		vmed_cfg_update_traps(vgpu);
+		/* A new shim's line starts low. */
+		vgpu->intx_level = false;
+		vmed_irq_update_intx(vgpu);
 	}
 	mutex_unlock(&vgpu->lock);
 	return ret;
@@ -247,8 +250,8 @@ void vmed_vgpu_reset(struct vmed_vgpu *vgpu)
 	mutex_lock(&vgpu->lock);
 	vgpu_release_guest_state(vgpu);
 	vmed_vregs_reset(vgpu);
-	vmed_irq_reset(vgpu);
 	vmed_cfg_init(vgpu);
+	vmed_irq_reset(vgpu);
 	vgpu->failed = false;
 	vgpu->fail_reason = NULL;
 	mutex_unlock(&vgpu->lock);

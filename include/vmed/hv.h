@@ -41,11 +41,18 @@ struct vmed_vgpu;
  *	@dma are pairs as @dma_map returned them. Must not fail.
  * @track_add: write-protect @nr guest frames so that guest writes to them
  *	reach vmed_page_write(). Returns 0 or a negative errno; on error no
- *	frame of the batch is tracked.
+ *	frame of the batch is tracked. Optional, together with @track_remove:
+ *	a shim that cannot track writes leaves both NULL, and the core then
+ *	re-reads every shadowed guest page table before each submission
+ *	(correct, but a submission costs a read of every shadowed table).
  * @track_remove: undo @track_add for @nr frames. Must not fail.
  * @inject_msi: deliver an MSI with the guest-programmed @addr and @data.
  *	May be called in atomic context (from vmed_irq_raise()), without the
  *	vGPU lock.
+ * @set_intx: the legacy interrupt line changed level: @asserted while an
+ *	enabled interrupt is pending, MSI is off and the guest has not set
+ *	INTx Disable in the command register. Called with the vGPU lock held;
+ *	must not sleep. Optional: without it the vGPU has MSI only.
  * @set_trap_area: start (@map true) or stop trapping guest accesses to
  *	[@gpa, @gpa + @size) as BAR @bar of the vGPU; called when the guest
  *	enables memory decoding or moves a BAR. Returns 0 or a negative errno.
@@ -66,6 +73,7 @@ struct vmed_hv_ops {
 	void (*track_remove)(struct vmed_vgpu *vgpu, const u64 *gfns,
 			     unsigned int nr);
 	int (*inject_msi)(struct vmed_vgpu *vgpu, u64 addr, u32 data);
+	void (*set_intx)(struct vmed_vgpu *vgpu, bool asserted);
 	int (*set_trap_area)(struct vmed_vgpu *vgpu, unsigned int bar, u64 gpa,
 			     u64 size, bool map);
 	bool (*is_guest_memory)(struct vmed_vgpu *vgpu, u64 gfn,

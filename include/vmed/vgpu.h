@@ -246,6 +246,9 @@ struct vmed_msi {
  * @msi_injected: MSIs delivered
  * @msi_suppressed: interrupts not delivered because MSI was disabled or
  *	the vGPU was not attached
+ * @intx_asserted: times the legacy interrupt line was raised
+ * @revalidated: guest page tables re-read at submission (shims without
+ *	write tracking)
  * @failures: times the vGPU entered the failed state
  */
 struct vmed_vgpu_stats {
@@ -266,6 +269,8 @@ struct vmed_vgpu_stats {
 	u64 irq_masked;
 	u64 msi_injected;
 	u64 msi_suppressed;
+	u64 intx_asserted;
+	u64 revalidated;
 	u64 failures;
 };
 
@@ -295,6 +300,7 @@ struct vmed_vgpu_stats {
  * @msi: MSI programming
  * @irq_asserted: the virtual interrupt line is asserted (enabled and
  *	pending), used to detect edges
+ * @intx_level: the level last given to &vmed_hv_ops.set_intx
  * @stats: counters
  */
 struct vmed_vgpu {
@@ -323,6 +329,7 @@ struct vmed_vgpu {
 	struct vmed_ppgtt ppgtt;
 	struct vmed_msi msi;
 	bool irq_asserted;
+	bool intx_level;
 	struct vmed_vgpu_stats stats;
 };
 

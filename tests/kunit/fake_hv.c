@@ -195,6 +195,19 @@ static int fake_inject_msi(struct vmed_vgpu *vgpu, u64 addr, u32 data)
 	return 0;
 }
 
+static void fake_set_intx(struct vmed_vgpu *vgpu, bool asserted)
+{
+	struct fake_hv *hv = to_fake(vgpu);
+
+	lockdep_assert_held(&vgpu->lock);
+	/* The core reports changes only: the same level twice is a bug. */
+	if (asserted == hv->intx)
+		hv->errors++;
+	hv->intx = asserted;
+	if (asserted)
+		hv->intx_raised++;
+}
+
 static int fake_set_trap_area(struct vmed_vgpu *vgpu, unsigned int bar, u64 gpa,
 			      u64 size, bool map)
 {
@@ -230,6 +243,18 @@ const struct vmed_hv_ops fake_hv_ops = {
 	.dma_unmap = fake_dma_unmap,
 	.track_add = fake_track_add,
 	.track_remove = fake_track_remove,
+	.inject_msi = fake_inject_msi,
+	.set_intx = fake_set_intx,
+	.set_trap_area = fake_set_trap_area,
+	.is_guest_memory = fake_is_guest_memory,
+};
+
+/* A hypervisor that cannot write-protect guest pages. */
+const struct vmed_hv_ops fake_hv_untracked_ops = {
+	.read_gpa = fake_read_gpa,
+	.write_gpa = fake_write_gpa,
+	.dma_map = fake_dma_map,
+	.dma_unmap = fake_dma_unmap,
 	.inject_msi = fake_inject_msi,
 	.set_trap_area = fake_set_trap_area,
 	.is_guest_memory = fake_is_guest_memory,

@@ -72,6 +72,8 @@ struct fake_hv {
 	u64 msi_addr;
 	u32 msi_data;
 	int msi_ret;
+	bool intx;		/* level of the legacy interrupt line */
+	unsigned long intx_raised;
 	unsigned int traps_mapped, traps_unmapped;
 	u64 trap_gpa[VMED_MAX_BARS];
 	bool trap_on[VMED_MAX_BARS];
@@ -97,6 +99,7 @@ struct fake_env {
 };
 
 extern const struct vmed_hv_ops fake_hv_ops;
+extern const struct vmed_hv_ops fake_hv_untracked_ops;
 extern const struct vmed_vendor tvendor;
 
 struct device *fake_dma_device(struct kunit *test);

@@ -732,6 +732,123 @@ static void irq_map_registration(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, irq_register(test, dmadev, v), 0);
 }
 
+/* As irq_env(), but the guest leaves MSI off and relies on INTx. */
+static struct fake_env *intx_env(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_vgpu *vgpu = env->vgpu;
+
+	tv_write32(test, vgpu, G0_IMR, ~EV_USER_BIT);
+	tv_write32(test, vgpu, G0_IER, EV_USER_BIT);
+	tv_write32(test, vgpu, TV_IRQ_MASTER, TV_IRQ_MASTER_ENABLE);
+	KUNIT_ASSERT_FALSE(test, env->hv.intx);
+	return env;
+}
+
+static bool intx_status(struct kunit *test, struct fake_env *env)
+{
+	return tv_cfg_read16(test, env->vgpu, PCI_STATUS) & PCI_STATUS_INTERRUPT;
+}
+
+static void irq_intx_follows_line(struct kunit *test)
+{
+	struct fake_env *env = intx_env(test);
+	struct vmed_vgpu *vgpu = env->vgpu;
+
+	/* INTA#: the pin byte above the line byte. */
+	KUNIT_EXPECT_EQ(test, tv_cfg_read16(test, vgpu, PCI_INTERRUPT_LINE) >> 8,
+			1);
+	irq_raise(env, TV_EV_USER);
+	KUNIT_EXPECT_TRUE(test, env->hv.intx);
+	KUNIT_EXPECT_TRUE(test, intx_status(test, env));
+	KUNIT_EXPECT_EQ(test, env->hv.msis, 0);
+	KUNIT_EXPECT_EQ(test, vgpu->stats.intx_asserted, 1);
+
+	/* A second event while asserted is no new edge for a level line. */
+	irq_raise(env, TV_EV_USER);
+	KUNIT_EXPECT_EQ(test, env->hv.intx_raised, 1);
+
+	/* The handler acknowledges: the line drops. */
+	tv_write32(test, vgpu, G0_IIR, EV_USER_BIT);
+	KUNIT_EXPECT_FALSE(test, env->hv.intx);
+	KUNIT_EXPECT_FALSE(test, intx_status(test, env));
+
+	/* Master off while pending drops it too; back on raises it again. */
+	irq_raise(env, TV_EV_USER);
+	tv_write32(test, vgpu, TV_IRQ_MASTER, 0);
+	KUNIT_EXPECT_FALSE(test, env->hv.intx);
+	tv_write32(test, vgpu, TV_IRQ_MASTER, TV_IRQ_MASTER_ENABLE);
+	KUNIT_EXPECT_TRUE(test, env->hv.intx);
+	KUNIT_EXPECT_EQ(test, env->hv.intx_raised, 3);
+}
+
+static void irq_intx_disable_bit(struct kunit *test)
+{
+	struct fake_env *env = intx_env(test);
+	struct vmed_vgpu *vgpu = env->vgpu;
+	u16 cmd = tv_cfg_read16(test, vgpu, PCI_COMMAND);
+
+	tv_cfg_write16(test, vgpu, PCI_COMMAND, cmd | PCI_COMMAND_INTX_DISABLE);
+	irq_raise(env, TV_EV_USER);
+	/* Status still shows the interrupt; the line stays low. */
+	KUNIT_EXPECT_FALSE(test, env->hv.intx);
+	KUNIT_EXPECT_TRUE(test, intx_status(test, env));
+
+	tv_cfg_write16(test, vgpu, PCI_COMMAND, cmd);
+	KUNIT_EXPECT_TRUE(test, env->hv.intx);
+	tv_cfg_write16(test, vgpu, PCI_COMMAND, cmd | PCI_COMMAND_INTX_DISABLE);
+	KUNIT_EXPECT_FALSE(test, env->hv.intx);
+	KUNIT_EXPECT_EQ(test, env->hv.intx_raised, 1);
+}
+
+static void irq_intx_off_while_msi(struct kunit *test)
+{
+	struct fake_env *env = intx_env(test);
+	struct vmed_vgpu *vgpu = env->vgpu;
+
+	irq_raise(env, TV_EV_USER);
+	KUNIT_ASSERT_TRUE(test, env->hv.intx);
+
+	/* Enabling MSI takes the interrupt off the line and sends it. */
+	irq_msi_program(test, env);
+	irq_msi_enable(test, env, true);
+	KUNIT_EXPECT_FALSE(test, env->hv.intx);
+	KUNIT_EXPECT_FALSE(test, intx_status(test, env));
+	KUNIT_EXPECT_EQ(test, env->hv.msis, 1);
+
+	irq_raise(env, TV_EV_USER);
+	KUNIT_EXPECT_FALSE(test, env->hv.intx);
+	KUNIT_EXPECT_EQ(test, env->hv.msis, 2);
+
+	/* And back: still pending, so the line rises. */
+	irq_msi_enable(test, env, false);
+	KUNIT_EXPECT_TRUE(test, env->hv.intx);
+	KUNIT_EXPECT_EQ(test, vgpu->stats.intx_asserted, 2);
+}
+
+static void irq_intx_reset_and_reattach(struct kunit *test)
+{
+	struct fake_env *env = intx_env(test);
+	struct vmed_vgpu *vgpu = env->vgpu;
+
+	irq_raise(env, TV_EV_USER);
+	KUNIT_ASSERT_TRUE(test, env->hv.intx);
+	vmed_vgpu_reset(vgpu);
+	KUNIT_EXPECT_FALSE(test, env->hv.intx);
+	KUNIT_EXPECT_FALSE(test, intx_status(test, env));
+
+	/* A shim attaching to a vGPU with a pending interrupt sees it. */
+	tv_write32(test, vgpu, G0_IMR, ~EV_USER_BIT);
+	tv_write32(test, vgpu, G0_IER, EV_USER_BIT);
+	tv_write32(test, vgpu, TV_IRQ_MASTER, TV_IRQ_MASTER_ENABLE);
+	irq_raise(env, TV_EV_USER);
+	vmed_vgpu_detach(vgpu);
+	env->hv.intx = false;
+	KUNIT_ASSERT_EQ(test, vmed_vgpu_attach(vgpu, &fake_hv_ops, &env->hv), 0);
+	KUNIT_EXPECT_TRUE(test, env->hv.intx);
+	KUNIT_EXPECT_EQ(test, env->hv.intx_raised, 3);
+}
+
 static struct kunit_case irq_cases[] = {
 	KUNIT_CASE(irq_register_reset_values),
 	KUNIT_CASE(irq_event_delivers_msi),
@@ -753,6 +870,10 @@ static struct kunit_case irq_cases[] = {
 	KUNIT_CASE(irq_failed_vgpu),
 	KUNIT_CASE(irq_reset_deasserts),
 	KUNIT_CASE(irq_detached_suppressed),
+	KUNIT_CASE(irq_intx_follows_line),
+	KUNIT_CASE(irq_intx_disable_bit),
+	KUNIT_CASE(irq_intx_off_while_msi),
+	KUNIT_CASE(irq_intx_reset_and_reattach),
 	KUNIT_CASE(irq_check_map),
 	KUNIT_CASE(irq_map_registration),
 	{}

@@ -639,6 +639,96 @@ static void ppgtt_reset_releases_everything(struct kunit *test)
 	put_mm(env, mm);
 }
 
+/* A hypervisor without write tracking: revalidation at every submission. */
+static struct fake_env *untracked_env(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+
+	vmed_vgpu_detach(env->vgpu);
+	KUNIT_ASSERT_EQ(test, vmed_vgpu_attach(env->vgpu, &fake_hv_untracked_ops,
+					       &env->hv), 0);
+	return env;
+}
+
+static void ppgtt_untracked_revalidated_at_submit(struct kunit *test)
+{
+	struct fake_env *env = untracked_env(test);
+	struct vmed_ppgtt_mm *mm;
+	dma_addr_t dma;
+
+	build_tree(env);
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	expect_maps(test, env, mm, 0, G_DATA);
+	KUNIT_EXPECT_EQ(test, env->hv.track_calls, 0);
+
+	/* Guest stores nobody reports: a remap, an unmap, a new table. */
+	fake_write_entry(&env->hv, gpa_of(G_PT, 0), PTE(G_DATA + 40));
+	fake_write_entry(&env->hv, gpa_of(G_PT, 1), 0);
+	fake_write_entry(&env->hv, gpa_of(G_PD, 1), PTE(G_PT2));
+	fake_write_entry(&env->hv, gpa_of(G_PT2, 0), PTE(G_DATA + 50));
+	expect_maps(test, env, mm, 0, G_DATA);
+
+	tv_write32(test, env->vgpu, TV_REG_DOORBELL, 1);
+	KUNIT_EXPECT_EQ(test, env->tv.submits, 1);
+	expect_maps(test, env, mm, 0, G_DATA + 40);
+	KUNIT_EXPECT_EQ(test, translate(env, mm, PAGE_SIZE, &dma), -EFAULT);
+	expect_maps(test, env, mm, SZ_2M, G_DATA + 50);
+	expect_maps(test, env, mm, 2 * PAGE_SIZE, G_DATA + 2);
+	/*
+	 * The four tables were read, and the new one, built on the way, is
+	 * visited too (its key sorts after its parent's).
+	 */
+	KUNIT_EXPECT_EQ(test, env->vgpu->stats.revalidated, 5);
+	KUNIT_EXPECT_EQ(test, env->vgpu->ppgtt.nr_spts, 5);
+	KUNIT_EXPECT_EQ(test, env->hv.track_calls, 0);
+	KUNIT_EXPECT_EQ(test, env->hv.untrack_calls, 0);
+
+	/* Dropping a table the guest unlinked frees its shadow. */
+	fake_write_entry(&env->hv, gpa_of(G_PD, 1), 0);
+	tv_write32(test, env->vgpu, TV_REG_DOORBELL, 2);
+	KUNIT_EXPECT_EQ(test, env->vgpu->ppgtt.nr_spts, 4);
+	KUNIT_EXPECT_EQ(test, translate(env, mm, SZ_2M, &dma), -EFAULT);
+	put_mm(env, mm);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
+}
+
+static void ppgtt_untracked_table_gone(struct kunit *test)
+{
+	struct fake_env *env = untracked_env(test);
+	struct vmed_ppgtt_mm *mm;
+	dma_addr_t dma;
+
+	build_tree(env);
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	/* The guest's memory becomes unreadable: everything unmaps. */
+	env->hv.fail_read = true;
+	tv_write32(test, env->vgpu, TV_REG_DOORBELL, 1);
+	KUNIT_EXPECT_EQ(test, translate(env, mm, 0, &dma), -EFAULT);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
+	KUNIT_EXPECT_FALSE(test, env->vgpu->failed);
+	env->hv.fail_read = false;
+	put_mm(env, mm);
+}
+
+static void ppgtt_track_ops_both_or_none(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_hv_ops half = fake_hv_ops;
+
+	vmed_vgpu_detach(env->vgpu);
+	half.track_remove = NULL;
+	KUNIT_EXPECT_EQ(test, vmed_vgpu_attach(env->vgpu, &half, &env->hv),
+			-EINVAL);
+	half = fake_hv_ops;
+	half.track_add = NULL;
+	KUNIT_EXPECT_EQ(test, vmed_vgpu_attach(env->vgpu, &half, &env->hv),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, vmed_vgpu_attach(env->vgpu, &fake_hv_ops, &env->hv),
+			0);
+}
+
 static void ppgtt_no_ppgtt_vendor(struct kunit *test)
 {
 	struct vmed_vendor v = tvendor;
@@ -779,6 +869,9 @@ static struct kunit_case ppgtt_cases[] = {
 	KUNIT_CASE(ppgtt_invalidate_range),
 	KUNIT_CASE(ppgtt_detach_releases_everything),
 	KUNIT_CASE(ppgtt_reset_releases_everything),
+	KUNIT_CASE(ppgtt_untracked_revalidated_at_submit),
+	KUNIT_CASE(ppgtt_untracked_table_gone),
+	KUNIT_CASE(ppgtt_track_ops_both_or_none),
 	KUNIT_CASE(ppgtt_no_ppgtt_vendor),
 	KUNIT_CASE(ppgtt_64k_pages),
 	KUNIT_CASE(ppgtt_64k_page_invalidated_and_scattered),
