@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Real-kernel smoke test: boot Debian's own 6.12 kernel in QEMU (TCG, with
-# SVM so kvm_amd loads), load the KVM/VFIO/mdev stack and the three vmed
+# SVM so kvm_amd loads), load the KVM/VFIO/mdev stack and the four vmed
 # modules, check they load, register their devices, unload cleanly and
 # leave dmesg clean.  The guest side is tests/e2e/init.
 #
@@ -17,7 +17,7 @@ LOG="$E2E/console.log"
 TIMEOUT="${E2E_TIMEOUT:-300}"
 # Load order is decided by dependencies, but these are what later tests use.
 HOST_MODULES="ccp kvm_amd vfio vfio_iommu_type1 mdev"
-VMED_MODULES="core/vmed.ko vendors/i915/vmed_i915.ko vendors/nvidia-stub/vmed_nvstub.ko"
+VMED_MODULES="core/vmed.ko vendors/i915/vmed_i915.ko vendors/nvidia-stub/vmed_nvstub.ko shims/kvm/vmed_kvm.ko"
 
 stage "e2e: checking packages"
 need_pkgs qemu-system-x86 busybox-static cpio kmod xz-utils linux-headers-6.12-amd64
@@ -67,7 +67,7 @@ done
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
 	gzip -1 >"$E2E/initramfs.cpio.gz"
 stage "e2e: initramfs $(du -h "$E2E/initramfs.cpio.gz" | cut -f1)," \
-	"modules: $(tr '\n' ' ' <"$root/etc/e2e-modules")+ vmed x3"
+	"modules: $(tr '\n' ' ' <"$root/etc/e2e-modules")+ vmed x4"
 
 stage "e2e: booting $VMLINUZ in QEMU (TCG, timeout ${TIMEOUT}s)"
 t0=$(date +%s)
