@@ -96,6 +96,7 @@ struct vg_dev {
 };
 
 extern const struct vg_vendor vg_i915;
+extern const struct vg_vendor vg_nvstub;
 
 static inline void *vg_page(struct vg_dev *vg, unsigned int page)
 {

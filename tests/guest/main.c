@@ -355,6 +355,7 @@ static void vg_remove(struct pci_dev *pdev)
 
 static const struct pci_device_id vg_ids[] = {
 	{ PCI_DEVICE(0x8086, 0x1912), .driver_data = (kernel_ulong_t)&vg_i915 },
+	{ PCI_DEVICE(0x10de, 0x0f5b), .driver_data = (kernel_ulong_t)&vg_nvstub },
 	{ }
 };
 MODULE_DEVICE_TABLE(pci, vg_ids);
