@@ -428,7 +428,7 @@ static int spt_shadow_big(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 /*
  * Build shadow entry @i of @spt from guest entry @entry. The slot holds
  * nothing on entry. Returns 0 (also when the entry was bad and left empty)
- * or a fatal errno (-ENOMEM, -ENOSPC).
+ * or a fatal errno (-ENOMEM, -ENOSPC, or the hypervisor's failed map call).
  */
 static int spt_shadow_entry(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 			    unsigned int i, u64 entry)
@@ -469,7 +469,8 @@ static int spt_shadow_entry(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 	child = spt_get(vgpu, gfn, spt->level - 1);
 	if (IS_ERR(child)) {
 		ret = PTR_ERR(child);
-		if (ret == -ENOMEM || ret == -ENOSPC)
+		/* A bad or unreadable guest frame is the guest's business. */
+		if (ret != -EINVAL && ret != -EFAULT)
 			return ret;
 		goto bad;
 	}
@@ -785,8 +786,10 @@ static void ppgtt_fatal(struct vmed_vgpu *vgpu, int err)
 {
 	if (err == -ENOSPC)
 		vmed_vgpu_fail(vgpu, "guest page tables exceed the shadow table limit");
-	else
+	else if (err == -ENOMEM)
 		vmed_vgpu_fail(vgpu, "out of memory shadowing guest page tables");
+	else
+		vmed_vgpu_fail(vgpu, "hypervisor could not map guest memory for shadowing");
 }
 
 /**
@@ -832,7 +835,7 @@ struct vmed_ppgtt_mm *vmed_ppgtt_get(struct vmed_vgpu *vgpu, u64 root_gpa)
 	ppgtt_flush(vgpu);
 	if (IS_ERR(root)) {
 		kfree(mm);
-		if (PTR_ERR(root) == -ENOMEM || PTR_ERR(root) == -ENOSPC)
+		if (PTR_ERR(root) != -EINVAL && PTR_ERR(root) != -EFAULT)
 			ppgtt_fatal(vgpu, PTR_ERR(root));
 		return ERR_CAST(root);
 	}

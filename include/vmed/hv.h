@@ -34,9 +34,11 @@ struct vmed_vgpu;
  * @dma_map: make @nr guest frames @gfns reachable by the device and store
  *	each frame's DMA address in @dma. A frame that is not guest memory, or
  *	that cannot be mapped, gets %DMA_MAPPING_ERROR in its slot; the other
- *	frames are still mapped. Returns 0, or a negative errno if nothing was
- *	mapped (then every slot is ignored). Each successfully mapped frame is
- *	released by exactly one later @dma_unmap.
+ *	frames are still mapped, and the call returns 0: bad frames are the
+ *	guest's doing and end up pointing at scratch. A negative errno means
+ *	the call itself failed (-ENOMEM): nothing was mapped, every slot is
+ *	ignored, and the core fails the operation. Each successfully mapped
+ *	frame is released by exactly one later @dma_unmap.
  * @dma_unmap: release @nr frames previously mapped by @dma_map; @gfns and
  *	@dma are pairs as @dma_map returned them. Must not fail.
  * @track_add: write-protect @nr guest frames so that guest writes to them

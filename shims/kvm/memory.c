@@ -108,13 +108,14 @@ static void pin_frames(struct vmed_kvm_vgpu *kv, const u64 *gfns,
 	}
 }
 
+/* Every frame gets an address or DMA_MAPPING_ERROR: nothing fails whole. */
 static int vmed_kvm_dma_map(struct vmed_vgpu *vgpu, const u64 *gfns,
 			    unsigned int nr, dma_addr_t *dma)
 {
 	struct vmed_kvm_vgpu *kv = vmed_vgpu_hv_data(vgpu);
 	struct device *dev = vgpu->dev->dma_dev;
 	DECLARE_BITMAP(pinned, VMED_DMA_BATCH);
-	unsigned int done, chunk, i, mapped = 0;
+	unsigned int done, chunk, i;
 
 	for (done = 0; done < nr; done += chunk) {
 		chunk = min_t(unsigned int, nr - done, VMED_DMA_BATCH);
@@ -128,14 +129,12 @@ static int vmed_kvm_dma_map(struct vmed_vgpu *vgpu, const u64 *gfns,
 				if (dma_mapping_error(dev, addr)) {
 					unpin(kv, gfns[done + i], 1);
 					addr = DMA_MAPPING_ERROR;
-				} else {
-					mapped++;
 				}
 			}
 			dma[done + i] = addr;
 		}
 	}
-	return mapped ? 0 : -EFAULT;
+	return 0;
 }
 
 static void vmed_kvm_dma_unmap_frames(struct vmed_vgpu *vgpu, const u64 *gfns,

@@ -565,7 +565,25 @@ static void ppgtt_dma_map_failure(struct kunit *test)
 	mm = get_mm(env, G_PML4);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(mm), -ENOMEM);
 	KUNIT_EXPECT_TRUE(test, env->vgpu->failed);
+	KUNIT_EXPECT_STREQ(test, env->vgpu->fail_reason,
+			   "out of memory shadowing guest page tables");
 	KUNIT_EXPECT_EQ(test, env->vgpu->ppgtt.nr_spts, 0);
+}
+
+/* A hypervisor failing a whole map call (not single frames) fails too. */
+static void ppgtt_dma_map_call_fails(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+
+	build_tree(env);
+	env->hv.fail_dma_map = -EIO;
+	mm = get_mm(env, G_PML4);
+	KUNIT_EXPECT_TRUE(test, IS_ERR(mm));
+	KUNIT_EXPECT_TRUE(test, env->vgpu->failed);
+	KUNIT_EXPECT_STREQ(test, env->vgpu->fail_reason,
+			   "hypervisor could not map guest memory for shadowing");
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
 }
 
 static void ppgtt_invalidate_range(struct kunit *test)
@@ -866,6 +884,7 @@ static struct kunit_case ppgtt_cases[] = {
 	KUNIT_CASE(ppgtt_bad_roots),
 	KUNIT_CASE(ppgtt_child_tracking_refused),
 	KUNIT_CASE(ppgtt_dma_map_failure),
+	KUNIT_CASE(ppgtt_dma_map_call_fails),
 	KUNIT_CASE(ppgtt_invalidate_range),
 	KUNIT_CASE(ppgtt_detach_releases_everything),
 	KUNIT_CASE(ppgtt_reset_releases_everything),
