@@ -94,6 +94,8 @@ typedef long long s64;
 #define GFN_PD		0x104	/* nvstub: channel page directory */
 #define GFN_PT		0x105	/* nvstub: channel page table */
 #define GFN_PB		0x106	/* nvstub: pushbuffer */
+#define GFN_RESULT2	0x107	/* track-write moves the result here */
+#define GFN_CODE	0x0f0	/* the vCPU's code, below 1 MiB */
 #define GFN_SPARE	0x200
 #define NR_SPARE	64
 #define SLOT_SPARE	16	/* first GGTT slot for spare frames */
@@ -128,6 +130,10 @@ struct vmm;
  * @run: one workload that stores @value at GFN_RESULT and raises an
  *	interrupt; returns 0 if the device reported success, 1 if it reported
  *	an error
+ * @result_pte: where the device model keeps, in guest memory and write
+ *	tracked once @setup ran, the entry that maps the result page: its
+ *	GPA, and in *@pte the value that maps frame @gfn instead; NULL if the
+ *	workload has no such entry
  */
 struct vendor {
 	const char *name;
@@ -149,6 +155,7 @@ struct vendor {
 	unsigned int ring_slot;
 	void (*setup)(struct vmm *v);
 	int (*run)(struct vmm *v, u32 value);
+	u64 (*result_pte)(u64 gfn, u64 *pte);
 };
 
 struct vmm {
@@ -163,6 +170,9 @@ struct vmm {
 	const struct vendor *vd;
 	u64 gm_base;	/* graphics memory address of the mappable slice */
 	u32 put;	/* nvstub: next GPFIFO entry */
+	int vcpu;
+	struct kvm_run *run;
+	size_t run_size;
 };
 
 static const char *case_name = "?";
@@ -607,6 +617,13 @@ static int nvs_run(struct vmm *v, u32 value)
 	return err ? 1 : 0;
 }
 
+/* The channel page-table entry that maps the semaphore (result) page. */
+static u64 nvs_result_pte(u64 gfn, u64 *pte)
+{
+	*pte = NVS_PTE(gfn);
+	return (GFN_PT << PAGE_SHIFT) + (NVS_SEM_VA >> PAGE_SHIFT) * 8;
+}
+
 static const struct vendor nvstub = {
 	.name = "nvidia-stub",
 	.vendor_id = 0x10de,
@@ -627,6 +644,7 @@ static const struct vendor nvstub = {
 	.ring_slot = NVS_SLOT_RING,
 	.setup = nvs_setup,
 	.run = nvs_run,
+	.result_pte = nvs_result_pte,
 };
 
 static const struct vendor *const vendors[] = { &i915, &nvstub };
@@ -752,7 +770,7 @@ static int vmm_open(struct vmm *v, const char *uuid)
 	struct kvm_device_attr attr = { 0 };
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	int *fds[] = { &v->kvm, &v->vm, &v->kvm_vfio, &v->container,
-		       &v->group, &v->device, &v->msi_fd };
+		       &v->group, &v->device, &v->msi_fd, &v->vcpu };
 	unsigned int i;
 	char path[64];
 	int ret;
@@ -899,6 +917,10 @@ static void vmm_close(struct vmm *v)
 	close_fd(&v->group);
 	close_fd(&v->container);
 	close_fd(&v->msi_fd);
+	if (v->run)
+		munmap(v->run, v->run_size);
+	v->run = NULL;
+	close_fd(&v->vcpu);
 	close_fd(&v->kvm_vfio);
 	close_fd(&v->vm);
 	close_fd(&v->kvm);
@@ -1047,6 +1069,78 @@ static bool workload_ok(struct vmm *v, const char *what, u32 value)
 	return check(!ret && *result(v) == value && msis > 0, what,
 		     "device status %s, result %#x, want %#x, %llu MSIs",
 		     ret ? "error" : "ok", *result(v), value, msis);
+}
+
+/* ------------------------------------------------------------ vCPU */
+
+/*
+ * One real-mode vCPU, created on first use, that performs an 8-byte store
+ * as a guest would: only such writes go through KVM's write tracking, and
+ * so reach the shim's track_write notifier (host writes to the memslot do
+ * not). The code is two 32-bit stores and a HLT:
+ *	mov [bx], eax; mov [bx + 4], edx; hlt
+ * with DS based at the target's page (SVM and unrestricted-guest VMX take
+ * any base in real mode), so targets above 1 MiB need no paging.
+ */
+static const u8 vcpu_code[] = {
+	0x66, 0x89, 0x07,		/* mov [bx], eax */
+	0x66, 0x89, 0x57, 0x04,		/* mov [bx + 4], edx */
+	0xf4,				/* hlt */
+};
+
+static int vcpu_create(struct vmm *v)
+{
+	int size;
+
+	v->vcpu = ioctl(v->vm, KVM_CREATE_VCPU, 0);
+	if (v->vcpu < 0)
+		return sys_fail("vCPU", "KVM_CREATE_VCPU");
+	size = ioctl(v->kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (size < (int)sizeof(*v->run))
+		return sys_fail("vCPU", "KVM_GET_VCPU_MMAP_SIZE");
+	v->run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      v->vcpu, 0);
+	if (v->run == MAP_FAILED) {
+		v->run = NULL;
+		return sys_fail("vCPU", "mmap kvm_run");
+	}
+	v->run_size = size;
+	memcpy(gpa_ptr(v, GFN_CODE), vcpu_code, sizeof(vcpu_code));
+	return 0;
+}
+
+/* The vCPU stores @val at @gpa (8-byte aligned); 0 once it halted. */
+static int vcpu_store64(struct vmm *v, u64 gpa, u64 val)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+
+	if (v->vcpu < 0 && vcpu_create(v))
+		return -1;
+	if (ioctl(v->vcpu, KVM_GET_SREGS, &sregs))
+		return sys_fail("vCPU", "KVM_GET_SREGS");
+	sregs.cs.base = GFN_CODE << PAGE_SHIFT;
+	sregs.cs.selector = sregs.cs.base >> 4;
+	sregs.ds.base = gpa & ~(PAGE_SIZE - 1);
+	sregs.ds.selector = 0;
+	if (ioctl(v->vcpu, KVM_SET_SREGS, &sregs))
+		return sys_fail("vCPU", "KVM_SET_SREGS");
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = 0;
+	regs.rflags = 2;	/* bit 1 is always set */
+	regs.rax = (u32)val;
+	regs.rdx = val >> 32;
+	regs.rbx = gpa & (PAGE_SIZE - 1);
+	if (ioctl(v->vcpu, KVM_SET_REGS, &regs))
+		return sys_fail("vCPU", "KVM_SET_REGS");
+	if (ioctl(v->vcpu, KVM_RUN, 0))
+		return sys_fail("vCPU", "KVM_RUN");
+	if (v->run->exit_reason != KVM_EXIT_HLT) {
+		fail("vCPU", "KVM_RUN: exit reason %u, want KVM_EXIT_HLT",
+		     v->run->exit_reason);
+		return -1;
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------ cases */
@@ -1266,7 +1360,7 @@ static void describe_status(char *buf, size_t len, int status)
 static noreturn void remove_device(struct vmm *v, int req_fd)
 {
 	int *fds[] = { &v->device, &v->group, &v->container, &v->msi_fd,
-		       &v->kvm_vfio, &v->vm, &v->kvm, &req_fd };
+		       &v->kvm_vfio, &v->vm, &v->kvm, &v->vcpu, &req_fd };
 	char path[PATH_MAX];
 	unsigned int i;
 	int fd;
@@ -1456,6 +1550,54 @@ static void case_kill_midway(const char *uuid)
 	case_basic(uuid);
 }
 
+/*
+ * A guest (vCPU) write to a page table the device uses: KVM write tracking
+ * must hand it to the shim, whose core brings the shadow up to date, so the
+ * next workload follows the new entry.
+ */
+static void case_track_write(const char *uuid)
+{
+	struct vmm v;
+	u64 gpa, pte, got, tracked;
+	u32 *moved;
+
+	if (vmm_open(&v, uuid))
+		goto out;
+	pass("setup");
+	/* The vCPU itself, on a page nobody tracks: also checks plumbing. */
+	got = 0x1122334455667788ull;
+	if (!vcpu_store64(&v, GFN_SPARE << PAGE_SHIFT, got))
+		check(*(u64 *)gpa_ptr(&v, GFN_SPARE) == got,
+		      "vCPU: real-mode store lands in guest memory",
+		      "reads %#llx", *(u64 *)gpa_ptr(&v, GFN_SPARE));
+	if (!vmm_enable(&v))
+		goto out;
+	if (!v.vd->result_pte) {
+		skip("tracked page table", "the workload of this model has none");
+		goto out;
+	}
+	if (!check(find_gm_base(&v), "GGTT: vGPU slice found",
+		   "no GGTT entry keeps a value"))
+		goto out;
+	v.vd->setup(&v);
+	workload_ok(&v, "workload before the page-table write", 0x77770001);
+	tracked = counter_or_zero(&v, "tracked_writes");
+	gpa = v.vd->result_pte(GFN_RESULT2, &pte);
+	if (vcpu_store64(&v, gpa, pte))
+		goto out;
+	check_counter(&v, "vCPU write to a page table is tracked",
+		      "tracked_writes", '+', 1, tracked);
+	moved = gpa_ptr(&v, GFN_RESULT2);
+	*moved = 0;
+	*result(&v) = 0;
+	v.vd->run(&v, 0x77770002);
+	check(*moved == 0x77770002 && *result(&v) == 0,
+	      "workload follows the entry the vCPU wrote",
+	      "new frame %#x, old frame %#x", *moved, *result(&v));
+out:
+	vmm_close(&v);
+}
+
 static const struct {
 	const char *name;
 	void (*run)(const char *uuid);
@@ -1465,6 +1607,7 @@ static const struct {
 	{ "unmap-pinned", case_unmap_pinned },
 	{ "remove-open", case_remove_open },
 	{ "kill-midway", case_kill_midway },
+	{ "track-write", case_track_write },
 };
 
 /* Lowercase as mdev names devices ("%pUl"); also keeps paths sane. */
