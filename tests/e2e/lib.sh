@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+# Helpers shared by the /init scripts of the e2e initramfs images (busybox
+# sh).  The host scripts copy this file to /lib/e2e.sh; source it from there.
+#
+# Every check prints exactly one line, "PASS: <case>" or "FAIL: <case>",
+# followed by indented detail lines; the host counts the former.  A failure
+# never stops a run: the cases after it still give information.
+
+# Taint bits a test module may set: O (out-of-tree, 4096) and E (unsigned,
+# 8192).  Anything else (W = warning, D = oops, ...) is a failure.
+TAINT_OK=12288
+BAD='WARNING:|BUG:|Oops|Call Trace|general protection|UBSAN|KASAN|refcount_t|corruption|INFO: task|circular locking|Kernel panic'
+failed=0
+seen=0
+
+pass() { echo "PASS: $*"; }
+fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
+check() {	# check "case" command...
+	c=$1; shift
+	if "$@"; then pass "$c"; else fail "$c"; fi
+}
+
+# New dmesg lines since the last call must contain nothing from $BAD.
+dmesg_clean() {
+	dmesg > /tmp/dmesg
+	n=$(wc -l < /tmp/dmesg)
+	sed -n "$((seen + 1)),\$p" /tmp/dmesg | grep -E "$BAD" > /tmp/bad
+	seen=$n
+	if [ -s /tmp/bad ]; then
+		sed 's/^/    dmesg: /' /tmp/bad
+		return 1
+	fi
+	return 0
+}
+
+taint_ok() {
+	t=$(cat /proc/sys/kernel/tainted)
+	[ $((t & ~TAINT_OK)) -eq 0 ] || { echo "    tainted=$t"; return 1; }
+}
+
+load() {	# load name file [param=value...]
+	n=$1 f=$2; shift 2
+	if out=$(insmod "$f" "$@" 2>&1) && [ -d "/sys/module/$n" ]; then
+		pass "load $n"
+	else
+		fail "load $n"
+		echo "    insmod $f $*: $out"
+		dmesg | tail -n 5 | sed 's/^/    dmesg: /'
+	fi
+}
+
+unload() {	# unload name
+	if out=$(rmmod "$1" 2>&1) && [ ! -d "/sys/module/$1" ]; then
+		pass "unload $1"
+	else
+		fail "unload $1"
+		echo "    rmmod $1: $out"
+		dmesg | tail -n 5 | sed 's/^/    dmesg: /'
+	fi
+}
+
+# The mounts every init needs, and the console as stdio.
+e2e_mounts() {
+	/bin/busybox --install -s /bin
+	export PATH=/bin
+	mount -t proc proc /proc
+	mount -t sysfs sysfs /sys
+	mount -t devtmpfs devtmpfs /dev
+	mount -t tmpfs tmpfs /tmp
+}
+
+e2e_poweroff() {
+	sync
+	poweroff -f
+	echo o > /proc/sysrq-trigger
+}
