@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# shellcheck shell=sh
+# shellcheck shell=dash
 # Helpers shared by the /init scripts of the e2e initramfs images (busybox
 # sh).  The host scripts copy this file to /lib/e2e.sh; source it from there.
 #
@@ -11,21 +11,29 @@
 # 8192).  Anything else (W = warning, D = oops, ...) is a failure.
 TAINT_OK=12288
 BAD='WARNING:|BUG:|Oops|Call Trace|general protection|UBSAN|KASAN|refcount_t|corruption|INFO: task|circular locking|Kernel panic'
+# Lines that may quote the words above without being a report (a test
+# driver's own result lines); empty: none.
+DMESG_IGNORE=
 failed=0
 seen=0
 
 pass() { echo "PASS: $*"; }
 fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
+# Functions keep their variables local: a check's command is often one of
+# them, and must not overwrite the case name or a caller's loop counter.
 check() {	# check "case" command...
-	c=$1; shift
+	local c=$1
+	shift
 	if "$@"; then pass "$c"; else fail "$c"; fi
 }
 
 # New dmesg lines since the last call must contain nothing from $BAD.
 dmesg_clean() {
+	local n
 	dmesg > /tmp/dmesg
 	n=$(wc -l < /tmp/dmesg)
-	sed -n "$((seen + 1)),\$p" /tmp/dmesg | grep -E "$BAD" > /tmp/bad
+	sed -n "$((seen + 1)),\$p" /tmp/dmesg | grep -E "$BAD" |
+		grep -v -E "${DMESG_IGNORE:-^\$}" > /tmp/bad
 	seen=$n
 	if [ -s /tmp/bad ]; then
 		sed 's/^/    dmesg: /' /tmp/bad
@@ -35,12 +43,14 @@ dmesg_clean() {
 }
 
 taint_ok() {
+	local t
 	t=$(cat /proc/sys/kernel/tainted)
 	[ $((t & ~TAINT_OK)) -eq 0 ] || { echo "    tainted=$t"; return 1; }
 }
 
 load() {	# load name file [param=value...]
-	n=$1 f=$2; shift 2
+	local n=$1 f=$2 out
+	shift 2
 	if out=$(insmod "$f" "$@" 2>&1) && [ -d "/sys/module/$n" ]; then
 		pass "load $n"
 	else
@@ -51,6 +61,7 @@ load() {	# load name file [param=value...]
 }
 
 unload() {	# unload name
+	local out
 	if out=$(rmmod "$1" 2>&1) && [ ! -d "/sys/module/$1" ]; then
 		pass "unload $1"
 	else
