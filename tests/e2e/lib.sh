@@ -19,12 +19,24 @@ seen=0
 
 pass() { echo "PASS: $*"; }
 fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
-# Functions keep their variables local: a check's command is often one of
-# them, and must not overwrite the case name or a caller's loop counter.
-check() {	# check "case" command...
-	local c=$1
+# check "case" command...: PASS or FAIL by the command's exit status,
+# which check returns.  What the command prints comes after the verdict,
+# as its details.  It runs in this shell (it may be a function that
+# updates state, like dmesg_clean), so its output goes through a file, one
+# per nesting level.  Functions keep their variables local: a check's
+# command is often one of them, and must not overwrite the case name or a
+# caller's loop counter.
+check_depth=0
+check() {
+	local c=$1 out rc=0
 	shift
-	if "$@"; then pass "$c"; else fail "$c"; fi
+	check_depth=$((check_depth + 1))
+	out=/tmp/check.$check_depth
+	"$@" > "$out" 2>&1 || rc=$?
+	check_depth=$((check_depth - 1))
+	if [ $rc -eq 0 ]; then pass "$c"; else fail "$c"; fi
+	cat "$out"
+	return $rc
 }
 
 # New dmesg lines since the last call must contain nothing from $BAD.
