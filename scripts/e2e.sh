@@ -20,6 +20,7 @@
 #   E2E_EXTRA_KO="a.ko ..."  more modules for L2's /lib/modules/vmed
 #   E2E_CONF=file            sourced by init-host after its defaults
 #                            (VMED_MODULES, VENDORS, ...)
+#   E2E_GUEST_DIR, E2E_VMM_DIR  instead of tests/guest and tests/vmm
 #
 # Output: $VMED_BUILD/e2e-kvm/{console.log,initramfs.cpio.gz,l3-initramfs.cpio.gz}
 set -euo pipefail
@@ -35,9 +36,9 @@ HOST_MODULES="ccp kvm_amd vfio vfio_iommu_type1 mdev irqbypass netfs 9pnet 9p 9p
 # until it is built, L2 reports it as missing and goes on.
 VMED_MODULES="core/vmed.ko vendors/i915/vmed_i915.ko
 	vendors/nvidia-stub/vmed_nvstub.ko shims/kvm/vmed_kvm.ko"
-GUEST_DIR="$VMED_ROOT/tests/guest"
+GUEST_DIR="${E2E_GUEST_DIR:-$VMED_ROOT/tests/guest}"
 GUEST_KO="$GUEST_DIR/vmed_guest.ko"
-VMM_DIR="$VMED_ROOT/tests/vmm"
+VMM_DIR="${E2E_VMM_DIR:-$VMED_ROOT/tests/vmm}"
 VMM_BIN="$VMM_DIR/vmed-vmm"
 
 # Cases decided here, before L2 boots, count with those of the console.
@@ -71,21 +72,21 @@ guest=0
 if [ -f "$GUEST_DIR/Kbuild" ] || [ -f "$GUEST_DIR/Makefile" ]; then
 	if make -C "$KDIR" M="$GUEST_DIR" modules >"$E2E/guest-build.log" 2>&1 &&
 		[ -f "$GUEST_KO" ]; then
-		host_pass "guest driver: built ${GUEST_KO#"$VMED_ROOT"/}"
+		host_pass "guest driver: built $GUEST_KO"
 		guest=1
 	else
 		host_fail "guest driver: build failed (log: $E2E/guest-build.log)"
 		tail -n 10 "$E2E/guest-build.log" | sed 's/^/    /'
 	fi
 else
-	host_fail "guest driver: tests/guest does not exist; L3 boots without it"
+	host_fail "guest driver: $GUEST_DIR does not exist; L3 boots without it"
 fi
 
 stage "e2e: building the test VMM (tests/vmm)"
 vmm=0
 if [ -f "$VMM_DIR/Makefile" ]; then
 	if make -C "$VMM_DIR" >"$E2E/vmm-build.log" 2>&1 && [ -x "$VMM_BIN" ]; then
-		host_pass "test VMM: built ${VMM_BIN#"$VMED_ROOT"/}"
+		host_pass "test VMM: built $VMM_BIN"
 		vmm=1
 	else
 		host_fail "test VMM: build failed (log: $E2E/vmm-build.log)"
