@@ -2,7 +2,7 @@
 # vmed: every target installs what it needs (Debian 12, as root) and prints
 # the stage it is in. The kernel build itself is driven by ./Kbuild.
 
-.PHONY: all modules kunit checkpatch e2e-boot check run clean
+.PHONY: all modules kunit checkpatch e2e-boot e2e check run clean
 
 all: modules
 
@@ -17,6 +17,9 @@ checkpatch:
 
 e2e-boot:
 	@bash scripts/e2e-boot.sh
+
+e2e:
+	@bash scripts/e2e.sh
 
 check:
 	@bash scripts/check.sh

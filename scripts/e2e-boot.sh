@@ -40,32 +40,16 @@ mkdir -p "$root"/{bin,dev,etc,proc,sys,tmp,lib/modules/vmed}
 cp /bin/busybox "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 install -m 755 "$VMED_ROOT/tests/e2e/init" "$root/init"
+install -m 644 "$VMED_ROOT/tests/e2e/lib.sh" "$root/lib/e2e.sh"
 mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || true
 
-# add_module NAME: copy NAME and, first, what it depends on (modinfo).
-added=" "
-add_module() {
-	local name="${1//-/_}" file dep
-	case "$added" in *" $name "*) return 0 ;; esac
-	file="$(modinfo -k "$KVER" -n "$name")" || die "no module $name in $KVER"
-	for dep in $(modinfo -k "$KVER" -F depends "$name" | tr ',' ' '); do
-		add_module "$dep"
-	done
-	case "$file" in
-	*.ko.xz) xz -dc "$file" >"$root/lib/modules/$name.ko" ;;
-	*) cp "$file" "$root/lib/modules/$name.ko" ;;
-	esac || die "cannot copy $file"
-	echo "$name" >>"$root/etc/e2e-modules"
-	added="$added$name "
-}
 for m in $HOST_MODULES; do
-	add_module "$m"
+	initramfs_add_module "$KVER" "$root" "$m"
 done
 for m in $VMED_MODULES; do
 	cp "$VMED_ROOT/$m" "$root/lib/modules/vmed/"
 done
-(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
-	gzip -1 >"$E2E/initramfs.cpio.gz"
+initramfs_pack "$root" "$E2E/initramfs.cpio.gz"
 stage "e2e: initramfs $(du -h "$E2E/initramfs.cpio.gz" | cut -f1)," \
 	"modules: $(tr '\n' ' ' <"$root/etc/e2e-modules")+ vmed x4"
 

@@ -122,3 +122,28 @@ kernel_source_dir() {
 	stage "kernel source: $name (Linux $ver) at $dir" >&2
 	printf '%s\n' "$dir"
 }
+
+# initramfs_add_module KVER ROOT NAME: copy Debian's module NAME for kernel
+# KVER to ROOT/lib/modules/NAME.ko, after what it depends on (modinfo), and
+# append each name once to ROOT/etc/e2e-modules, which is thus a load order.
+# busybox insmod cannot read .ko.xz, so they are decompressed here.
+initramfs_add_module() {
+	local kver="$1" root="$2" name="${3//-/_}" file dep
+	grep -qx "$name" "$root/etc/e2e-modules" 2>/dev/null && return 0
+	file="$(modinfo -k "$kver" -n "$name")" || die "no module $name in $kver"
+	for dep in $(modinfo -k "$kver" -F depends "$name" | tr ',' ' '); do
+		initramfs_add_module "$kver" "$root" "$dep"
+	done
+	mkdir -p "$root/lib/modules" "$root/etc"
+	case "$file" in
+	*.ko.xz) xz -dc "$file" >"$root/lib/modules/$name.ko" ;;
+	*) cp "$file" "$root/lib/modules/$name.ko" ;;
+	esac || die "cannot copy $file"
+	echo "$name" >>"$root/etc/e2e-modules"
+}
+
+# initramfs_pack ROOT OUT: a gzip'd newc cpio of ROOT, owned by root.
+initramfs_pack() {
+	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
+		gzip -1 >"$2" || die "cannot pack $1 into $2"
+}

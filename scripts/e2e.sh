@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# End-to-end test of the KVM/VFIO path, with nothing mocked:
+#
+#   build machine
+#    └ QEMU TCG, SVM CPU: Debian's 6.12 kernel, "L2"  (tests/e2e/kvm/init-host)
+#       vmed modules + vmed_kvm; the build machine's root over 9p, chrooted
+#       into for mdevctl and Debian's QEMU:
+#       └ qemu-system-x86_64 -accel kvm -device vfio-pci,sysfsdev=<vGPU>
+#          Debian's 6.12 kernel, "L3"  (tests/e2e/kvm/init-guest)
+#             the guest test driver vmed_guest.ko on the vGPU
+#
+# Prints one PASS:/FAIL: line per case and ends with "N passed, N failed".
+#
+#   bash scripts/e2e.sh                     build everything, boot, report
+#   E2E_TIMEOUT=900 bash scripts/e2e.sh     limit for the whole L2 run (600 s)
+#
+# For bringing the harness up against another mdev driver (the kernel's
+# mtty sample, say) before vmed's own pieces exist:
+#   E2E_EXTRA_KO="a.ko ..."  more modules for L2's /lib/modules/vmed
+#   E2E_CONF=file            sourced by init-host after its defaults
+#                            (VMED_MODULES, VENDORS, ...)
+#   E2E_GUEST_DIR, E2E_VMM_DIR  instead of tests/guest and tests/vmm
+#
+# Output: $VMED_BUILD/e2e-kvm/{console.log,initramfs.cpio.gz,l3-initramfs.cpio.gz}
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+E2E="$VMED_BUILD/e2e-kvm"
+LOG="$E2E/console.log"
+TIMEOUT="${E2E_TIMEOUT:-600}"
+# Debian's modules L2 needs: the KVM/VFIO/mdev stack and 9p for the host
+# root; dependencies are added from modinfo.
+HOST_MODULES="ccp kvm_amd vfio vfio_iommu_type1 mdev irqbypass netfs 9pnet 9p 9pnet_virtio"
+# The vmed modules, as built by scripts/modules.sh.  The KVM shim is new:
+# until it is built, L2 reports it as missing and goes on.
+VMED_MODULES="core/vmed.ko vendors/i915/vmed_i915.ko
+	vendors/nvidia-stub/vmed_nvstub.ko shims/kvm/vmed_kvm.ko"
+GUEST_DIR="${E2E_GUEST_DIR:-$VMED_ROOT/tests/guest}"
+GUEST_KO="$GUEST_DIR/vmed_guest.ko"
+VMM_DIR="${E2E_VMM_DIR:-$VMED_ROOT/tests/vmm}"
+VMM_BIN="$VMM_DIR/vmed-vmm"
+
+# Cases decided here, before L2 boots, count with those of the console.
+hpass=0
+hfail=0
+host_pass() { echo "PASS: $*"; hpass=$((hpass + 1)); }
+host_fail() { echo "FAIL: $*"; hfail=$((hfail + 1)); }
+
+stage "e2e: checking packages"
+# mdevctl and QEMU run inside L2 from this machine's root, so they must be
+# installed here.
+need_pkgs qemu-system-x86 busybox-static cpio kmod xz-utils \
+	linux-headers-6.12-amd64 mdevctl make gcc libc6-dev
+
+stage "e2e: building the vmed modules"
+bash "$VMED_ROOT/scripts/modules.sh"
+
+# Boot exactly the kernel the modules were built for, in L2 and in L3.
+KVER="$(modinfo -F vermagic "$VMED_ROOT/core/vmed.ko" | cut -d' ' -f1)"
+if [ ! -f "/boot/vmlinuz-$KVER" ] || [ ! -d "/lib/modules/$KVER/kernel" ]; then
+	need_pkgs "linux-image-$KVER"
+fi
+VMLINUZ="/boot/vmlinuz-$KVER"
+[ -f "$VMLINUZ" ] || die "no $VMLINUZ after installing linux-image-$KVER"
+KDIR="/usr/src/linux-headers-$KVER"
+[ -f "$KDIR/Makefile" ] || die "no kernel headers at $KDIR"
+mkdir -p "$E2E"
+
+stage "e2e: building the guest driver (tests/guest)"
+guest=0
+if [ -f "$GUEST_DIR/Kbuild" ] || [ -f "$GUEST_DIR/Makefile" ]; then
+	if make -C "$KDIR" M="$GUEST_DIR" modules >"$E2E/guest-build.log" 2>&1 &&
+		[ -f "$GUEST_KO" ]; then
+		host_pass "guest driver: built $GUEST_KO"
+		guest=1
+	else
+		host_fail "guest driver: build failed (log: $E2E/guest-build.log)"
+		tail -n 10 "$E2E/guest-build.log" | sed 's/^/    /'
+	fi
+else
+	host_fail "guest driver: $GUEST_DIR does not exist; L3 boots without it"
+fi
+
+stage "e2e: building the test VMM (tests/vmm)"
+vmm=0
+if [ -f "$VMM_DIR/Makefile" ]; then
+	if make -C "$VMM_DIR" >"$E2E/vmm-build.log" 2>&1 && [ -x "$VMM_BIN" ]; then
+		host_pass "test VMM: built $VMM_BIN"
+		vmm=1
+	else
+		host_fail "test VMM: build failed (log: $E2E/vmm-build.log)"
+		tail -n 10 "$E2E/vmm-build.log" | sed 's/^/    /'
+	fi
+fi	# else L2 reports the missing VMM
+
+# new_root DIR: the part both initramfs images share.
+new_root() {
+	rm -rf "$1"
+	mkdir -p "$1"/{bin,dev,etc,proc,sys,tmp,lib/modules}
+	cp /bin/busybox "$1/bin/busybox"
+	ln -s busybox "$1/bin/sh"
+	install -m 644 "$VMED_ROOT/tests/e2e/lib.sh" "$1/lib/e2e.sh"
+	mknod -m 600 "$1/dev/console" c 5 1 2>/dev/null || true
+}
+
+stage "e2e: building the L3 guest initramfs"
+l3root="$E2E/l3root"
+new_root "$l3root"
+install -m 755 "$VMED_ROOT/tests/e2e/kvm/init-guest" "$l3root/init"
+: >"$l3root/etc/e2e-modules"
+if [ "$guest" = 1 ]; then
+	for dep in $(modinfo -F depends "$GUEST_KO" | tr ',' ' '); do
+		initramfs_add_module "$KVER" "$l3root" "$dep"
+	done
+	cp "$GUEST_KO" "$l3root/lib/modules/vmed_guest.ko"
+fi
+initramfs_pack "$l3root" "$E2E/l3-initramfs.cpio.gz"
+
+stage "e2e: building the L2 initramfs for $KVER"
+root="$E2E/root"
+new_root "$root"
+mkdir -p "$root"/{lib/modules/vmed,l3,mnt}
+install -m 755 "$VMED_ROOT/tests/e2e/kvm/init-host" "$root/init"
+for m in $HOST_MODULES; do
+	initramfs_add_module "$KVER" "$root" "$m"
+done
+for m in $VMED_MODULES; do
+	[ -f "$VMED_ROOT/$m" ] && cp "$VMED_ROOT/$m" "$root/lib/modules/vmed/"
+done
+for m in ${E2E_EXTRA_KO:-}; do
+	cp "$m" "$root/lib/modules/vmed/" || die "E2E_EXTRA_KO: no $m"
+done
+cp "$VMLINUZ" "$root/l3/vmlinuz"
+cp "$E2E/l3-initramfs.cpio.gz" "$root/l3/initramfs.cpio.gz"
+[ "$vmm" = 1 ] && cp "$VMM_BIN" "$root/bin/vmed-vmm"
+{
+	echo "GUEST_DRIVER=$guest"
+	if [ -n "${E2E_CONF:-}" ]; then
+		cat "$E2E_CONF" || die "E2E_CONF: cannot read $E2E_CONF"
+	fi
+} >"$root/etc/e2e.conf"
+initramfs_pack "$root" "$E2E/initramfs.cpio.gz"
+stage "e2e: initramfs $(du -h "$E2E/initramfs.cpio.gz" | cut -f1)," \
+	"modules: $(tr '\n' ' ' <"$root/etc/e2e-modules")+" \
+	"$(cd "$root/lib/modules/vmed" && echo *.ko)"
+
+# multidevs=remap: / spans several file systems here (/proc, /sys, /dev,
+# maybe more), whose inode numbers would otherwise collide in L2.
+stage "e2e: booting L2 in QEMU (TCG, timeout ${TIMEOUT}s); L3 runs inside it"
+t0=$(date +%s)
+rc=0
+timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt \
+	-m 2048 -nographic -no-reboot -kernel "$VMLINUZ" \
+	-initrd "$E2E/initramfs.cpio.gz" \
+	-append "console=ttyS0 panic=-1" \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	</dev/null >"$LOG" 2>&1 || rc=$?
+stage "e2e: L2 done in $(($(date +%s) - t0))s (qemu exit $rc)"
+
+# The case lines and their details, without the logs dumped around them.
+tr -d '\r' <"$LOG" | awk '/^E2E-DMESG-BEGIN/ { exit }
+	/^E2E-L3-BEGIN/ { l3 = 1 } /^E2E-L3-END/ { l3 = 0; next }
+	/^E2E-L3-RUN / { sub(/\]: .*/, "]"); print "-- L3 run:", substr($0, 12); next }
+	/^E2E-VENDOR / { print "-- vendor", $2, $3, $4; next }
+	go && !l3 && /^(PASS|FAIL): |^    / { print }
+	/^E2E-START/ { go = 1 }'
+npass=$(($(tr -d '\r' <"$LOG" | grep -c '^PASS: ' || true) + hpass))
+nfail=$(($(tr -d '\r' <"$LOG" | grep -c '^FAIL: ' || true) + hfail))
+if ! tr -d '\r' <"$LOG" | grep -q '^E2E-DONE'; then
+	[ "$rc" -eq 124 ] && why="timed out after ${TIMEOUT}s" || why="qemu exit $rc"
+	echo "FAIL: L2 did not finish ($why)"
+	nfail=$((nfail + 1))
+fi
+echo "$npass passed, $nfail failed"
+stage "e2e: full console log (L2 and every L3 run): $LOG"
+[ "$nfail" -eq 0 ] || die "KVM/VFIO end-to-end test failed" "$LOG"

@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=dash
+# Helpers shared by the /init scripts of the e2e initramfs images (busybox
+# sh).  The host scripts copy this file to /lib/e2e.sh; source it from there.
+#
+# Every check prints exactly one line, "PASS: <case>" or "FAIL: <case>",
+# followed by indented detail lines; the host counts the former.  A failure
+# never stops a run: the cases after it still give information.
+
+# Taint bits a test module may set: O (out-of-tree, 4096) and E (unsigned,
+# 8192).  Anything else (W = warning, D = oops, ...) is a failure.
+TAINT_OK=12288
+BAD='WARNING:|BUG:|Oops|Call Trace|general protection|UBSAN|KASAN|refcount_t|corruption|INFO: task|circular locking|Kernel panic'
+# Lines that may quote the words above without being a report (a test
+# driver's own result lines); empty: none.
+DMESG_IGNORE=
+failed=0
+seen=0
+
+pass() { echo "PASS: $*"; }
+fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
+# check "case" command...: PASS or FAIL by the command's exit status,
+# which check returns.  What the command prints comes after the verdict,
+# as its details.  It runs in this shell (it may be a function that
+# updates state, like dmesg_clean), so its output goes through a file, one
+# per nesting level.  Functions keep their variables local: a check's
+# command is often one of them, and must not overwrite the case name or a
+# caller's loop counter.
+check_depth=0
+check() {
+	local c=$1 out rc=0
+	shift
+	check_depth=$((check_depth + 1))
+	out=/tmp/check.$check_depth
+	"$@" > "$out" 2>&1 || rc=$?
+	check_depth=$((check_depth - 1))
+	if [ $rc -eq 0 ]; then pass "$c"; else fail "$c"; fi
+	cat "$out"
+	return $rc
+}
+
+# New dmesg lines since the last call must contain nothing from $BAD.
+dmesg_clean() {
+	local n
+	dmesg > /tmp/dmesg
+	n=$(wc -l < /tmp/dmesg)
+	sed -n "$((seen + 1)),\$p" /tmp/dmesg | grep -E "$BAD" |
+		grep -v -E "${DMESG_IGNORE:-^\$}" > /tmp/bad
+	seen=$n
+	if [ -s /tmp/bad ]; then
+		sed 's/^/    dmesg: /' /tmp/bad
+		return 1
+	fi
+	return 0
+}
+
+taint_ok() {
+	local t
+	t=$(cat /proc/sys/kernel/tainted)
+	[ $((t & ~TAINT_OK)) -eq 0 ] || { echo "    tainted=$t"; return 1; }
+}
+
+load() {	# load name file [param=value...]
+	local n=$1 f=$2 out
+	shift 2
+	if out=$(insmod "$f" "$@" 2>&1) && [ -d "/sys/module/$n" ]; then
+		pass "load $n"
+	else
+		fail "load $n"
+		echo "    insmod $f $*: $out"
+		dmesg | tail -n 5 | sed 's/^/    dmesg: /'
+	fi
+}
+
+unload() {	# unload name
+	local out
+	if out=$(rmmod "$1" 2>&1) && [ ! -d "/sys/module/$1" ]; then
+		pass "unload $1"
+	else
+		fail "unload $1"
+		echo "    rmmod $1: $out"
+		dmesg | tail -n 5 | sed 's/^/    dmesg: /'
+	fi
+}
+
+# The mounts every init needs, and the console as stdio.
+e2e_mounts() {
+	/bin/busybox --install -s /bin
+	export PATH=/bin
+	mount -t proc proc /proc
+	mount -t sysfs sysfs /sys
+	mount -t devtmpfs devtmpfs /dev
+	mount -t tmpfs tmpfs /tmp
+}
+
+e2e_poweroff() {
+	sync
+	poweroff -f
+	echo o > /proc/sysrq-trigger
+}
