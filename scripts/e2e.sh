@@ -39,7 +39,7 @@ VMED_MODULES="core/vmed.ko vendors/i915/vmed_i915.ko
 GUEST_DIR="${E2E_GUEST_DIR:-$VMED_ROOT/tests/guest}"
 GUEST_KO="$GUEST_DIR/vmed_guest.ko"
 VMM_DIR="${E2E_VMM_DIR:-$VMED_ROOT/tests/vmm}"
-VMM_BIN="$VMM_DIR/vmed-vmm"
+VMM_BIN="$E2E/vmed-vmm"
 
 # Cases decided here, before L2 boots, count with those of the console.
 hpass=0
@@ -85,7 +85,8 @@ fi
 stage "e2e: building the test VMM (tests/vmm)"
 vmm=0
 if [ -f "$VMM_DIR/Makefile" ]; then
-	if make -C "$VMM_DIR" >"$E2E/vmm-build.log" 2>&1 && [ -x "$VMM_BIN" ]; then
+	if make -C "$VMM_DIR" O="$E2E" >"$E2E/vmm-build.log" 2>&1 &&
+		[ -x "$VMM_BIN" ]; then
 		host_pass "test VMM: built $VMM_BIN"
 		vmm=1
 	else

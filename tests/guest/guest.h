@@ -42,6 +42,8 @@ struct vg_dev;
  * @irq_ack: from the interrupt handler: acknowledge what the device raised;
  *	returns the events (vendor encoding), 0 if the interrupt was not ours
  * @run: the test sequence, in process context
+ * @soak: after a successful @run, one small good workload (a marker store
+ *	and an interrupt); returns whether it ran and landed
  * @quiesce: stop the device using guest memory before it is freed; must
  *	cope with any point @run may have stopped at, including not started
  */
@@ -54,6 +56,7 @@ struct vg_vendor {
 	size_t state_size;
 	u32 (*irq_ack)(struct vg_dev *vg);
 	void (*run)(struct vg_dev *vg);
+	bool (*soak)(struct vg_dev *vg, u32 marker);
 	void (*quiesce)(struct vg_dev *vg);
 };
 

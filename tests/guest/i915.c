@@ -747,6 +747,17 @@ static void i915_run(struct vg_dev *vg)
 	error_path(vg);
 }
 
+static bool i915_soak(struct vg_dev *vg, u32 marker)
+{
+	__le32 *mark = vg_page(vg, PG_MARK);
+	struct i915_result res;
+
+	emit_sdi_ggtt(vg, gm(vg, PG_MARK), marker);
+	emit(vg, VGI_MI_USER_INTERRUPT);
+	submit(vg, VGI_GT_USER, &res);
+	return ran(&res, VGI_GT_USER) && le32_to_cpu(mark[0]) == marker;
+}
+
 static void i915_quiesce(struct vg_dev *vg)
 {
 	struct vg_i915 *gi = gi_of(vg);
@@ -775,5 +786,6 @@ const struct vg_vendor vg_i915 = {
 	.state_size = sizeof(struct vg_i915),
 	.irq_ack = irq_ack,
 	.run = i915_run,
+	.soak = i915_soak,
 	.quiesce = i915_quiesce,
 };

@@ -25,6 +25,7 @@
  */
 #define pr_fmt(fmt) "vmed_guest: " fmt
 
+#include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
 #include <linux/jiffies.h>
@@ -38,6 +39,11 @@ static bool hostile;
 module_param(hostile, bool, 0444);
 MODULE_PARM_DESC(hostile,
 		 "Instead of the functional tests, point GGTT/APT and page-table entries beyond guest RAM and check the device hands back no host data");
+
+static unsigned int soak_ms;
+module_param(soak_ms, uint, 0444);
+MODULE_PARM_DESC(soak_ms,
+		 "After the functional tests, keep submitting small workloads for this long, in ms (default 0), so a test can kill the VM mid-workload");
 
 static unsigned int timeout_ms = 10000;
 module_param(timeout_ms, uint, 0444);
@@ -167,11 +173,30 @@ static void vg_done(struct vg_dev *vg)
 		vg->failed);
 }
 
+/* Workloads back to back until soak_ms has passed (or one goes wrong). */
+static void vg_soak(struct vg_dev *vg)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(soak_ms);
+	u32 n = 0;
+	bool ok = true;
+
+	pr_info("soak %s: submitting for %u ms\n", vg->vendor->name, soak_ms);
+	while (ok && time_before(jiffies, end)) {
+		ok = vg->vendor->soak(vg, 0x50a50000 + n);
+		n++;
+		/* Completions arrive at once: without a pause this never sleeps. */
+		usleep_range(1000, 2000);
+	}
+	vg_check(vg, ok, "soak workloads", "workload %u of the soak failed", n);
+}
+
 static void vg_work(struct work_struct *work)
 {
 	struct vg_dev *vg = container_of(work, struct vg_dev, work);
 
 	vg->vendor->run(vg);
+	if (soak_ms && !vg->failed && !vg->hostile)
+		vg_soak(vg);
 	vg_done(vg);
 }
 

@@ -653,6 +653,18 @@ static void nvstub_run(struct vg_dev *vg)
 	error_path(vg);
 }
 
+static bool nvstub_soak(struct vg_dev *vg, u32 marker)
+{
+	__le32 *mark = vg_page(vg, PG_FILL) + 0x800;
+	struct nvs_result res;
+
+	m_release(vg, VA_FILL + 0x800, marker);
+	mthd(vg, M_NONSTALL_INTERRUPT, 0, 0, 0);
+	gp_segment(vg);
+	submit(vg, EV_NONSTALL, &res);
+	return ran(&res, EV_NONSTALL) && le32_to_cpu(mark[0]) == marker;
+}
+
 static void nvstub_quiesce(struct vg_dev *vg)
 {
 	struct vg_nvstub *gn = gn_of(vg);
@@ -681,5 +693,6 @@ const struct vg_vendor vg_nvstub = {
 	.state_size = sizeof(struct vg_nvstub),
 	.irq_ack = irq_ack,
 	.run = nvstub_run,
+	.soak = nvstub_soak,
 	.quiesce = nvstub_quiesce,
 };
