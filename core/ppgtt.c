@@ -713,6 +713,7 @@ static struct vmed_spt *spt_create(struct vmed_vgpu *vgpu, u64 gfn,
 		return ERR_PTR(ret);
 	}
 	ppgtt_track_count(vgpu, gfn, 1);
+	vgpu->stats.shadowed_tables++;
 	ret = spt_populate(vgpu, spt);
 	if (ret) {
 		spt_put(vgpu, spt);

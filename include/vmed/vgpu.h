@@ -236,6 +236,7 @@ struct vmed_msi {
  * @ggtt_scratch: GGTT entries pointed at scratch because the frame was bad
  * @ppgtt_scratch: PPGTT entries pointed at scratch or cleared because the
  *	guest entry was bad
+ * @shadowed_tables: guest page tables shadowed, since creation
  * @tracked_writes: writes to write-tracked pages
  * @stale_writes: tracked writes to frames no longer shadowed
  * @dma_maps: frames mapped through the hypervisor
@@ -260,6 +261,7 @@ struct vmed_vgpu_stats {
 	u64 ggtt_ignored;
 	u64 ggtt_scratch;
 	u64 ppgtt_scratch;
+	u64 shadowed_tables;
 	u64 tracked_writes;
 	u64 stale_writes;
 	u64 dma_maps;

@@ -115,8 +115,9 @@ static inline struct vmed_kvm_vgpu *vdev_to_kv(struct vfio_device *vdev)
 	return container_of(vdev, struct vmed_kvm_vgpu, vdev);
 }
 
-/* main.c: pages pinned by all vGPUs, checked at unload */
+/* main.c: pages pinned and DMA mappings of all vGPUs, checked at unload */
 extern atomic_long_t vmed_kvm_pinned_total;
+extern atomic_long_t vmed_kvm_mapped_total;
 
 /* parent.c */
 int vmed_kvm_parents_init(void);

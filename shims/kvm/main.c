@@ -11,6 +11,7 @@
 #include "kvm.h"
 
 atomic_long_t vmed_kvm_pinned_total = ATOMIC_LONG_INIT(0);
+atomic_long_t vmed_kvm_mapped_total = ATOMIC_LONG_INIT(0);
 
 static int __init vmed_kvm_init(void)
 {
@@ -20,15 +21,16 @@ static int __init vmed_kvm_init(void)
 
 static void __exit vmed_kvm_exit(void)
 {
-	long pinned;
+	long pinned, mapped;
 
 	vmed_kvm_parents_exit();
 	pinned = atomic_long_read(&vmed_kvm_pinned_total);
-	if (pinned)
-		pr_err("vmed_kvm: unloaded with %ld guest pages still pinned\n",
-		       pinned);
+	mapped = atomic_long_read(&vmed_kvm_mapped_total);
+	if (pinned || mapped)
+		pr_err("vmed_kvm: unloaded with %ld guest pages pinned, %ld DMA mappings left\n",
+		       pinned, mapped);
 	else
-		pr_info("vmed_kvm: unloaded, 0 guest pages pinned\n");
+		pr_info("vmed_kvm: unloaded, 0 guest pages pinned, 0 DMA mappings\n");
 }
 
 module_init(vmed_kvm_init);

@@ -129,6 +129,8 @@ static int vmed_kvm_dma_map(struct vmed_vgpu *vgpu, const u64 *gfns,
 				if (dma_mapping_error(dev, addr)) {
 					unpin(kv, gfns[done + i], 1);
 					addr = DMA_MAPPING_ERROR;
+				} else {
+					atomic_long_inc(&vmed_kvm_mapped_total);
 				}
 			}
 			dma[done + i] = addr;
@@ -146,6 +148,7 @@ static void vmed_kvm_dma_unmap_frames(struct vmed_vgpu *vgpu, const u64 *gfns,
 
 	for (i = 0; i < nr; i++)
 		dma_unmap_page(dev, dma[i], PAGE_SIZE, DMA_BIDIRECTIONAL);
+	atomic_long_sub(nr, &vmed_kvm_mapped_total);
 	for (i = 0; i < nr; i += run) {
 		for (run = 1; i + run < nr && gfns[i + run] == gfns[i] + run;
 		     run++)

@@ -47,6 +47,7 @@ static struct vgpu_stat_attr stat_attrs[] = {
 	VGPU_STAT(ggtt_writes),
 	VGPU_STAT(ggtt_scratch),
 	VGPU_STAT(ppgtt_scratch),
+	VGPU_STAT(shadowed_tables),
 	VGPU_STAT(tracked_writes),
 	VGPU_STAT(stale_writes),
 	VGPU_STAT(dma_maps),

@@ -113,6 +113,7 @@ static void ppgtt_shadow_and_translate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env->hv.mapped, 4);
 	KUNIT_EXPECT_EQ(test, env->hv.dma_map_calls, 1);
 	KUNIT_EXPECT_EQ(test, env->vgpu->ppgtt.nr_spts, 4);
+	KUNIT_EXPECT_EQ(test, env->vgpu->stats.shadowed_tables, 4);
 	KUNIT_EXPECT_NE(test, vmed_ppgtt_root_dma(mm), 0);
 
 	mutex_lock(&env->vgpu->lock);
