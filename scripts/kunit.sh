@@ -246,6 +246,13 @@ if [ -n "$klog_hits" ]; then
 	fail_reasons+=("kernel log has $n_hits sanitizer/lockdep/WARN/BUG line(s) (see $RAW)")
 fi
 
+# Compiler warnings in vmed's files (tests included) fail the run as they
+# do in the module build; gcc names our file just before each warning.
+n_warn="$(awk '/drivers\/vmed\//{ ctx = 4 } /warning:/{ if (ctx > 0) n++ }
+	{ if (ctx > 0) ctx-- } END { print n + 0 }' "$LOG")"
+[ "$n_warn" -eq 0 ] ||
+	fail_reasons+=("$n_warn compiler warning(s) in vmed's files (see $LOG)")
+
 # ---------------------------------------------------------------- coverage
 # collect_coverage: lcov/genhtml for the repo's core/ files.  Sets cov_files
 # (per-file lines), cov_hit, cov_found, cov_pct; on trouble sets cov_error

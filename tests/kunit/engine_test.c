@@ -64,11 +64,11 @@ static void engine_gm_rw(struct kunit *test)
 	memset(buf, 0xff, sizeof(buf));
 	KUNIT_EXPECT_EQ(test, vmed_gm_rw(env->vgpu, 5 * PAGE_SIZE, buf, 16,
 					 false), 0);
-	KUNIT_EXPECT_EQ(test, memchr_inv(buf, 0, 16), NULL);
+	KUNIT_EXPECT_NULL(test, memchr_inv(buf, 0, 16));
 	KUNIT_EXPECT_EQ(test, vmed_gm_rw(env->vgpu, 5 * PAGE_SIZE, buf, 16,
 					 true), 0);
-	KUNIT_EXPECT_EQ(test, memchr_inv(page_address(env->dev.scratch_page), 0,
-					 PAGE_SIZE), NULL);
+	KUNIT_EXPECT_NULL(test, memchr_inv(page_address(env->dev.scratch_page),
+					   0, PAGE_SIZE));
 
 	/* A fault part-way stops the access. */
 	KUNIT_EXPECT_EQ(test, vmed_gm_rw(env->vgpu, 6 * PAGE_SIZE - 4, buf, 8,
