@@ -739,8 +739,11 @@ static void i915_run(struct vg_dev *vg)
 		return;
 	}
 	want = kmalloc(VG_PAGE, GFP_KERNEL);
-	if (!vg_check(vg, want, "fill verified", "no memory for the expected image"))
+	if (!want) {
+		vg_check(vg, false, "fill verified",
+			 "no memory for the expected image");
 		return;
+	}
 	fill_and_copy(vg, want);
 	kfree(want);
 	tracked_unmap(vg);
