@@ -459,6 +459,46 @@ static bool ggtt_setup(struct vg_dev *vg)
 }
 
 /*
+ * The aperture (BAR2) is graphics memory seen by the CPU: a store through it
+ * lands in the page the GGTT maps there, and that page reads back through
+ * it. Past the vGPU's mappable slice nothing answers (reads all ones).
+ */
+static void aperture_check(struct vg_dev *vg)
+{
+	struct vg_i915 *gi = gi_of(vg);
+	__le32 *mark = vg_page(vg, PG_MARK);
+	void __iomem *ap, *past = NULL;
+	u32 back = 0, beyond = 0;
+	bool ok;
+
+	ap = pci_iomap_range(vg->pdev, 2, gm(vg, PG_MARK), VG_PAGE);
+	if (gi->gm_base + gi->gm_size < pci_resource_len(vg->pdev, 2))
+		past = pci_iomap_range(vg->pdev, 2, gi->gm_base + gi->gm_size,
+				       VG_PAGE);
+	if (!ap || !past) {
+		vg_check(vg, false, "aperture (BAR2) read/write",
+			 "cannot map BAR2 (%pR)", &vg->pdev->resource[2]);
+		goto out;
+	}
+	writel(0x0a9e0a9e, ap + 0x40);
+	mark[0x11] = cpu_to_le32(0x1234abcd);
+	wmb();	/* the device reads guest memory, not our cache */
+	back = readl(ap + 0x44);
+	ok = le32_to_cpu(mark[0x10]) == 0x0a9e0a9e && back == 0x1234abcd;
+	vg_check(vg, ok, "aperture (BAR2) read/write",
+		 "store through BAR2 reads %#x in memory, memory reads %#x through BAR2",
+		 le32_to_cpu(mark[0x10]), back);
+	beyond = readl(past);
+	vg_check(vg, beyond == ~0u, "aperture beyond the slice refused",
+		 "BAR2 at %#llx reads %#x", gi->gm_base + gi->gm_size, beyond);
+out:
+	if (past)
+		pci_iounmap(vg->pdev, past);
+	if (ap)
+		pci_iounmap(vg->pdev, ap);
+}
+
+/*
  * Build the PPGTT (VA_DST still on the decoy page), announce it and prove
  * the device walks it: a PPGTT batch stores a value through it.
  */
@@ -730,6 +770,8 @@ static void i915_run(struct vg_dev *vg)
 	engine_init(vg);
 	if (!ggtt_setup(vg))
 		return;
+	if (!vg->hostile)
+		aperture_check(vg);
 	ppgtt_setup(vg);
 	if (vg->hostile) {
 		hostile_ggtt(vg);
