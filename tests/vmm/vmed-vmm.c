@@ -91,15 +91,25 @@ typedef long long s64;
 #define GFN_CTX		0x100	/* i915: context image, 2 pages */
 #define GFN_RING	0x102	/* commands (i915) or GPFIFO (nvstub) */
 #define GFN_RESULT	0x103
-#define GFN_PD		0x104	/* nvstub: channel page directory */
-#define GFN_PT		0x105	/* nvstub: channel page table */
-#define GFN_PB		0x106	/* nvstub: pushbuffer */
+#define GFN_PD		0x104	/* page directory: nvstub channel, i915 PPGTT */
+#define GFN_PT		0x105	/* page table of both */
+#define GFN_PB		0x106	/* pushbuffer (nvstub), batch (i915 PPGTT) */
 #define GFN_RESULT2	0x107	/* track-write moves the result here */
+#define GFN_PML4	0x108	/* i915 PPGTT: top two levels */
+#define GFN_PDP		0x109
 #define GFN_CODE	0x0f0	/* the vCPU's code, below 1 MiB */
 #define GFN_SPARE	0x200
 #define NR_SPARE	64
 #define SLOT_SPARE	16	/* first GGTT slot for spare frames */
 #define SLOT_PROBE	(SLOT_SPARE + NR_SPARE)	/* ggtt-outside's entries */
+
+/*
+ * GPU virtual addresses, in the first page table, of the commands and the
+ * result page where a workload goes through a guest page table (nvstub's
+ * channel; i915 once its PPGTT is announced).
+ */
+#define VA_CMDS		0x1000ull
+#define VA_RESULT	0x2000ull
 
 struct vmm;
 
@@ -127,13 +137,16 @@ struct vmm;
  * @ring_slot: GGTT slot of the page the engine reads commands from
  * @setup: program the device for @run: GGTT entries, interrupts, context or
  *	channel; may be called again after guest memory came back
+ * @ppgtt_setup: if not NULL, called after @setup to make @run store
+ *	through a guest page table (shadowed by the core) instead of the GGTT;
+ *	@setup alone already does so where this is NULL
  * @run: one workload that stores @value at GFN_RESULT and raises an
  *	interrupt; returns 0 if the device reported success, 1 if it reported
  *	an error
- * @result_pte: where the device model keeps, in guest memory and write
- *	tracked once @setup ran, the entry that maps the result page: its
- *	GPA, and in *@pte the value that maps frame @gfn instead; NULL if the
- *	workload has no such entry
+ * @result_pte: where the device model keeps, in guest memory and shadowed
+ *	once @setup and @ppgtt_setup ran, the entry that maps the result page:
+ *	its GPA, and in *@pte the value that maps frame @gfn instead; NULL if
+ *	the workload has no such entry
  */
 struct vendor {
 	const char *name;
@@ -154,6 +167,7 @@ struct vendor {
 	u32 rw_reg;
 	unsigned int ring_slot;
 	void (*setup)(struct vmm *v);
+	void (*ppgtt_setup)(struct vmm *v);
 	int (*run)(struct vmm *v, u32 value);
 	u64 (*result_pte)(u64 gfn, u64 *pte);
 };
@@ -170,6 +184,7 @@ struct vmm {
 	const struct vendor *vd;
 	u64 gm_base;	/* graphics memory address of the mappable slice */
 	u32 put;	/* nvstub: next GPFIFO entry */
+	bool ppgtt;	/* i915: the workload stores through the PPGTT */
 	int vcpu;
 	struct kvm_run *run;
 	size_t run_size;
@@ -472,16 +487,27 @@ static u32 *result(struct vmm *v)
 #define I915_CS_GPR0		0x2600
 #define I915_RP_STATE_CAP	0x145998
 #define I915_PV_MAPPABLE_BASE	0x78040
+#define I915_PV_G2V_NOTIFY	0x78818
+#define I915_G2V_PPGTT_L4_CREATE 4
+#define I915_PV_PDP0_LO		0x78838
+#define I915_PV_PDP0_HI		0x7883c
 #define I915_CTX_VALID		1ull
+#define I915_CTX_LEGACY_64	(3ull << 3)	/* 4-level PPGTT */
 #define I915_CTX_ID		0x42ull
 #define I915_CTX_RING_HEAD	0x05	/* dwords of the state page */
 #define I915_CTX_RING_TAIL	0x07
 #define I915_CTX_RING_START	0x09
 #define I915_CTX_RING_CTL	0x0b	/* bit 0 valid; 0 more pages */
+#define I915_CTX_PDP0_UDW	0x31	/* PML4 address */
+#define I915_CTX_PDP0_LDW	0x33
+#define I915_PTE(gfn)		((u64)(gfn) << PAGE_SHIFT | 3)	/* P, RW */
 #define I915_MI(op, flags)	((u32)(op) << 23 | (flags))
 #define I915_MI_NOOP		I915_MI(0x00, 0)
 #define I915_MI_USER_INTERRUPT	I915_MI(0x02, 0)
+#define I915_MI_BB_END		I915_MI(0x0a, 0)
 #define I915_MI_SDI_GGTT	I915_MI(0x20, BIT(22) | 2)
+#define I915_MI_SDI		I915_MI(0x20, 2)	/* the batch's space */
+#define I915_MI_BB_START_PPGTT	I915_MI(0x31, BIT(8) | 1)
 
 /* GGTT slots: context image (HWSP page, state page), ring, result. */
 enum { I915_SLOT_CTX, I915_SLOT_STATE, I915_SLOT_RING, I915_SLOT_RESULT };
@@ -500,26 +526,75 @@ static void i915_setup(struct vmm *v)
 	wr32(v, I915_GT0_IMR, ~I915_GT_EVENTS);
 	wr32(v, I915_GT0_IER, I915_GT_EVENTS);
 	wr32(v, I915_MASTER_IRQ, I915_MASTER_IRQ_CONTROL);
+	v->ppgtt = false;
 }
 
 /*
- * A ring of MI_STORE_DATA_IMM through the GGTT and MI_USER_INTERRUPT; the
- * context runs synchronously inside the fourth ELSP write.
+ * A 4-level PPGTT mapping VA_CMDS to the batch and VA_RESULT to the result
+ * page, written before it is announced through PVINFO g2v_notify (the
+ * announcement shadows it; host writes are never write-tracked), and the
+ * context's PML4 pointing at it: from now on the workload's store runs
+ * from a PPGTT batch through these tables.
+ */
+static void i915_ppgtt_setup(struct vmm *v)
+{
+	u64 *pml4 = gpa_ptr(v, GFN_PML4), *pdp = gpa_ptr(v, GFN_PDP);
+	u64 *pd = gpa_ptr(v, GFN_PD), *pt = gpa_ptr(v, GFN_PT);
+	u32 *state = gpa_ptr(v, GFN_CTX + 1);
+	u64 root = GFN_PML4 << PAGE_SHIFT;
+
+	memset(pml4, 0, PAGE_SIZE);
+	memset(pdp, 0, PAGE_SIZE);
+	memset(pd, 0, PAGE_SIZE);
+	memset(pt, 0, PAGE_SIZE);
+	pml4[0] = I915_PTE(GFN_PDP);
+	pdp[0] = I915_PTE(GFN_PD);
+	pd[0] = I915_PTE(GFN_PT);
+	pt[VA_CMDS >> PAGE_SHIFT] = I915_PTE(GFN_PB);
+	pt[VA_RESULT >> PAGE_SHIFT] = I915_PTE(GFN_RESULT);
+	state[I915_CTX_PDP0_UDW] = root >> 32;
+	state[I915_CTX_PDP0_LDW] = (u32)root;
+	__sync_synchronize();
+	wr32(v, I915_PV_PDP0_LO, (u32)root);
+	wr32(v, I915_PV_PDP0_HI, root >> 32);
+	wr32(v, I915_PV_G2V_NOTIFY, I915_G2V_PPGTT_L4_CREATE);
+	v->ppgtt = true;
+}
+
+/*
+ * A ring of MI_STORE_DATA_IMM through the GGTT and MI_USER_INTERRUPT, or
+ * once the PPGTT is set up, a PPGTT batch holding the store to VA_RESULT;
+ * the context runs synchronously inside the fourth ELSP write.
  */
 static int i915_run(struct vmm *v, u32 value)
 {
 	u32 *ring = gpa_ptr(v, GFN_RING), *state = gpa_ptr(v, GFN_CTX + 1);
+	u32 *batch = gpa_ptr(v, GFN_PB);
 	u64 desc = gm_addr(v, I915_SLOT_CTX) | I915_CTX_VALID |
 		   I915_CTX_ID << 32;
 	u64 buf = gm_addr(v, I915_SLOT_RESULT);
-	unsigned int n = 0;
+	unsigned int n = 0, b = 0;
 
-	ring[n++] = I915_MI_SDI_GGTT;
-	ring[n++] = (u32)buf;
-	ring[n++] = buf >> 32;
-	ring[n++] = value;
+	if (v->ppgtt) {
+		batch[b++] = I915_MI_SDI;
+		batch[b++] = (u32)VA_RESULT;
+		batch[b++] = VA_RESULT >> 32;
+		batch[b++] = value;
+		batch[b++] = I915_MI_BB_END;
+		ring[n++] = I915_MI_BB_START_PPGTT;
+		ring[n++] = (u32)VA_CMDS;
+		ring[n++] = VA_CMDS >> 32;
+		desc |= I915_CTX_LEGACY_64;
+	} else {
+		ring[n++] = I915_MI_SDI_GGTT;
+		ring[n++] = (u32)buf;
+		ring[n++] = buf >> 32;
+		ring[n++] = value;
+	}
 	ring[n++] = I915_MI_USER_INTERRUPT;
-	ring[n++] = I915_MI_NOOP;
+	/* Hardware wants qword-aligned tails. */
+	if (n % 2)
+		ring[n++] = I915_MI_NOOP;
 	state[I915_CTX_RING_HEAD] = 0;
 	state[I915_CTX_RING_TAIL] = n * 4;
 	__sync_synchronize();
@@ -530,6 +605,13 @@ static int i915_run(struct vmm *v, u32 value)
 	n = rd32(v, I915_EXECLIST_STATUS_LO);
 	wr32(v, I915_GT0_IIR, ~0u);	/* ack, so the next one is an edge */
 	return n & I915_EXECLIST_ERROR ? 1 : 0;
+}
+
+/* The PPGTT entry that maps the result page. */
+static u64 i915_result_pte(u64 gfn, u64 *pte)
+{
+	*pte = I915_PTE(gfn);
+	return (GFN_PT << PAGE_SHIFT) + (VA_RESULT >> PAGE_SHIFT) * 8;
 }
 
 static const struct vendor i915 = {
@@ -551,7 +633,9 @@ static const struct vendor i915 = {
 	.rw_reg = I915_CS_GPR0,
 	.ring_slot = I915_SLOT_RING,
 	.setup = i915_setup,
+	.ppgtt_setup = i915_ppgtt_setup,
 	.run = i915_run,
+	.result_pte = i915_result_pte,
 };
 
 /* ------------------------------------------------------------ nvidia-stub */
@@ -579,8 +663,6 @@ static const struct vendor i915 = {
 #define NVS_M_SEMAPHORE_RELEASE	6
 #define NVS_M_NONSTALL_INTERRUPT 7
 #define NVS_RING_ENTRIES	8
-#define NVS_PB_VA		0x1000ull	/* channel VAs */
-#define NVS_SEM_VA		0x2000ull
 
 enum { NVS_SLOT_RING };
 
@@ -595,8 +677,8 @@ static void nvs_setup(struct vmm *v)
 	memset(pd, 0, PAGE_SIZE);
 	memset(pt, 0, PAGE_SIZE);
 	pd[0] = NVS_PTE(GFN_PT);
-	pt[NVS_PB_VA >> PAGE_SHIFT] = NVS_PTE(GFN_PB);
-	pt[NVS_SEM_VA >> PAGE_SHIFT] = NVS_PTE(GFN_RESULT);
+	pt[VA_CMDS >> PAGE_SHIFT] = NVS_PTE(GFN_PB);
+	pt[VA_RESULT >> PAGE_SHIFT] = NVS_PTE(GFN_RESULT);
 	__sync_synchronize();
 	ggtt_map(v, NVS_SLOT_RING, GFN_RING);
 	wr32(v, NVS_CH0 + NVS_CH_CTRL, 0);	/* unbind, if bound before */
@@ -621,12 +703,12 @@ static int nvs_run(struct vmm *v, u32 value)
 	u32 err;
 
 	pb[n++] = NVS_MTHD(NVS_M_SEMAPHORE_ADDRESS, 2);
-	pb[n++] = (u32)NVS_SEM_VA;
-	pb[n++] = NVS_SEM_VA >> 32;
+	pb[n++] = (u32)VA_RESULT;
+	pb[n++] = VA_RESULT >> 32;
 	pb[n++] = NVS_MTHD(NVS_M_SEMAPHORE_RELEASE, 1);
 	pb[n++] = value;
 	pb[n++] = NVS_MTHD(NVS_M_NONSTALL_INTERRUPT, 0);
-	ring[v->put] = NVS_PB_VA | (u64)n << 40;
+	ring[v->put] = VA_CMDS | (u64)n << 40;
 	v->put = (v->put + 1) % NVS_RING_ENTRIES;
 	__sync_synchronize();
 	wr32(v, NVS_CH0 + NVS_CH_GP_PUT, v->put);
@@ -642,7 +724,7 @@ static int nvs_run(struct vmm *v, u32 value)
 static u64 nvs_result_pte(u64 gfn, u64 *pte)
 {
 	*pte = NVS_PTE(gfn);
-	return (GFN_PT << PAGE_SHIFT) + (NVS_SEM_VA >> PAGE_SHIFT) * 8;
+	return (GFN_PT << PAGE_SHIFT) + (VA_RESULT >> PAGE_SHIFT) * 8;
 }
 
 static const struct vendor nvstub = {
@@ -1601,6 +1683,8 @@ static void case_track_write(const char *uuid)
 		   "no GGTT entry keeps a value"))
 		goto out;
 	v.vd->setup(&v);
+	if (v.vd->ppgtt_setup)
+		v.vd->ppgtt_setup(&v);
 	workload_ok(&v, "workload before the page-table write", 0x77770001);
 	tracked = counter_or_zero(&v, "tracked_writes");
 	gpa = v.vd->result_pte(GFN_RESULT2, &pte);
