@@ -94,7 +94,7 @@ typedef long long s64;
 #define GFN_PD		0x104	/* page directory: nvstub channel, i915 PPGTT */
 #define GFN_PT		0x105	/* page table of both */
 #define GFN_PB		0x106	/* pushbuffer (nvstub), batch (i915 PPGTT) */
-#define GFN_RESULT2	0x107	/* track-write moves the result here */
+#define GFN_RESULT2	0x107	/* track-write and no-kvm move the result here */
 #define GFN_PML4	0x108	/* i915 PPGTT: top two levels */
 #define GFN_PDP		0x109
 #define GFN_CODE	0x0f0	/* the vCPU's code, below 1 MiB */
@@ -865,8 +865,11 @@ static void trace(const char *step)
 /*
  * Everything up to a usable device fd, in the order vfio.md section 4
  * gives. The first failing step is reported with its ioctl and errno.
+ * Without @with_kvm there is no VM at all: guest memory is only the
+ * anonymous mapping VFIO knows, as for a VMM that does not use KVM (or
+ * does not tell VFIO about it), and the shim cannot write-track.
  */
-static int vmm_open(struct vmm *v, const char *uuid)
+static int vmm_open_with(struct vmm *v, const char *uuid, bool with_kvm)
 {
 	struct kvm_userspace_memory_region slot = { 0 };
 	struct kvm_create_device kvd = { .type = KVM_DEV_TYPE_VFIO };
@@ -883,15 +886,6 @@ static int vmm_open(struct vmm *v, const char *uuid)
 	for (i = 0; i < ARRAY_SIZE(fds); i++)
 		*fds[i] = -1;
 
-	v->kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (v->kvm < 0)
-		return sys_fail("setup", "open /dev/kvm");
-	if (ioctl(v->kvm, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
-		return sys_fail("setup", "KVM_GET_API_VERSION");
-	v->vm = ioctl(v->kvm, KVM_CREATE_VM, 0);
-	if (v->vm < 0)
-		return sys_fail("setup", "KVM_CREATE_VM");
-	trace("KVM_CREATE_VM");
 	v->mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (v->mem == MAP_FAILED) {
@@ -904,6 +898,18 @@ static int vmm_open(struct vmm *v, const char *uuid)
 	 */
 	if (madvise(v->mem, MEM_SIZE, MADV_DONTFORK))
 		return sys_fail("setup", "madvise MADV_DONTFORK");
+	if (!with_kvm)
+		goto vfio;
+
+	v->kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (v->kvm < 0)
+		return sys_fail("setup", "open /dev/kvm");
+	if (ioctl(v->kvm, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
+		return sys_fail("setup", "KVM_GET_API_VERSION");
+	v->vm = ioctl(v->kvm, KVM_CREATE_VM, 0);
+	if (v->vm < 0)
+		return sys_fail("setup", "KVM_CREATE_VM");
+	trace("KVM_CREATE_VM");
 	slot.slot = 0;
 	slot.guest_phys_addr = 0;
 	slot.memory_size = MEM_SIZE;
@@ -916,6 +922,7 @@ static int vmm_open(struct vmm *v, const char *uuid)
 	v->kvm_vfio = kvd.fd;
 	trace("KVM_CREATE_DEVICE");
 
+vfio:
 	v->group_nr = group_number(uuid);
 	if (v->group_nr < 0) {
 		errno = -v->group_nr;
@@ -955,9 +962,10 @@ static int vmm_open(struct vmm *v, const char *uuid)
 	attr.group = KVM_DEV_VFIO_FILE;
 	attr.attr = KVM_DEV_VFIO_FILE_ADD;
 	attr.addr = (uintptr_t)&v->group;
-	if (ioctl(v->kvm_vfio, KVM_SET_DEVICE_ATTR, &attr))
+	if (with_kvm && ioctl(v->kvm_vfio, KVM_SET_DEVICE_ATTR, &attr))
 		return sys_fail("setup", "KVM_SET_DEVICE_ATTR(KVM_DEV_VFIO_FILE_ADD)");
-	trace("KVM_DEV_VFIO_FILE_ADD");
+	if (with_kvm)
+		trace("KVM_DEV_VFIO_FILE_ADD");
 	ret = dma_map(v);
 	if (ret) {
 		errno = -ret;
@@ -995,6 +1003,11 @@ static int vmm_open(struct vmm *v, const char *uuid)
 	}
 	trace("VFIO_DEVICE_GET_INFO, GET_REGION_INFO");
 	return 0;
+}
+
+static int vmm_open(struct vmm *v, const char *uuid)
+{
+	return vmm_open_with(v, uuid, true);
 }
 
 static void close_fd(int *fd)
@@ -1703,6 +1716,67 @@ out:
 	vmm_close(&v);
 }
 
+/*
+ * A VMM that does not give the VFIO group to a KVM (here there is no VM at
+ * all) gets no write tracking: the shim attaches without track ops and the
+ * core re-reads every shadowed guest page table before each submission.
+ * An entry changed by a plain host write, which nothing reports, must
+ * still be what the next workload follows.
+ */
+static void case_no_kvm(const char *uuid)
+{
+	struct vmm v;
+	u64 gpa, pte, reval;
+	u32 *moved;
+	u64 msis;
+	int ret;
+
+	if (vmm_open_with(&v, uuid, false))
+		goto out;
+	pass("setup without KVM");
+	check_counter(&v, "shim: no VM, no write tracking", "kvm", '=', 0, 0);
+	if (!vmm_enable(&v))
+		goto out;
+	if (!v.vd->result_pte) {
+		skip("shadowed page table", "the workload of this model has none");
+		goto out;
+	}
+	if (!check(find_gm_base(&v), "GGTT: vGPU slice found",
+		   "no GGTT entry keeps a value"))
+		goto out;
+	v.vd->setup(&v);
+	if (v.vd->ppgtt_setup)
+		v.vd->ppgtt_setup(&v);
+	reval = counter_or_zero(&v, "revalidated");
+	workload_ok(&v, "workload stores through the guest page table",
+		    0x88880001);
+	check_counter(&v, "shim: page tables shadowed", "shadow_tables", '>',
+		      0, 0);
+	reval = check_counter(&v, "page tables re-read at submission",
+			      "revalidated", '>', reval, 0);
+
+	/* Nothing can see this store: no vCPU, no memslot, no tracking. */
+	gpa = v.vd->result_pte(GFN_RESULT2, &pte);
+	moved = gpa_ptr(&v, GFN_RESULT2);
+	*moved = 0;
+	*result(&v) = 0;
+	*(u64 *)(v.mem + gpa) = pte;
+	__sync_synchronize();
+	eventfd_wait(v.msi_fd, 0);
+	ret = v.vd->run(&v, 0x88880002);
+	msis = eventfd_wait(v.msi_fd, 1000);
+	check(!ret && *moved == 0x88880002 && !*result(&v) && msis,
+	      "workload follows the entry the host rewrote",
+	      "device status %s, new frame %#x, old frame %#x, %llu MSIs",
+	      ret ? "error" : "ok", *moved, *result(&v), msis);
+	check_counter(&v, "page tables re-read again", "revalidated", '>',
+		      reval, 0);
+	check_counter(&v, "no tracked writes", "tracked_writes", '=', 0, 0);
+	check_counter(&v, "vGPU not failed", "failures", '=', 0, 0);
+out:
+	vmm_close(&v);
+}
+
 static const struct {
 	const char *name;
 	void (*run)(const char *uuid);
@@ -1713,6 +1787,7 @@ static const struct {
 	{ "remove-open", case_remove_open },
 	{ "kill-midway", case_kill_midway },
 	{ "track-write", case_track_write },
+	{ "no-kvm", case_no_kvm },
 };
 
 /* Lowercase as mdev names devices ("%pUl"); also keeps paths sane. */
