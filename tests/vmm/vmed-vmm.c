@@ -142,7 +142,10 @@ struct vmm;
  *	@setup alone already does so where this is NULL
  * @run: one workload that stores @value at GFN_RESULT and raises an
  *	interrupt; returns 0 if the device reported success, 1 if it reported
- *	an error
+ *	an error. It acknowledges the interrupt (@ack) unless
+ *	&vmm.keep_pending is set.
+ * @ack: acknowledge every interrupt in the device's registers, which
+ *	lowers its interrupt line
  * @result_pte: where the device model keeps, in guest memory and shadowed
  *	once @setup and @ppgtt_setup ran, the entry that maps the result page:
  *	its GPA, and in *@pte the value that maps frame @gfn instead; NULL if
@@ -169,6 +172,7 @@ struct vendor {
 	void (*setup)(struct vmm *v);
 	void (*ppgtt_setup)(struct vmm *v);
 	int (*run)(struct vmm *v, u32 value);
+	void (*ack)(struct vmm *v);
 	u64 (*result_pte)(u64 gfn, u64 *pte);
 };
 
@@ -185,6 +189,8 @@ struct vmm {
 	u64 gm_base;	/* graphics memory address of the mappable slice */
 	u32 put;	/* nvstub: next GPFIFO entry */
 	bool ppgtt;	/* i915: the workload stores through the PPGTT */
+	bool no_msi;	/* vmm_enable leaves MSI off (INTx only) */
+	bool keep_pending;	/* run leaves its interrupt unacknowledged */
 	int vcpu;
 	struct kvm_run *run;
 	size_t run_size;
@@ -561,6 +567,11 @@ static void i915_ppgtt_setup(struct vmm *v)
 	v->ppgtt = true;
 }
 
+static void i915_ack(struct vmm *v)
+{
+	wr32(v, I915_GT0_IIR, ~0u);	/* so the next one is an edge */
+}
+
 /*
  * A ring of MI_STORE_DATA_IMM through the GGTT and MI_USER_INTERRUPT, or
  * once the PPGTT is set up, a PPGTT batch holding the store to VA_RESULT;
@@ -603,7 +614,8 @@ static int i915_run(struct vmm *v, u32 value)
 	wr32(v, I915_ELSP, desc >> 32);		/* element 0 */
 	wr32(v, I915_ELSP, (u32)desc);
 	n = rd32(v, I915_EXECLIST_STATUS_LO);
-	wr32(v, I915_GT0_IIR, ~0u);	/* ack, so the next one is an edge */
+	if (!v->keep_pending)
+		i915_ack(v);
 	return n & I915_EXECLIST_ERROR ? 1 : 0;
 }
 
@@ -635,6 +647,7 @@ static const struct vendor i915 = {
 	.setup = i915_setup,
 	.ppgtt_setup = i915_ppgtt_setup,
 	.run = i915_run,
+	.ack = i915_ack,
 	.result_pte = i915_result_pte,
 };
 
@@ -694,6 +707,12 @@ static void nvs_setup(struct vmm *v)
 	wr32(v, NVS_INTR_MASTER, NVS_INTR_MASTER_ENABLE);
 }
 
+static void nvs_ack(struct vmm *v)
+{
+	wr32(v, NVS_INTR_STALL + NVS_INTR_IIR, ~0u);
+	wr32(v, NVS_INTR_NONSTALL + NVS_INTR_IIR, ~0u);
+}
+
 /* One GPFIFO entry: a semaphore release of @value, then NONSTALL. */
 static int nvs_run(struct vmm *v, u32 value)
 {
@@ -715,8 +734,8 @@ static int nvs_run(struct vmm *v, u32 value)
 	wr32(v, NVS_CH0 + NVS_CH_DOORBELL, 1);
 	err = rd32(v, NVS_CH0 + NVS_CH_ERROR);
 	wr32(v, NVS_CH0 + NVS_CH_ERROR, err);
-	wr32(v, NVS_INTR_STALL + NVS_INTR_IIR, ~0u);
-	wr32(v, NVS_INTR_NONSTALL + NVS_INTR_IIR, ~0u);
+	if (!v->keep_pending)
+		nvs_ack(v);
 	return err ? 1 : 0;
 }
 
@@ -747,6 +766,7 @@ static const struct vendor nvstub = {
 	.ring_slot = NVS_SLOT_RING,
 	.setup = nvs_setup,
 	.run = nvs_run,
+	.ack = nvs_ack,
 	.result_pte = nvs_result_pte,
 };
 
@@ -819,8 +839,13 @@ static int irq_info(struct vmm *v, unsigned int index,
 	return ioctl(v->device, VFIO_DEVICE_GET_IRQ_INFO, irq) ? -errno : 0;
 }
 
-/* Route interrupt @index of the device to eventfd @fd, or off if @fd < 0. */
-static int set_irq_eventfd(struct vmm *v, unsigned int index, int fd)
+/*
+ * VFIO_DEVICE_SET_IRQS for vector 0 of interrupt @index: @action
+ * (VFIO_IRQ_SET_ACTION_*) through eventfd @fd; for a trigger, @fd < 0
+ * turns the interrupt off.
+ */
+static int set_irq_action(struct vmm *v, unsigned int index, u32 action,
+			  int fd)
 {
 	union {
 		struct vfio_irq_set set;
@@ -831,18 +856,36 @@ static int set_irq_eventfd(struct vmm *v, unsigned int index, int fd)
 	u.set.argsz = sizeof(u.buf);
 	u.set.index = index;
 	u.set.start = 0;
-	if (fd < 0) {
-		u.set.flags = VFIO_IRQ_SET_DATA_NONE |
-			      VFIO_IRQ_SET_ACTION_TRIGGER;
+	if (fd < 0 && action == VFIO_IRQ_SET_ACTION_TRIGGER) {
+		u.set.flags = VFIO_IRQ_SET_DATA_NONE | action;
 		u.set.count = 0;
 		u.set.argsz = sizeof(u.set);
 	} else {
-		u.set.flags = VFIO_IRQ_SET_DATA_EVENTFD |
-			      VFIO_IRQ_SET_ACTION_TRIGGER;
+		u.set.flags = VFIO_IRQ_SET_DATA_EVENTFD | action;
 		u.set.count = 1;
 		memcpy(u.set.data, &fd, sizeof(fd));
 	}
 	return ioctl(v->device, VFIO_DEVICE_SET_IRQS, &u.set) ? -errno : 0;
+}
+
+/* Route interrupt @index of the device to eventfd @fd, or off if @fd < 0. */
+static int set_irq_eventfd(struct vmm *v, unsigned int index, int fd)
+{
+	return set_irq_action(v, index, VFIO_IRQ_SET_ACTION_TRIGGER, fd);
+}
+
+/* Unmask INTx directly, as QEMU does when the guest's EOI reaches it. */
+static int intx_unmask(struct vmm *v)
+{
+	struct vfio_irq_set set = {
+		.argsz = sizeof(set),
+		.flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK,
+		.index = VFIO_PCI_INTX_IRQ_INDEX,
+		.start = 0,
+		.count = 1,
+	};
+
+	return ioctl(v->device, VFIO_DEVICE_SET_IRQS, &set) ? -errno : 0;
 }
 
 /* Eventfd count after waiting up to @ms for it to become non-zero. */
@@ -1065,9 +1108,10 @@ static u8 find_msi_cap(struct vmm *v)
 /*
  * What guest firmware and driver do before using the device: memory
  * decoding and bus mastering on, MSI programmed and enabled, and (as QEMU
- * does when the guest enables MSI) the MSI routed to an eventfd. Finds the
- * vendor model from the PCI IDs; returns false if there is none, after the
- * generic checks.
+ * does when the guest enables MSI) the MSI routed to an eventfd; with
+ * &vmm.no_msi, MSI stays off and untouched, as for a driver that uses
+ * INTx. Finds the vendor model from the PCI IDs; returns false if there is
+ * none, after the generic checks.
  */
 static bool vmm_enable(struct vmm *v)
 {
@@ -1090,7 +1134,7 @@ static bool vmm_enable(struct vmm *v)
 		cfg_wr(v, PCI_BASE_ADDRESS_2, 4, 0xc0000000);
 		cfg_wr(v, PCI_BASE_ADDRESS_3, 4, 0);
 	}
-	if (msi) {
+	if (msi && !v->no_msi) {
 		flags = cfg_rd(v, msi + PCI_MSI_FLAGS, 2);
 		cfg_wr(v, msi + PCI_MSI_ADDRESS_LO, 4, MSI_ADDR);
 		if (flags & PCI_MSI_FLAGS_64BIT) {
@@ -1109,13 +1153,17 @@ static bool vmm_enable(struct vmm *v)
 		check((irq.flags & VFIO_IRQ_INFO_EVENTFD) && irq.count >= 1,
 		      "VFIO_DEVICE_GET_IRQ_INFO(MSI)", "flags %#x count %u",
 		      irq.flags, irq.count);
-	v->msi_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (v->msi_fd < 0) {
-		sys_fail("MSI eventfd", "eventfd");
-	} else {
-		ret = set_irq_eventfd(v, VFIO_PCI_MSI_IRQ_INDEX, v->msi_fd);
-		check(!ret, "VFIO_DEVICE_SET_IRQS(MSI, eventfd)", "%s",
-		      err_str(-ret));
+	/* QEMU routes MSI only once the guest enabled it. */
+	if (!v->no_msi) {
+		v->msi_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (v->msi_fd < 0) {
+			sys_fail("MSI eventfd", "eventfd");
+		} else {
+			ret = set_irq_eventfd(v, VFIO_PCI_MSI_IRQ_INDEX,
+					      v->msi_fd);
+			check(!ret, "VFIO_DEVICE_SET_IRQS(MSI, eventfd)", "%s",
+			      err_str(-ret));
+		}
 	}
 	if (!v->vd) {
 		fail("vendor model", "no model for PCI %04x:%04x", vid, did);
@@ -1777,6 +1825,183 @@ out:
 	vmm_close(&v);
 }
 
+/* Waiting this long for a signal that must not come. */
+#define QUIET_MS	200
+
+static bool intx_status(struct vmm *v)
+{
+	return cfg_rd(v, PCI_STATUS, 2) & PCI_STATUS_INTERRUPT;
+}
+
+/*
+ * One workload that leaves its interrupt pending in the device; checks
+ * that it stored its value and that the INTx eventfd @fd then counts
+ * exactly @want signals. Returns the signals seen.
+ */
+static u64 intx_run(struct vmm *v, int fd, const char *what, u32 value,
+		    u64 want)
+{
+	u64 got;
+	int ret;
+
+	*result(v) = 0;
+	v->keep_pending = true;
+	ret = v->vd->run(v, value);
+	v->keep_pending = false;
+	/* Signals come from inside the doorbell write: none are late. */
+	got = eventfd_wait(fd, want ? 1000 : QUIET_MS);
+	check(!ret && *result(v) == value && got == want, what,
+	      "device status %s, result %#x, want %#x, %llu INTx signals, want %llu",
+	      ret ? "error" : "ok", *result(v), value, got, want);
+	return got;
+}
+
+/*
+ * The legacy interrupt, for a guest driver that leaves MSI off: VFIO's
+ * INTx is level triggered and automasked. Each signal masks the line until
+ * userspace unmasks it (directly, or through an eventfd as KVM's resample
+ * does at the guest's EOI), and an unmask while the device still asserts
+ * the line signals again. INTx Disable keeps the line low but not the
+ * Interrupt Status bit.
+ */
+static void case_intx(const char *uuid)
+{
+	const u32 info_want = VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_MASKABLE |
+			      VFIO_IRQ_INFO_AUTOMASKED;
+	struct vfio_irq_info irq;
+	struct vmm v;
+	u64 signals, asserted, got, seen = 0;
+	int trig = -1, unmask_fd = -1, ret;
+	u16 cmd;
+	u32 val;
+
+	if (vmm_open(&v, uuid))
+		goto out;
+	pass("setup");
+	v.no_msi = true;
+	if (!vmm_enable(&v) || !check(find_gm_base(&v), "GGTT: vGPU slice found",
+				      "no GGTT entry keeps a value"))
+		goto out;
+	val = cfg_rd(&v, v.vd->msi_cap + PCI_MSI_FLAGS, 2);
+	check(!(val & PCI_MSI_FLAGS_ENABLE), "config: MSI left disabled",
+	      "MSI flags %#x", val);
+	val = cfg_rd(&v, PCI_INTERRUPT_PIN, 1);
+	check(val == 1, "config: interrupt pin INTA", "pin %u", val);
+	ret = irq_info(&v, VFIO_PCI_INTX_IRQ_INDEX, &irq);
+	if (ret)
+		fail("VFIO_DEVICE_GET_IRQ_INFO(INTX)", "%s", err_str(-ret));
+	else
+		check((irq.flags & info_want) == info_want && irq.count == 1,
+		      "VFIO_DEVICE_GET_IRQ_INFO(INTX): eventfd, maskable, automasked",
+		      "flags %#x count %u", irq.flags, irq.count);
+	trig = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (trig < 0) {
+		sys_fail("INTx eventfd", "eventfd");
+		goto out;
+	}
+	ret = set_irq_eventfd(&v, VFIO_PCI_INTX_IRQ_INDEX, trig);
+	if (!check(!ret, "VFIO_DEVICE_SET_IRQS(INTX, eventfd)", "%s",
+		   err_str(-ret)))
+		goto out;
+	signals = counter_or_zero(&v, "intx_signals");
+	asserted = counter_or_zero(&v, "intx_asserted");
+	v.vd->setup(&v);	/* enables the device's interrupt registers */
+
+	/* Automasking: one signal, however often the line rises after it. */
+	seen += intx_run(&v, trig, "interrupt: INTx eventfd fires once",
+			 0x99990001, 1);
+	check(intx_status(&v), "config: Interrupt Status set while pending",
+	      "status %#x", cfg_rd(&v, PCI_STATUS, 2));
+	check_counter(&v, "shim: INTx signal counted", "intx_signals", '=',
+		      signals + 1, 0);
+	check_counter(&v, "core: INTx assertion counted", "intx_asserted", '=',
+		      asserted + 1, 0);
+	seen += intx_run(&v, trig, "second event while masked: no signal",
+			 0x99990002, 0);
+	v.vd->ack(&v);
+	check(!intx_status(&v),
+	      "acknowledged in the device: Interrupt Status clear",
+	      "status %#x", cfg_rd(&v, PCI_STATUS, 2));
+	seen += intx_run(&v, trig, "line raised again while masked: no signal",
+			 0x99990003, 0);
+	check_counter(&v, "core: second assertion counted", "intx_asserted",
+		      '=', asserted + 2, 0);
+
+	/* Unmask (as QEMU does directly) with the line low, then high. */
+	v.vd->ack(&v);
+	ret = intx_unmask(&v);
+	got = ret ? 0 : eventfd_wait(trig, QUIET_MS);
+	seen += got;
+	check(!ret && !got, "acknowledge, unmask: no signal while the line is low",
+	      "SET_IRQS(INTX, ACTION_UNMASK): %s, %llu signals",
+	      err_str(-ret), got);
+	seen += intx_run(&v, trig, "after the unmask, an interrupt signals",
+			 0x99990004, 1);
+	ret = intx_unmask(&v);
+	got = ret ? 0 : eventfd_wait(trig, 1000);
+	seen += got;
+	check(!ret && got == 1,
+	      "unmask while the line is still up signals again (level)",
+	      "SET_IRQS(INTX, ACTION_UNMASK): %s, %llu signals",
+	      err_str(-ret), got);
+
+	/* INTx Disable: the status bit still shows the interrupt. */
+	v.vd->ack(&v);
+	intx_unmask(&v);
+	cmd = cfg_rd(&v, PCI_COMMAND, 2);
+	cfg_wr(&v, PCI_COMMAND, 2, cmd | PCI_COMMAND_INTX_DISABLE);
+	asserted = counter_or_zero(&v, "intx_asserted");
+	seen += intx_run(&v, trig, "INTx Disable set: no signal", 0x99990005,
+			 0);
+	check(intx_status(&v), "INTx Disable set: Interrupt Status still set",
+	      "status %#x", cfg_rd(&v, PCI_STATUS, 2));
+	check_counter(&v, "INTx Disable set: line not raised", "intx_asserted",
+		      '=', asserted, 0);
+	cfg_wr(&v, PCI_COMMAND, 2, cmd);
+	got = eventfd_wait(trig, 1000);
+	seen += got;
+	check(got == 1, "INTx Disable cleared: the pending interrupt signals",
+	      "%llu signals", got);
+
+	/* Unmask through an eventfd, as KVM's resamplefd at the guest's EOI. */
+	unmask_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ret = unmask_fd < 0 ? -errno :
+	      set_irq_action(&v, VFIO_PCI_INTX_IRQ_INDEX,
+			     VFIO_IRQ_SET_ACTION_UNMASK, unmask_fd);
+	if (check(!ret, "VFIO_DEVICE_SET_IRQS(INTX, unmask eventfd)", "%s",
+		  err_str(-ret))) {
+		eventfd_write(unmask_fd, 1);
+		got = eventfd_wait(trig, 1000);
+		seen += got;
+		check(got == 1,
+		      "unmask eventfd while the line is still up signals again (level)",
+		      "%llu signals", got);
+		v.vd->ack(&v);
+		eventfd_write(unmask_fd, 1);
+		got = eventfd_wait(trig, QUIET_MS);
+		seen += got;
+		check(!got, "acknowledge, unmask eventfd: no signal while the line is low",
+		      "%llu signals", got);
+		seen += intx_run(&v, trig,
+				 "after the eventfd unmask, an interrupt signals",
+				 0x99990006, 1);
+	}
+
+	check_counter(&v, "shim: intx_signals counts every signal seen",
+		      "intx_signals", '=', signals + seen, 0);
+	check_counter(&v, "no MSI while MSI is disabled", "msi_injected", '=',
+		      0, 0);
+	check_counter(&v, "vGPU not failed", "failures", '=', 0, 0);
+	ret = set_irq_eventfd(&v, VFIO_PCI_INTX_IRQ_INDEX, -1);
+	check(!ret, "VFIO_DEVICE_SET_IRQS(INTX) off", "%s", err_str(-ret));
+out:
+	vmm_close(&v);
+	if (trig >= 0)
+		close(trig);
+	if (unmask_fd >= 0)
+		close(unmask_fd);
+}
+
 static const struct {
 	const char *name;
 	void (*run)(const char *uuid);
@@ -1788,6 +2013,7 @@ static const struct {
 	{ "kill-midway", case_kill_midway },
 	{ "track-write", case_track_write },
 	{ "no-kvm", case_no_kvm },
+	{ "intx", case_intx },
 };
 
 /* Lowercase as mdev names devices ("%pUl"); also keeps paths sane. */
