@@ -160,7 +160,10 @@ timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt \
 stage "e2e: L2 done in $(($(date +%s) - t0))s (qemu exit $rc)"
 
 # The case lines and their details, without the logs dumped around them.
-tr -d '\r' <"$LOG" | awk '/^E2E-DMESG-BEGIN/ { exit }
+# awk (and grep below) read to the end rather than stop early: tr would
+# otherwise die of SIGPIPE, which pipefail and set -e turn into a silent
+# exit here (or a missed E2E-DONE below).
+tr -d '\r' <"$LOG" | awk 'done { next } /^E2E-DMESG-BEGIN/ { done = 1; next }
 	/^E2E-L3-BEGIN/ { l3 = 1 } /^E2E-L3-END/ { l3 = 0; next }
 	/^E2E-L3-RUN / { sub(/\]: .*/, "]"); print "-- L3 run:", substr($0, 12); next }
 	/^E2E-VENDOR / { print "-- vendor", $2, $3, $4; next }
@@ -168,7 +171,7 @@ tr -d '\r' <"$LOG" | awk '/^E2E-DMESG-BEGIN/ { exit }
 	/^E2E-START/ { go = 1 }'
 npass=$(($(tr -d '\r' <"$LOG" | grep -c '^PASS: ' || true) + hpass))
 nfail=$(($(tr -d '\r' <"$LOG" | grep -c '^FAIL: ' || true) + hfail))
-if ! tr -d '\r' <"$LOG" | grep -q '^E2E-DONE'; then
+if ! tr -d '\r' <"$LOG" | grep '^E2E-DONE' >/dev/null; then
 	[ "$rc" -eq 124 ] && why="timed out after ${TIMEOUT}s" || why="qemu exit $rc"
 	echo "FAIL: L2 did not finish ($why)"
 	nfail=$((nfail + 1))

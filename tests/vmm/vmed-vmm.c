@@ -91,15 +91,25 @@ typedef long long s64;
 #define GFN_CTX		0x100	/* i915: context image, 2 pages */
 #define GFN_RING	0x102	/* commands (i915) or GPFIFO (nvstub) */
 #define GFN_RESULT	0x103
-#define GFN_PD		0x104	/* nvstub: channel page directory */
-#define GFN_PT		0x105	/* nvstub: channel page table */
-#define GFN_PB		0x106	/* nvstub: pushbuffer */
-#define GFN_RESULT2	0x107	/* track-write moves the result here */
+#define GFN_PD		0x104	/* page directory: nvstub channel, i915 PPGTT */
+#define GFN_PT		0x105	/* page table of both */
+#define GFN_PB		0x106	/* pushbuffer (nvstub), batch (i915 PPGTT) */
+#define GFN_RESULT2	0x107	/* track-write and no-kvm move the result here */
+#define GFN_PML4	0x108	/* i915 PPGTT: top two levels */
+#define GFN_PDP		0x109
 #define GFN_CODE	0x0f0	/* the vCPU's code, below 1 MiB */
 #define GFN_SPARE	0x200
 #define NR_SPARE	64
 #define SLOT_SPARE	16	/* first GGTT slot for spare frames */
 #define SLOT_PROBE	(SLOT_SPARE + NR_SPARE)	/* ggtt-outside's entries */
+
+/*
+ * GPU virtual addresses, in the first page table, of the commands and the
+ * result page where a workload goes through a guest page table (nvstub's
+ * channel; i915 once its PPGTT is announced).
+ */
+#define VA_CMDS		0x1000ull
+#define VA_RESULT	0x2000ull
 
 struct vmm;
 
@@ -127,13 +137,19 @@ struct vmm;
  * @ring_slot: GGTT slot of the page the engine reads commands from
  * @setup: program the device for @run: GGTT entries, interrupts, context or
  *	channel; may be called again after guest memory came back
+ * @ppgtt_setup: if not NULL, called after @setup to make @run store
+ *	through a guest page table (shadowed by the core) instead of the GGTT;
+ *	@setup alone already does so where this is NULL
  * @run: one workload that stores @value at GFN_RESULT and raises an
  *	interrupt; returns 0 if the device reported success, 1 if it reported
- *	an error
- * @result_pte: where the device model keeps, in guest memory and write
- *	tracked once @setup ran, the entry that maps the result page: its
- *	GPA, and in *@pte the value that maps frame @gfn instead; NULL if the
- *	workload has no such entry
+ *	an error. It acknowledges the interrupt (@ack) unless
+ *	&vmm.keep_pending is set.
+ * @ack: acknowledge every interrupt in the device's registers, which
+ *	lowers its interrupt line
+ * @result_pte: where the device model keeps, in guest memory and shadowed
+ *	once @setup and @ppgtt_setup ran, the entry that maps the result page:
+ *	its GPA, and in *@pte the value that maps frame @gfn instead; NULL if
+ *	the workload has no such entry
  */
 struct vendor {
 	const char *name;
@@ -154,7 +170,9 @@ struct vendor {
 	u32 rw_reg;
 	unsigned int ring_slot;
 	void (*setup)(struct vmm *v);
+	void (*ppgtt_setup)(struct vmm *v);
 	int (*run)(struct vmm *v, u32 value);
+	void (*ack)(struct vmm *v);
 	u64 (*result_pte)(u64 gfn, u64 *pte);
 };
 
@@ -170,6 +188,9 @@ struct vmm {
 	const struct vendor *vd;
 	u64 gm_base;	/* graphics memory address of the mappable slice */
 	u32 put;	/* nvstub: next GPFIFO entry */
+	bool ppgtt;	/* i915: the workload stores through the PPGTT */
+	bool no_msi;	/* vmm_enable leaves MSI off (INTx only) */
+	bool keep_pending;	/* run leaves its interrupt unacknowledged */
 	int vcpu;
 	struct kvm_run *run;
 	size_t run_size;
@@ -472,16 +493,27 @@ static u32 *result(struct vmm *v)
 #define I915_CS_GPR0		0x2600
 #define I915_RP_STATE_CAP	0x145998
 #define I915_PV_MAPPABLE_BASE	0x78040
+#define I915_PV_G2V_NOTIFY	0x78818
+#define I915_G2V_PPGTT_L4_CREATE 4
+#define I915_PV_PDP0_LO		0x78838
+#define I915_PV_PDP0_HI		0x7883c
 #define I915_CTX_VALID		1ull
+#define I915_CTX_LEGACY_64	(3ull << 3)	/* 4-level PPGTT */
 #define I915_CTX_ID		0x42ull
 #define I915_CTX_RING_HEAD	0x05	/* dwords of the state page */
 #define I915_CTX_RING_TAIL	0x07
 #define I915_CTX_RING_START	0x09
 #define I915_CTX_RING_CTL	0x0b	/* bit 0 valid; 0 more pages */
+#define I915_CTX_PDP0_UDW	0x31	/* PML4 address */
+#define I915_CTX_PDP0_LDW	0x33
+#define I915_PTE(gfn)		((u64)(gfn) << PAGE_SHIFT | 3)	/* P, RW */
 #define I915_MI(op, flags)	((u32)(op) << 23 | (flags))
 #define I915_MI_NOOP		I915_MI(0x00, 0)
 #define I915_MI_USER_INTERRUPT	I915_MI(0x02, 0)
+#define I915_MI_BB_END		I915_MI(0x0a, 0)
 #define I915_MI_SDI_GGTT	I915_MI(0x20, BIT(22) | 2)
+#define I915_MI_SDI		I915_MI(0x20, 2)	/* the batch's space */
+#define I915_MI_BB_START_PPGTT	I915_MI(0x31, BIT(8) | 1)
 
 /* GGTT slots: context image (HWSP page, state page), ring, result. */
 enum { I915_SLOT_CTX, I915_SLOT_STATE, I915_SLOT_RING, I915_SLOT_RESULT };
@@ -500,26 +532,80 @@ static void i915_setup(struct vmm *v)
 	wr32(v, I915_GT0_IMR, ~I915_GT_EVENTS);
 	wr32(v, I915_GT0_IER, I915_GT_EVENTS);
 	wr32(v, I915_MASTER_IRQ, I915_MASTER_IRQ_CONTROL);
+	v->ppgtt = false;
 }
 
 /*
- * A ring of MI_STORE_DATA_IMM through the GGTT and MI_USER_INTERRUPT; the
- * context runs synchronously inside the fourth ELSP write.
+ * A 4-level PPGTT mapping VA_CMDS to the batch and VA_RESULT to the result
+ * page, written before it is announced through PVINFO g2v_notify (the
+ * announcement shadows it; host writes are never write-tracked), and the
+ * context's PML4 pointing at it: from now on the workload's store runs
+ * from a PPGTT batch through these tables.
+ */
+static void i915_ppgtt_setup(struct vmm *v)
+{
+	u64 *pml4 = gpa_ptr(v, GFN_PML4), *pdp = gpa_ptr(v, GFN_PDP);
+	u64 *pd = gpa_ptr(v, GFN_PD), *pt = gpa_ptr(v, GFN_PT);
+	u32 *state = gpa_ptr(v, GFN_CTX + 1);
+	u64 root = GFN_PML4 << PAGE_SHIFT;
+
+	memset(pml4, 0, PAGE_SIZE);
+	memset(pdp, 0, PAGE_SIZE);
+	memset(pd, 0, PAGE_SIZE);
+	memset(pt, 0, PAGE_SIZE);
+	pml4[0] = I915_PTE(GFN_PDP);
+	pdp[0] = I915_PTE(GFN_PD);
+	pd[0] = I915_PTE(GFN_PT);
+	pt[VA_CMDS >> PAGE_SHIFT] = I915_PTE(GFN_PB);
+	pt[VA_RESULT >> PAGE_SHIFT] = I915_PTE(GFN_RESULT);
+	state[I915_CTX_PDP0_UDW] = root >> 32;
+	state[I915_CTX_PDP0_LDW] = (u32)root;
+	__sync_synchronize();
+	wr32(v, I915_PV_PDP0_LO, (u32)root);
+	wr32(v, I915_PV_PDP0_HI, root >> 32);
+	wr32(v, I915_PV_G2V_NOTIFY, I915_G2V_PPGTT_L4_CREATE);
+	v->ppgtt = true;
+}
+
+static void i915_ack(struct vmm *v)
+{
+	wr32(v, I915_GT0_IIR, ~0u);	/* so the next one is an edge */
+}
+
+/*
+ * A ring of MI_STORE_DATA_IMM through the GGTT and MI_USER_INTERRUPT, or
+ * once the PPGTT is set up, a PPGTT batch holding the store to VA_RESULT;
+ * the context runs synchronously inside the fourth ELSP write.
  */
 static int i915_run(struct vmm *v, u32 value)
 {
 	u32 *ring = gpa_ptr(v, GFN_RING), *state = gpa_ptr(v, GFN_CTX + 1);
+	u32 *batch = gpa_ptr(v, GFN_PB);
 	u64 desc = gm_addr(v, I915_SLOT_CTX) | I915_CTX_VALID |
 		   I915_CTX_ID << 32;
 	u64 buf = gm_addr(v, I915_SLOT_RESULT);
-	unsigned int n = 0;
+	unsigned int n = 0, b = 0;
 
-	ring[n++] = I915_MI_SDI_GGTT;
-	ring[n++] = (u32)buf;
-	ring[n++] = buf >> 32;
-	ring[n++] = value;
+	if (v->ppgtt) {
+		batch[b++] = I915_MI_SDI;
+		batch[b++] = (u32)VA_RESULT;
+		batch[b++] = VA_RESULT >> 32;
+		batch[b++] = value;
+		batch[b++] = I915_MI_BB_END;
+		ring[n++] = I915_MI_BB_START_PPGTT;
+		ring[n++] = (u32)VA_CMDS;
+		ring[n++] = VA_CMDS >> 32;
+		desc |= I915_CTX_LEGACY_64;
+	} else {
+		ring[n++] = I915_MI_SDI_GGTT;
+		ring[n++] = (u32)buf;
+		ring[n++] = buf >> 32;
+		ring[n++] = value;
+	}
 	ring[n++] = I915_MI_USER_INTERRUPT;
-	ring[n++] = I915_MI_NOOP;
+	/* Hardware wants qword-aligned tails. */
+	if (n % 2)
+		ring[n++] = I915_MI_NOOP;
 	state[I915_CTX_RING_HEAD] = 0;
 	state[I915_CTX_RING_TAIL] = n * 4;
 	__sync_synchronize();
@@ -528,8 +614,16 @@ static int i915_run(struct vmm *v, u32 value)
 	wr32(v, I915_ELSP, desc >> 32);		/* element 0 */
 	wr32(v, I915_ELSP, (u32)desc);
 	n = rd32(v, I915_EXECLIST_STATUS_LO);
-	wr32(v, I915_GT0_IIR, ~0u);	/* ack, so the next one is an edge */
+	if (!v->keep_pending)
+		i915_ack(v);
 	return n & I915_EXECLIST_ERROR ? 1 : 0;
+}
+
+/* The PPGTT entry that maps the result page. */
+static u64 i915_result_pte(u64 gfn, u64 *pte)
+{
+	*pte = I915_PTE(gfn);
+	return (GFN_PT << PAGE_SHIFT) + (VA_RESULT >> PAGE_SHIFT) * 8;
 }
 
 static const struct vendor i915 = {
@@ -551,7 +645,10 @@ static const struct vendor i915 = {
 	.rw_reg = I915_CS_GPR0,
 	.ring_slot = I915_SLOT_RING,
 	.setup = i915_setup,
+	.ppgtt_setup = i915_ppgtt_setup,
 	.run = i915_run,
+	.ack = i915_ack,
+	.result_pte = i915_result_pte,
 };
 
 /* ------------------------------------------------------------ nvidia-stub */
@@ -579,8 +676,6 @@ static const struct vendor i915 = {
 #define NVS_M_SEMAPHORE_RELEASE	6
 #define NVS_M_NONSTALL_INTERRUPT 7
 #define NVS_RING_ENTRIES	8
-#define NVS_PB_VA		0x1000ull	/* channel VAs */
-#define NVS_SEM_VA		0x2000ull
 
 enum { NVS_SLOT_RING };
 
@@ -595,8 +690,8 @@ static void nvs_setup(struct vmm *v)
 	memset(pd, 0, PAGE_SIZE);
 	memset(pt, 0, PAGE_SIZE);
 	pd[0] = NVS_PTE(GFN_PT);
-	pt[NVS_PB_VA >> PAGE_SHIFT] = NVS_PTE(GFN_PB);
-	pt[NVS_SEM_VA >> PAGE_SHIFT] = NVS_PTE(GFN_RESULT);
+	pt[VA_CMDS >> PAGE_SHIFT] = NVS_PTE(GFN_PB);
+	pt[VA_RESULT >> PAGE_SHIFT] = NVS_PTE(GFN_RESULT);
 	__sync_synchronize();
 	ggtt_map(v, NVS_SLOT_RING, GFN_RING);
 	wr32(v, NVS_CH0 + NVS_CH_CTRL, 0);	/* unbind, if bound before */
@@ -612,6 +707,12 @@ static void nvs_setup(struct vmm *v)
 	wr32(v, NVS_INTR_MASTER, NVS_INTR_MASTER_ENABLE);
 }
 
+static void nvs_ack(struct vmm *v)
+{
+	wr32(v, NVS_INTR_STALL + NVS_INTR_IIR, ~0u);
+	wr32(v, NVS_INTR_NONSTALL + NVS_INTR_IIR, ~0u);
+}
+
 /* One GPFIFO entry: a semaphore release of @value, then NONSTALL. */
 static int nvs_run(struct vmm *v, u32 value)
 {
@@ -621,20 +722,20 @@ static int nvs_run(struct vmm *v, u32 value)
 	u32 err;
 
 	pb[n++] = NVS_MTHD(NVS_M_SEMAPHORE_ADDRESS, 2);
-	pb[n++] = (u32)NVS_SEM_VA;
-	pb[n++] = NVS_SEM_VA >> 32;
+	pb[n++] = (u32)VA_RESULT;
+	pb[n++] = VA_RESULT >> 32;
 	pb[n++] = NVS_MTHD(NVS_M_SEMAPHORE_RELEASE, 1);
 	pb[n++] = value;
 	pb[n++] = NVS_MTHD(NVS_M_NONSTALL_INTERRUPT, 0);
-	ring[v->put] = NVS_PB_VA | (u64)n << 40;
+	ring[v->put] = VA_CMDS | (u64)n << 40;
 	v->put = (v->put + 1) % NVS_RING_ENTRIES;
 	__sync_synchronize();
 	wr32(v, NVS_CH0 + NVS_CH_GP_PUT, v->put);
 	wr32(v, NVS_CH0 + NVS_CH_DOORBELL, 1);
 	err = rd32(v, NVS_CH0 + NVS_CH_ERROR);
 	wr32(v, NVS_CH0 + NVS_CH_ERROR, err);
-	wr32(v, NVS_INTR_STALL + NVS_INTR_IIR, ~0u);
-	wr32(v, NVS_INTR_NONSTALL + NVS_INTR_IIR, ~0u);
+	if (!v->keep_pending)
+		nvs_ack(v);
 	return err ? 1 : 0;
 }
 
@@ -642,7 +743,7 @@ static int nvs_run(struct vmm *v, u32 value)
 static u64 nvs_result_pte(u64 gfn, u64 *pte)
 {
 	*pte = NVS_PTE(gfn);
-	return (GFN_PT << PAGE_SHIFT) + (NVS_SEM_VA >> PAGE_SHIFT) * 8;
+	return (GFN_PT << PAGE_SHIFT) + (VA_RESULT >> PAGE_SHIFT) * 8;
 }
 
 static const struct vendor nvstub = {
@@ -665,6 +766,7 @@ static const struct vendor nvstub = {
 	.ring_slot = NVS_SLOT_RING,
 	.setup = nvs_setup,
 	.run = nvs_run,
+	.ack = nvs_ack,
 	.result_pte = nvs_result_pte,
 };
 
@@ -737,8 +839,13 @@ static int irq_info(struct vmm *v, unsigned int index,
 	return ioctl(v->device, VFIO_DEVICE_GET_IRQ_INFO, irq) ? -errno : 0;
 }
 
-/* Route interrupt @index of the device to eventfd @fd, or off if @fd < 0. */
-static int set_irq_eventfd(struct vmm *v, unsigned int index, int fd)
+/*
+ * VFIO_DEVICE_SET_IRQS for vector 0 of interrupt @index: @action
+ * (VFIO_IRQ_SET_ACTION_*) through eventfd @fd; for a trigger, @fd < 0
+ * turns the interrupt off.
+ */
+static int set_irq_action(struct vmm *v, unsigned int index, u32 action,
+			  int fd)
 {
 	union {
 		struct vfio_irq_set set;
@@ -749,18 +856,36 @@ static int set_irq_eventfd(struct vmm *v, unsigned int index, int fd)
 	u.set.argsz = sizeof(u.buf);
 	u.set.index = index;
 	u.set.start = 0;
-	if (fd < 0) {
-		u.set.flags = VFIO_IRQ_SET_DATA_NONE |
-			      VFIO_IRQ_SET_ACTION_TRIGGER;
+	if (fd < 0 && action == VFIO_IRQ_SET_ACTION_TRIGGER) {
+		u.set.flags = VFIO_IRQ_SET_DATA_NONE | action;
 		u.set.count = 0;
 		u.set.argsz = sizeof(u.set);
 	} else {
-		u.set.flags = VFIO_IRQ_SET_DATA_EVENTFD |
-			      VFIO_IRQ_SET_ACTION_TRIGGER;
+		u.set.flags = VFIO_IRQ_SET_DATA_EVENTFD | action;
 		u.set.count = 1;
 		memcpy(u.set.data, &fd, sizeof(fd));
 	}
 	return ioctl(v->device, VFIO_DEVICE_SET_IRQS, &u.set) ? -errno : 0;
+}
+
+/* Route interrupt @index of the device to eventfd @fd, or off if @fd < 0. */
+static int set_irq_eventfd(struct vmm *v, unsigned int index, int fd)
+{
+	return set_irq_action(v, index, VFIO_IRQ_SET_ACTION_TRIGGER, fd);
+}
+
+/* Unmask INTx directly, as QEMU does when the guest's EOI reaches it. */
+static int intx_unmask(struct vmm *v)
+{
+	struct vfio_irq_set set = {
+		.argsz = sizeof(set),
+		.flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK,
+		.index = VFIO_PCI_INTX_IRQ_INDEX,
+		.start = 0,
+		.count = 1,
+	};
+
+	return ioctl(v->device, VFIO_DEVICE_SET_IRQS, &set) ? -errno : 0;
 }
 
 /* Eventfd count after waiting up to @ms for it to become non-zero. */
@@ -783,8 +908,11 @@ static void trace(const char *step)
 /*
  * Everything up to a usable device fd, in the order vfio.md section 4
  * gives. The first failing step is reported with its ioctl and errno.
+ * Without @with_kvm there is no VM at all: guest memory is only the
+ * anonymous mapping VFIO knows, as for a VMM that does not use KVM (or
+ * does not tell VFIO about it), and the shim cannot write-track.
  */
-static int vmm_open(struct vmm *v, const char *uuid)
+static int vmm_open_with(struct vmm *v, const char *uuid, bool with_kvm)
 {
 	struct kvm_userspace_memory_region slot = { 0 };
 	struct kvm_create_device kvd = { .type = KVM_DEV_TYPE_VFIO };
@@ -801,15 +929,6 @@ static int vmm_open(struct vmm *v, const char *uuid)
 	for (i = 0; i < ARRAY_SIZE(fds); i++)
 		*fds[i] = -1;
 
-	v->kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (v->kvm < 0)
-		return sys_fail("setup", "open /dev/kvm");
-	if (ioctl(v->kvm, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
-		return sys_fail("setup", "KVM_GET_API_VERSION");
-	v->vm = ioctl(v->kvm, KVM_CREATE_VM, 0);
-	if (v->vm < 0)
-		return sys_fail("setup", "KVM_CREATE_VM");
-	trace("KVM_CREATE_VM");
 	v->mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (v->mem == MAP_FAILED) {
@@ -822,6 +941,18 @@ static int vmm_open(struct vmm *v, const char *uuid)
 	 */
 	if (madvise(v->mem, MEM_SIZE, MADV_DONTFORK))
 		return sys_fail("setup", "madvise MADV_DONTFORK");
+	if (!with_kvm)
+		goto vfio;
+
+	v->kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (v->kvm < 0)
+		return sys_fail("setup", "open /dev/kvm");
+	if (ioctl(v->kvm, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
+		return sys_fail("setup", "KVM_GET_API_VERSION");
+	v->vm = ioctl(v->kvm, KVM_CREATE_VM, 0);
+	if (v->vm < 0)
+		return sys_fail("setup", "KVM_CREATE_VM");
+	trace("KVM_CREATE_VM");
 	slot.slot = 0;
 	slot.guest_phys_addr = 0;
 	slot.memory_size = MEM_SIZE;
@@ -834,6 +965,7 @@ static int vmm_open(struct vmm *v, const char *uuid)
 	v->kvm_vfio = kvd.fd;
 	trace("KVM_CREATE_DEVICE");
 
+vfio:
 	v->group_nr = group_number(uuid);
 	if (v->group_nr < 0) {
 		errno = -v->group_nr;
@@ -873,9 +1005,10 @@ static int vmm_open(struct vmm *v, const char *uuid)
 	attr.group = KVM_DEV_VFIO_FILE;
 	attr.attr = KVM_DEV_VFIO_FILE_ADD;
 	attr.addr = (uintptr_t)&v->group;
-	if (ioctl(v->kvm_vfio, KVM_SET_DEVICE_ATTR, &attr))
+	if (with_kvm && ioctl(v->kvm_vfio, KVM_SET_DEVICE_ATTR, &attr))
 		return sys_fail("setup", "KVM_SET_DEVICE_ATTR(KVM_DEV_VFIO_FILE_ADD)");
-	trace("KVM_DEV_VFIO_FILE_ADD");
+	if (with_kvm)
+		trace("KVM_DEV_VFIO_FILE_ADD");
 	ret = dma_map(v);
 	if (ret) {
 		errno = -ret;
@@ -913,6 +1046,11 @@ static int vmm_open(struct vmm *v, const char *uuid)
 	}
 	trace("VFIO_DEVICE_GET_INFO, GET_REGION_INFO");
 	return 0;
+}
+
+static int vmm_open(struct vmm *v, const char *uuid)
+{
+	return vmm_open_with(v, uuid, true);
 }
 
 static void close_fd(int *fd)
@@ -970,9 +1108,10 @@ static u8 find_msi_cap(struct vmm *v)
 /*
  * What guest firmware and driver do before using the device: memory
  * decoding and bus mastering on, MSI programmed and enabled, and (as QEMU
- * does when the guest enables MSI) the MSI routed to an eventfd. Finds the
- * vendor model from the PCI IDs; returns false if there is none, after the
- * generic checks.
+ * does when the guest enables MSI) the MSI routed to an eventfd; with
+ * &vmm.no_msi, MSI stays off and untouched, as for a driver that uses
+ * INTx. Finds the vendor model from the PCI IDs; returns false if there is
+ * none, after the generic checks.
  */
 static bool vmm_enable(struct vmm *v)
 {
@@ -995,7 +1134,7 @@ static bool vmm_enable(struct vmm *v)
 		cfg_wr(v, PCI_BASE_ADDRESS_2, 4, 0xc0000000);
 		cfg_wr(v, PCI_BASE_ADDRESS_3, 4, 0);
 	}
-	if (msi) {
+	if (msi && !v->no_msi) {
 		flags = cfg_rd(v, msi + PCI_MSI_FLAGS, 2);
 		cfg_wr(v, msi + PCI_MSI_ADDRESS_LO, 4, MSI_ADDR);
 		if (flags & PCI_MSI_FLAGS_64BIT) {
@@ -1014,13 +1153,17 @@ static bool vmm_enable(struct vmm *v)
 		check((irq.flags & VFIO_IRQ_INFO_EVENTFD) && irq.count >= 1,
 		      "VFIO_DEVICE_GET_IRQ_INFO(MSI)", "flags %#x count %u",
 		      irq.flags, irq.count);
-	v->msi_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (v->msi_fd < 0) {
-		sys_fail("MSI eventfd", "eventfd");
-	} else {
-		ret = set_irq_eventfd(v, VFIO_PCI_MSI_IRQ_INDEX, v->msi_fd);
-		check(!ret, "VFIO_DEVICE_SET_IRQS(MSI, eventfd)", "%s",
-		      err_str(-ret));
+	/* QEMU routes MSI only once the guest enabled it. */
+	if (!v->no_msi) {
+		v->msi_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (v->msi_fd < 0) {
+			sys_fail("MSI eventfd", "eventfd");
+		} else {
+			ret = set_irq_eventfd(v, VFIO_PCI_MSI_IRQ_INDEX,
+					      v->msi_fd);
+			check(!ret, "VFIO_DEVICE_SET_IRQS(MSI, eventfd)", "%s",
+			      err_str(-ret));
+		}
 	}
 	if (!v->vd) {
 		fail("vendor model", "no model for PCI %04x:%04x", vid, did);
@@ -1601,6 +1744,8 @@ static void case_track_write(const char *uuid)
 		   "no GGTT entry keeps a value"))
 		goto out;
 	v.vd->setup(&v);
+	if (v.vd->ppgtt_setup)
+		v.vd->ppgtt_setup(&v);
 	workload_ok(&v, "workload before the page-table write", 0x77770001);
 	tracked = counter_or_zero(&v, "tracked_writes");
 	gpa = v.vd->result_pte(GFN_RESULT2, &pte);
@@ -1619,6 +1764,244 @@ out:
 	vmm_close(&v);
 }
 
+/*
+ * A VMM that does not give the VFIO group to a KVM (here there is no VM at
+ * all) gets no write tracking: the shim attaches without track ops and the
+ * core re-reads every shadowed guest page table before each submission.
+ * An entry changed by a plain host write, which nothing reports, must
+ * still be what the next workload follows.
+ */
+static void case_no_kvm(const char *uuid)
+{
+	struct vmm v;
+	u64 gpa, pte, reval;
+	u32 *moved;
+	u64 msis;
+	int ret;
+
+	if (vmm_open_with(&v, uuid, false))
+		goto out;
+	pass("setup without KVM");
+	check_counter(&v, "shim: no VM, no write tracking", "kvm", '=', 0, 0);
+	if (!vmm_enable(&v))
+		goto out;
+	if (!v.vd->result_pte) {
+		skip("shadowed page table", "the workload of this model has none");
+		goto out;
+	}
+	if (!check(find_gm_base(&v), "GGTT: vGPU slice found",
+		   "no GGTT entry keeps a value"))
+		goto out;
+	v.vd->setup(&v);
+	if (v.vd->ppgtt_setup)
+		v.vd->ppgtt_setup(&v);
+	reval = counter_or_zero(&v, "revalidated");
+	workload_ok(&v, "workload stores through the guest page table",
+		    0x88880001);
+	check_counter(&v, "shim: page tables shadowed", "shadow_tables", '>',
+		      0, 0);
+	reval = check_counter(&v, "page tables re-read at submission",
+			      "revalidated", '>', reval, 0);
+
+	/* Nothing can see this store: no vCPU, no memslot, no tracking. */
+	gpa = v.vd->result_pte(GFN_RESULT2, &pte);
+	moved = gpa_ptr(&v, GFN_RESULT2);
+	*moved = 0;
+	*result(&v) = 0;
+	*(u64 *)(v.mem + gpa) = pte;
+	__sync_synchronize();
+	eventfd_wait(v.msi_fd, 0);
+	ret = v.vd->run(&v, 0x88880002);
+	msis = eventfd_wait(v.msi_fd, 1000);
+	check(!ret && *moved == 0x88880002 && !*result(&v) && msis,
+	      "workload follows the entry the host rewrote",
+	      "device status %s, new frame %#x, old frame %#x, %llu MSIs",
+	      ret ? "error" : "ok", *moved, *result(&v), msis);
+	check_counter(&v, "page tables re-read again", "revalidated", '>',
+		      reval, 0);
+	check_counter(&v, "no tracked writes", "tracked_writes", '=', 0, 0);
+	check_counter(&v, "vGPU not failed", "failures", '=', 0, 0);
+out:
+	vmm_close(&v);
+}
+
+/* Waiting this long for a signal that must not come. */
+#define QUIET_MS	200
+
+static bool intx_status(struct vmm *v)
+{
+	return cfg_rd(v, PCI_STATUS, 2) & PCI_STATUS_INTERRUPT;
+}
+
+/*
+ * One workload that leaves its interrupt pending in the device; checks
+ * that it stored its value and that the INTx eventfd @fd then counts
+ * exactly @want signals. Returns the signals seen.
+ */
+static u64 intx_run(struct vmm *v, int fd, const char *what, u32 value,
+		    u64 want)
+{
+	u64 got;
+	int ret;
+
+	*result(v) = 0;
+	v->keep_pending = true;
+	ret = v->vd->run(v, value);
+	v->keep_pending = false;
+	/* Signals come from inside the doorbell write: none are late. */
+	got = eventfd_wait(fd, want ? 1000 : QUIET_MS);
+	check(!ret && *result(v) == value && got == want, what,
+	      "device status %s, result %#x, want %#x, %llu INTx signals, want %llu",
+	      ret ? "error" : "ok", *result(v), value, got, want);
+	return got;
+}
+
+/*
+ * The legacy interrupt, for a guest driver that leaves MSI off: VFIO's
+ * INTx is level triggered and automasked. Each signal masks the line until
+ * userspace unmasks it (directly, or through an eventfd as KVM's resample
+ * does at the guest's EOI), and an unmask while the device still asserts
+ * the line signals again. INTx Disable keeps the line low but not the
+ * Interrupt Status bit.
+ */
+static void case_intx(const char *uuid)
+{
+	const u32 info_want = VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_MASKABLE |
+			      VFIO_IRQ_INFO_AUTOMASKED;
+	struct vfio_irq_info irq;
+	struct vmm v;
+	u64 signals, asserted, got, seen = 0;
+	int trig = -1, unmask_fd = -1, ret;
+	u16 cmd;
+	u32 val;
+
+	if (vmm_open(&v, uuid))
+		goto out;
+	pass("setup");
+	v.no_msi = true;
+	if (!vmm_enable(&v) || !check(find_gm_base(&v), "GGTT: vGPU slice found",
+				      "no GGTT entry keeps a value"))
+		goto out;
+	val = cfg_rd(&v, v.vd->msi_cap + PCI_MSI_FLAGS, 2);
+	check(!(val & PCI_MSI_FLAGS_ENABLE), "config: MSI left disabled",
+	      "MSI flags %#x", val);
+	val = cfg_rd(&v, PCI_INTERRUPT_PIN, 1);
+	check(val == 1, "config: interrupt pin INTA", "pin %u", val);
+	ret = irq_info(&v, VFIO_PCI_INTX_IRQ_INDEX, &irq);
+	if (ret)
+		fail("VFIO_DEVICE_GET_IRQ_INFO(INTX)", "%s", err_str(-ret));
+	else
+		check((irq.flags & info_want) == info_want && irq.count == 1,
+		      "VFIO_DEVICE_GET_IRQ_INFO(INTX): eventfd, maskable, automasked",
+		      "flags %#x count %u", irq.flags, irq.count);
+	trig = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (trig < 0) {
+		sys_fail("INTx eventfd", "eventfd");
+		goto out;
+	}
+	ret = set_irq_eventfd(&v, VFIO_PCI_INTX_IRQ_INDEX, trig);
+	if (!check(!ret, "VFIO_DEVICE_SET_IRQS(INTX, eventfd)", "%s",
+		   err_str(-ret)))
+		goto out;
+	signals = counter_or_zero(&v, "intx_signals");
+	asserted = counter_or_zero(&v, "intx_asserted");
+	v.vd->setup(&v);	/* enables the device's interrupt registers */
+
+	/* Automasking: one signal, however often the line rises after it. */
+	seen += intx_run(&v, trig, "interrupt: INTx eventfd fires once",
+			 0x99990001, 1);
+	check(intx_status(&v), "config: Interrupt Status set while pending",
+	      "status %#x", cfg_rd(&v, PCI_STATUS, 2));
+	check_counter(&v, "shim: INTx signal counted", "intx_signals", '=',
+		      signals + 1, 0);
+	check_counter(&v, "core: INTx assertion counted", "intx_asserted", '=',
+		      asserted + 1, 0);
+	seen += intx_run(&v, trig, "second event while masked: no signal",
+			 0x99990002, 0);
+	v.vd->ack(&v);
+	check(!intx_status(&v),
+	      "acknowledged in the device: Interrupt Status clear",
+	      "status %#x", cfg_rd(&v, PCI_STATUS, 2));
+	seen += intx_run(&v, trig, "line raised again while masked: no signal",
+			 0x99990003, 0);
+	check_counter(&v, "core: second assertion counted", "intx_asserted",
+		      '=', asserted + 2, 0);
+
+	/* Unmask (as QEMU does directly) with the line low, then high. */
+	v.vd->ack(&v);
+	ret = intx_unmask(&v);
+	got = ret ? 0 : eventfd_wait(trig, QUIET_MS);
+	seen += got;
+	check(!ret && !got, "acknowledge, unmask: no signal while the line is low",
+	      "SET_IRQS(INTX, ACTION_UNMASK): %s, %llu signals",
+	      err_str(-ret), got);
+	seen += intx_run(&v, trig, "after the unmask, an interrupt signals",
+			 0x99990004, 1);
+	ret = intx_unmask(&v);
+	got = ret ? 0 : eventfd_wait(trig, 1000);
+	seen += got;
+	check(!ret && got == 1,
+	      "unmask while the line is still up signals again (level)",
+	      "SET_IRQS(INTX, ACTION_UNMASK): %s, %llu signals",
+	      err_str(-ret), got);
+
+	/* INTx Disable: the status bit still shows the interrupt. */
+	v.vd->ack(&v);
+	intx_unmask(&v);
+	cmd = cfg_rd(&v, PCI_COMMAND, 2);
+	cfg_wr(&v, PCI_COMMAND, 2, cmd | PCI_COMMAND_INTX_DISABLE);
+	asserted = counter_or_zero(&v, "intx_asserted");
+	seen += intx_run(&v, trig, "INTx Disable set: no signal", 0x99990005,
+			 0);
+	check(intx_status(&v), "INTx Disable set: Interrupt Status still set",
+	      "status %#x", cfg_rd(&v, PCI_STATUS, 2));
+	check_counter(&v, "INTx Disable set: line not raised", "intx_asserted",
+		      '=', asserted, 0);
+	cfg_wr(&v, PCI_COMMAND, 2, cmd);
+	got = eventfd_wait(trig, 1000);
+	seen += got;
+	check(got == 1, "INTx Disable cleared: the pending interrupt signals",
+	      "%llu signals", got);
+
+	/* Unmask through an eventfd, as KVM's resamplefd at the guest's EOI. */
+	unmask_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ret = unmask_fd < 0 ? -errno :
+	      set_irq_action(&v, VFIO_PCI_INTX_IRQ_INDEX,
+			     VFIO_IRQ_SET_ACTION_UNMASK, unmask_fd);
+	if (check(!ret, "VFIO_DEVICE_SET_IRQS(INTX, unmask eventfd)", "%s",
+		  err_str(-ret))) {
+		eventfd_write(unmask_fd, 1);
+		got = eventfd_wait(trig, 1000);
+		seen += got;
+		check(got == 1,
+		      "unmask eventfd while the line is still up signals again (level)",
+		      "%llu signals", got);
+		v.vd->ack(&v);
+		eventfd_write(unmask_fd, 1);
+		got = eventfd_wait(trig, QUIET_MS);
+		seen += got;
+		check(!got, "acknowledge, unmask eventfd: no signal while the line is low",
+		      "%llu signals", got);
+		seen += intx_run(&v, trig,
+				 "after the eventfd unmask, an interrupt signals",
+				 0x99990006, 1);
+	}
+
+	check_counter(&v, "shim: intx_signals counts every signal seen",
+		      "intx_signals", '=', signals + seen, 0);
+	check_counter(&v, "no MSI while MSI is disabled", "msi_injected", '=',
+		      0, 0);
+	check_counter(&v, "vGPU not failed", "failures", '=', 0, 0);
+	ret = set_irq_eventfd(&v, VFIO_PCI_INTX_IRQ_INDEX, -1);
+	check(!ret, "VFIO_DEVICE_SET_IRQS(INTX) off", "%s", err_str(-ret));
+out:
+	vmm_close(&v);
+	if (trig >= 0)
+		close(trig);
+	if (unmask_fd >= 0)
+		close(unmask_fd);
+}
+
 static const struct {
 	const char *name;
 	void (*run)(const char *uuid);
@@ -1629,6 +2012,8 @@ static const struct {
 	{ "remove-open", case_remove_open },
 	{ "kill-midway", case_kill_midway },
 	{ "track-write", case_track_write },
+	{ "no-kvm", case_no_kvm },
+	{ "intx", case_intx },
 };
 
 /* Lowercase as mdev names devices ("%pUl"); also keeps paths sane. */
