@@ -73,6 +73,7 @@ struct vmed_kvm_parent {
  * @kvm: the KVM whose write tracking is in use while open, else NULL
  * @had_kvm: the last open used KVM write tracking (for sysfs)
  * @track_node: KVM write-tracking notifier
+ * @kvm_fns: KVM's write-tracking functions, looked up while @kvm is set
  * @pin_pages: scratch array for one batch of vfio_pin_pages()
  * @pinned: guest pages pinned now
  * @irq_lock: protects the triggers and the INTx state
@@ -95,6 +96,14 @@ struct vmed_kvm_vgpu {
 	bool had_kvm;
 #if IS_ENABLED(CONFIG_KVM_EXTERNAL_WRITE_TRACKING)
 	struct kvm_page_track_notifier_node track_node;
+	struct {
+		int (*reg)(struct kvm *kvm,
+			   struct kvm_page_track_notifier_node *n);
+		void (*unreg)(struct kvm *kvm,
+			      struct kvm_page_track_notifier_node *n);
+		int (*add)(struct kvm *kvm, gfn_t gfn);
+		int (*remove)(struct kvm *kvm, gfn_t gfn);
+	} kvm_fns;
 #endif
 	struct page *pin_pages[VMED_DMA_BATCH];
 	atomic_long_t pinned;

@@ -14,8 +14,16 @@
  * devices, are not. Without a KVM (or with a kernel built without external
  * write tracking) the shim attaches with no track ops and the core re-reads
  * the shadowed tables before every submission instead.
+ *
+ * KVM's functions are looked up when a device is opened with a KVM, as vfio
+ * does for its own KVM linkage, rather than linked: vmed_kvm then loads
+ * where kvm.ko does not (a Xen dom0 creating vGPUs for Xen guests), and a
+ * KVM to track with implies kvm.ko is loaded. The lookups hold a reference
+ * on kvm.ko until the device is closed.
  */
 #include <linux/kvm_types.h>
+#include <linux/module.h>
+#include <linux/string.h>
 #include "kvm.h"
 
 #if IS_ENABLED(CONFIG_KVM_EXTERNAL_WRITE_TRACKING)
@@ -47,6 +55,32 @@ static void vmed_kvm_track_remove_region(gfn_t gfn, unsigned long nr_pages,
 	vmed_dma_invalidate(kv->vgpu, gfn, nr_pages);
 }
 
+static void kvm_fns_put(struct vmed_kvm_vgpu *kv)
+{
+	if (kv->kvm_fns.reg)
+		symbol_put(kvm_page_track_register_notifier);
+	if (kv->kvm_fns.unreg)
+		symbol_put(kvm_page_track_unregister_notifier);
+	if (kv->kvm_fns.add)
+		symbol_put(kvm_write_track_add_gfn);
+	if (kv->kvm_fns.remove)
+		symbol_put(kvm_write_track_remove_gfn);
+	memset(&kv->kvm_fns, 0, sizeof(kv->kvm_fns));
+}
+
+static bool kvm_fns_get(struct vmed_kvm_vgpu *kv)
+{
+	kv->kvm_fns.reg = symbol_get(kvm_page_track_register_notifier);
+	kv->kvm_fns.unreg = symbol_get(kvm_page_track_unregister_notifier);
+	kv->kvm_fns.add = symbol_get(kvm_write_track_add_gfn);
+	kv->kvm_fns.remove = symbol_get(kvm_write_track_remove_gfn);
+	if (kv->kvm_fns.reg && kv->kvm_fns.unreg && kv->kvm_fns.add &&
+	    kv->kvm_fns.remove)
+		return true;
+	kvm_fns_put(kv);
+	return false;
+}
+
 /**
  * vmed_kvm_track_start() - use the KVM of the opening VMM for write tracking
  * @kv: the vGPU, being opened with vdev.kvm set
@@ -59,14 +93,18 @@ static void vmed_kvm_track_remove_region(gfn_t gfn, unsigned long nr_pages,
  */
 int vmed_kvm_track_start(struct vmed_kvm_vgpu *kv)
 {
-	int ret;
+	int ret = -ENOENT;
 
 	kv->track_node.track_write = vmed_kvm_track_write;
 	kv->track_node.track_remove_region = vmed_kvm_track_remove_region;
-	ret = kvm_page_track_register_notifier(kv->vdev.kvm, &kv->track_node);
-	if (ret == -ENOMEM)
+	if (kvm_fns_get(kv))
+		ret = kv->kvm_fns.reg(kv->vdev.kvm, &kv->track_node);
+	if (ret == -ENOMEM) {
+		kvm_fns_put(kv);
 		return ret;
+	}
 	if (ret) {
+		kvm_fns_put(kv);
 		dev_info_ratelimited(kv->vdev.dev, "KVM write tracking unavailable (%d): page tables revalidated at submission\n",
 				     ret);
 		return 0;
@@ -85,8 +123,9 @@ void vmed_kvm_track_stop(struct vmed_kvm_vgpu *kv)
 {
 	if (!kv->kvm)
 		return;
-	kvm_page_track_unregister_notifier(kv->kvm, &kv->track_node);
+	kv->kvm_fns.unreg(kv->kvm, &kv->track_node);
 	kv->kvm = NULL;
+	kvm_fns_put(kv);
 }
 
 /**
@@ -106,13 +145,13 @@ int vmed_kvm_track_add(struct vmed_vgpu *vgpu, const u64 *gfns,
 	int ret = 0;
 
 	for (i = 0; i < nr; i++) {
-		ret = kvm_write_track_add_gfn(kv->kvm, gfns[i]);
+		ret = kv->kvm_fns.add(kv->kvm, gfns[i]);
 		if (ret)
 			break;
 	}
 	if (ret)
 		while (i--)
-			kvm_write_track_remove_gfn(kv->kvm, gfns[i]);
+			kv->kvm_fns.remove(kv->kvm, gfns[i]);
 	return ret;
 }
 
@@ -132,7 +171,7 @@ void vmed_kvm_track_remove(struct vmed_vgpu *vgpu, const u64 *gfns,
 	unsigned int i;
 
 	for (i = 0; i < nr; i++)
-		kvm_write_track_remove_gfn(kv->kvm, gfns[i]);
+		kv->kvm_fns.remove(kv->kvm, gfns[i]);
 }
 
 #else /* !CONFIG_KVM_EXTERNAL_WRITE_TRACKING */
