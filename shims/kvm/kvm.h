@@ -31,6 +31,7 @@
 #include <linux/spinlock.h>
 #include <linux/vfio.h>
 #include <asm/kvm_page_track.h>
+#include <vmed/bind.h>
 #include <vmed/vgpu.h>
 
 struct eventfd_ctx;
@@ -69,7 +70,12 @@ struct vmed_kvm_parent {
  * @vdev: the VFIO device; first member, as vfio_alloc_device() requires
  * @vgpu: the core's vGPU
  * @type: its mdev type
+ * @state_lock: orders VFIO open/close against binding (bind.c)
+ * @node: link in bind.c's list of every vGPU
  * @open: the VFIO device is open and the vGPU attached
+ * @binder: the other hypervisor's shim the vGPU is bound to, else NULL
+ * @bind_data: that shim's state for the binding
+ * @bound_domid: the guest it is bound to
  * @kvm: the KVM whose write tracking is in use while open, else NULL
  * @had_kvm: the last open used KVM write tracking (for sysfs)
  * @track_node: KVM write-tracking notifier
@@ -91,7 +97,12 @@ struct vmed_kvm_vgpu {
 	struct vmed_vgpu *vgpu;
 	struct vmed_kvm_type *type;
 
+	struct mutex state_lock;	/* open vs. binding */
+	struct list_head node;
 	bool open;
+	struct vmed_kvm_binder *binder;
+	void *bind_data;
+	u32 bound_domid;
 	struct kvm *kvm;
 	bool had_kvm;
 #if IS_ENABLED(CONFIG_KVM_EXTERNAL_WRITE_TRACKING)
@@ -156,6 +167,12 @@ void vmed_kvm_irq_release(struct vmed_kvm_vgpu *kv);
 void vmed_kvm_request(struct vfio_device *vdev, unsigned int count);
 int vmed_kvm_inject_msi(struct vmed_vgpu *vgpu, u64 addr, u32 data);
 void vmed_kvm_set_intx(struct vmed_vgpu *vgpu, bool asserted);
+
+/* bind.c */
+void vmed_kvm_bind_add(struct vmed_kvm_vgpu *kv);
+void vmed_kvm_bind_remove(struct vmed_kvm_vgpu *kv);
+int vmed_kvm_bind_open(struct vmed_kvm_vgpu *kv);
+extern struct device_attribute dev_attr_xen_domid;
 
 /* sysfs.c */
 extern const struct attribute_group *vmed_kvm_vgpu_groups[];

@@ -155,6 +155,7 @@ static struct attribute *shim_attrs[] = {
 	&dev_attr_dma_mapped.attr,
 	&dev_attr_msi_signals.attr,
 	&dev_attr_intx_signals.attr,
+	&dev_attr_xen_domid.attr,
 };
 
 /* The shim's files, then the core's counters; filled in at load. */

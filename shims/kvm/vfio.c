@@ -40,6 +40,7 @@ static int vmed_kvm_init_dev(struct vfio_device *vdev)
 	kv->type = t;
 	atomic_long_set(&kv->pinned, 0);
 	vmed_kvm_irq_init(kv);
+	vmed_kvm_bind_add(kv);
 	return 0;
 }
 
@@ -47,6 +48,7 @@ static void vmed_kvm_release_dev(struct vfio_device *vdev)
 {
 	struct vmed_kvm_vgpu *kv = vdev_to_kv(vdev);
 
+	vmed_kvm_bind_remove(kv);
 	vmed_vgpu_destroy(kv->vgpu);
 }
 
@@ -56,6 +58,10 @@ static int vmed_kvm_open_device(struct vfio_device *vdev)
 	const struct vmed_hv_ops *ops = &vmed_kvm_untracked_ops;
 	int ret;
 
+	mutex_lock(&kv->state_lock);
+	ret = vmed_kvm_bind_open(kv);
+	if (ret)
+		goto out;
 	/*
 	 * KVM tracking needs the group added to a KVM before the device is
 	 * opened; VMMs that do not (or plain VFIO users) get revalidation.
@@ -63,7 +69,7 @@ static int vmed_kvm_open_device(struct vfio_device *vdev)
 	if (vdev->kvm) {
 		ret = vmed_kvm_track_start(kv);
 		if (ret)
-			return ret;
+			goto out;
 		if (kv->kvm)
 			ops = &vmed_kvm_tracked_ops;
 	}
@@ -73,10 +79,12 @@ static int vmed_kvm_open_device(struct vfio_device *vdev)
 	ret = vmed_vgpu_attach(kv->vgpu, ops, kv);
 	if (ret) {
 		vmed_kvm_track_stop(kv);
-		return ret;
+		goto out;
 	}
 	kv->open = true;
-	return 0;
+out:
+	mutex_unlock(&kv->state_lock);
+	return ret;
 }
 
 static void vmed_kvm_close_device(struct vfio_device *vdev)
@@ -92,7 +100,9 @@ static void vmed_kvm_close_device(struct vfio_device *vdev)
 	vmed_vgpu_detach(kv->vgpu);
 	vmed_kvm_track_stop(kv);
 	vmed_kvm_irq_release(kv);
+	mutex_lock(&kv->state_lock);
 	kv->open = false;
+	mutex_unlock(&kv->state_lock);
 	WARN_ON_ONCE(atomic_long_read(&kv->pinned));
 }
 
