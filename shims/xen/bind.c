@@ -197,10 +197,14 @@ void vmed_xen_teardown(struct vmed_xen_vgpu *xv)
 	WRITE_ONCE(xv->dying, true);
 	if (xv->enabled)
 		ops->set_state(xv->hyp, xv->domid, xv->server, false);
-	if (xv->wq)
+	if (xv->wq) {
+		/* One last pass answers every slot still READY. */
+		bitmap_fill(xv->pending, VMED_XEN_MAX_VCPUS + 1);
+		queue_work(xv->wq, &xv->work);
 		flush_workqueue(xv->wq);
-	if (xv->pages_mapped)
-		vmed_xen_ioreq_drain(xv);
+		WRITE_ONCE(xv->stopped, true);
+		flush_workqueue(xv->wq);
+	}
 	unbind_ports(xv);
 	if (xv->wq) {
 		cancel_work_sync(&xv->work);

@@ -255,11 +255,13 @@ static void handle(struct vmed_xen_vgpu *xv, struct ioreq *req)
  */
 static bool handle_slot(struct vmed_xen_vgpu *xv, unsigned int vcpu)
 {
-	struct ioreq *slot = &xv->pages.sync->vcpu_ioreq[vcpu];
-	u8 *flags = vmed_ioreq_flags(slot);
-	struct ioreq req;
-	u8 f;
+	struct ioreq *slot, req;
+	u8 *flags, f;
 
+	if (!xv->pages.sync)
+		return false;
+	slot = &xv->pages.sync->vcpu_ioreq[vcpu];
+	flags = vmed_ioreq_flags(slot);
 	f = READ_ONCE(*flags);
 	switch (f & VMED_IOREQ_STATE_MASK) {
 	case STATE_IOREQ_READY:
@@ -284,7 +286,8 @@ static bool handle_slot(struct vmed_xen_vgpu *xv, unsigned int vcpu)
 	/* The data before the state: Xen reads data once it sees the state. */
 	smp_wmb();
 	WRITE_ONCE(*flags, (f & ~VMED_IOREQ_STATE_MASK) | STATE_IORESP_READY);
-	ops_of(xv)->notify(xv->hyp, xv->ports[vcpu].handle);
+	if (xv->ports[vcpu].handle >= 0)
+		ops_of(xv)->notify(xv->hyp, xv->ports[vcpu].handle);
 	return true;
 }
 
@@ -382,6 +385,9 @@ void vmed_xen_ioreq_work(struct work_struct *work)
 	unsigned int i;
 	bool any;
 
+	/* Teardown: ports are about to go, nothing may be signalled. */
+	if (READ_ONCE(xv->stopped))
+		return;
 	for_each_set_bit(i, xv->pending, VMED_XEN_MAX_VCPUS + 1) {
 		if (!test_and_clear_bit(i, xv->pending))
 			continue;
@@ -396,17 +402,4 @@ void vmed_xen_ioreq_work(struct work_struct *work)
 		if (xv->ports[i].handle >= 0)
 			ops_of(xv)->eoi(xv->hyp, xv->ports[i].handle, !any);
 	}
-}
-
-/**
- * vmed_xen_ioreq_drain() - answer whatever is still READY (teardown)
- * @xv: the binding, dying and with its server disabled
- */
-void vmed_xen_ioreq_drain(struct vmed_xen_vgpu *xv)
-{
-	unsigned int i;
-
-	for (i = 0; i < xv->nr_vcpus; i++)
-		if (xv->ports[i].handle >= 0)
-			handle_slot(xv, i);
 }

@@ -87,7 +87,8 @@ static ssize_t probe_write(struct file *file, const char __user *ubuf,
 		return ret;
 	ret = vmed_xen_real_hyp.ops->nr_vcpus(&vmed_xen_real_hyp, dom, &nr);
 	if (ret)
-		pr_info("vmed_xen: dm_op nr_vcpus(dom %u): %d\n", dom, ret);
+		pr_info("vmed_xen: dm_op nr_vcpus(dom %u): %pe\n", dom,
+			ERR_PTR(ret));
 	else
 		pr_info("vmed_xen: dm_op nr_vcpus(dom %u): %u\n", dom, nr);
 	return len;

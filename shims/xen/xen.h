@@ -210,7 +210,8 @@ struct vmed_xen_stats {
  * @pending: per port index, an event is waiting for the worker
  * @work: the ioreq worker
  * @wq: its workqueue (ordered: one request at a time)
- * @dying: teardown started; the worker answers nothing more
+ * @dying: teardown started; the worker answers requests without the core
+ * @stopped: teardown is unbinding the ports; the worker does nothing
  * @attached: the vGPU is attached to the core
  * @server_up: the server exists; @mem_claimed, @sbdf_mapped, @enabled,
  *	@pages_mapped: the matching setup steps are done
@@ -240,6 +241,7 @@ struct vmed_xen_vgpu {
 	struct work_struct work;
 	struct workqueue_struct *wq;
 	bool dying;
+	bool stopped;
 	bool attached;
 	bool server_up;
 	bool mem_claimed;
@@ -272,7 +274,6 @@ void vmed_xen_frames_release(struct vmed_xen_vgpu *xv);
 /* ioreq.c */
 irqreturn_t vmed_xen_event(int irq, void *dev_id);
 void vmed_xen_ioreq_work(struct work_struct *work);
-void vmed_xen_ioreq_drain(struct vmed_xen_vgpu *xv);
 
 /* main.c: the exported entry points on real Xen */
 struct vmed_xen_vgpu *vmed_xen_bind(struct vmed_vgpu *vgpu, domid_t domid);
