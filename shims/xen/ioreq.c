@@ -78,10 +78,16 @@ static void mmio_access(struct vmed_xen_vgpu *xv, u64 addr, u32 size, u64 *val,
 			bool write)
 {
 	__le64 buf = cpu_to_le64(*val);
+	bool tracked;
 	u64 off;
 	int bar;
 
-	bar = find_bar(xv, addr, size, &off);
+	/*
+	 * A frame of type ioreq_server is guest RAM even if the guest put a
+	 * BAR over it: Xen sends such a write here only because of its type.
+	 */
+	tracked = xa_load(&xv->track, addr >> PAGE_SHIFT);
+	bar = tracked ? -1 : find_bar(xv, addr, size, &off);
 	if (bar >= 0) {
 		xv->stats.mmio++;
 		if (write) {
@@ -104,7 +110,7 @@ static void mmio_access(struct vmed_xen_vgpu *xv, u64 addr, u32 size, u64 *val,
 			*val = le64_to_cpu(buf) & size_mask(size);
 			return;
 		}
-		if (xa_load(&xv->track, addr >> PAGE_SHIFT))
+		if (tracked)
 			xv->stats.tracked_writes++;
 		else
 			xv->stats.stale_writes++;

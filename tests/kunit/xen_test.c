@@ -282,6 +282,27 @@ static void xen_tracked_and_stale_writes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->xv->stats.tracked, 0);
 }
 
+/* A guest BAR placed over tracked RAM does not divert page-table writes. */
+static void xen_tracked_write_under_bar(struct kunit *test)
+{
+	struct xt *t = xt_create(test, 1);
+	struct vmed_vgpu *vgpu = t->env->vgpu;
+	u64 gfn = 0x40, gpa = gfn << PAGE_SHIFT;
+
+	place_bar0(t, XT_BAR0);
+	/* BAR 2 was never placed: it decodes at 0, over guest RAM. */
+	cfg_write(t, PCI_BASE_ADDRESS_2, 4, 0);
+	cfg_write(t, PCI_BASE_ADDRESS_3, 4, 0);
+	KUNIT_ASSERT_TRUE(test, fake_xen_range(t->fx, XEN_DMOP_IO_RANGE_MEMORY,
+					       0, TV_BAR2_SIZE - 1));
+	mutex_lock(&vgpu->lock);
+	KUNIT_ASSERT_EQ(test, vgpu->hv->track_add(vgpu, &gfn, 1), 0);
+	mutex_unlock(&vgpu->lock);
+	mmio_write(t, gpa, 4, 0x600d);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(guest(t, gpa)), 0x600d);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.tracked_writes, 1);
+}
+
 static void xen_buffered_ring(struct kunit *test)
 {
 	/* Start two slots before the end of the ring: entries wrap. */
@@ -530,6 +551,7 @@ static struct kunit_case vmed_xen_cases[] = {
 	KUNIT_CASE(xen_rep_pointer_df),
 	KUNIT_CASE(xen_invalidate_broadcast),
 	KUNIT_CASE(xen_tracked_and_stale_writes),
+	KUNIT_CASE(xen_tracked_write_under_bar),
 	KUNIT_CASE(xen_buffered_ring),
 	KUNIT_CASE(xen_teardown_mid_request),
 	KUNIT_CASE(xen_teardown_dead_domain),
