@@ -191,7 +191,6 @@ void vmed_xen_teardown(struct vmed_xen_vgpu *xv)
 	const struct vmed_xen_hyp_ops *ops = ops_of(xv);
 	unsigned long gfn;
 	unsigned int bar;
-	u64 g;
 	void *entry;
 
 	WRITE_ONCE(xv->dying, true);
@@ -216,8 +215,7 @@ void vmed_xen_teardown(struct vmed_xen_vgpu *xv)
 	/* Whatever the core did not give back (it gives back everything). */
 	vmed_xen_frames_release(xv);
 	xa_for_each(&xv->track, gfn, entry) {
-		g = gfn;
-		ops->set_mem_type(xv->hyp, xv->domid, HVMMEM_ram_rw, &g, 1);
+		ops->set_mem_type(xv->hyp, xv->domid, HVMMEM_ram_rw, gfn, 1);
 		xa_erase(&xv->track, gfn);
 		xv->stats.tracked--;
 	}

@@ -97,28 +97,17 @@ static int hc_map_mem_type(struct vmed_xen_hyp *h, domid_t dom, ioservid_t id,
 
 /*
  * Xen continues a long set_mem_type itself (the hypercall is restarted with
- * the progress written back into the buffer), so one call per run suffices.
+ * the progress written back into the buffer), so one call does a whole run.
  */
 static int hc_set_mem_type(struct vmed_xen_hyp *h, domid_t dom, u16 type,
-			   const u64 *gfns, unsigned int nr)
+			   u64 first_gfn, u32 nr)
 {
-	unsigned int i, run;
-	int ret;
+	struct xen_dm_op op = { .op = XEN_DMOP_set_mem_type };
 
-	for (i = 0; i < nr; i += run) {
-		struct xen_dm_op op = { .op = XEN_DMOP_set_mem_type };
-
-		for (run = 1; i + run < nr && gfns[i + run] == gfns[i] + run;
-		     run++)
-			;
-		op.u.set_mem_type.nr = run;
-		op.u.set_mem_type.mem_type = type;
-		op.u.set_mem_type.first_pfn = gfns[i];
-		ret = dm_op(dom, &op);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	op.u.set_mem_type.nr = nr;
+	op.u.set_mem_type.mem_type = type;
+	op.u.set_mem_type.first_pfn = first_gfn;
+	return dm_op(dom, &op);
 }
 
 static int hc_set_state(struct vmed_xen_hyp *h, domid_t dom, ioservid_t id,

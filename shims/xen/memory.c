@@ -183,21 +183,52 @@ void vmed_xen_frames_release(struct vmed_xen_vgpu *xv)
 	mutex_unlock(&xv->frames_lock);
 }
 
+/**
+ * vmed_xen_set_type() - set the memory type of @nr frames, a call per run
+ * @xv: the binding
+ * @type: HVMMEM_ioreq_server or HVMMEM_ram_rw
+ * @gfns: the frames, any order
+ * @nr: number of frames
+ *
+ * Runs of consecutive frames go to Xen in one call each. On error the runs
+ * before the failing one keep the new type; the caller undoes.
+ *
+ * Return: 0 or the first error.
+ */
+int vmed_xen_set_type(struct vmed_xen_vgpu *xv, u16 type, const u64 *gfns,
+		      unsigned int nr)
+{
+	unsigned int i, run;
+	int ret;
+
+	for (i = 0; i < nr; i += run) {
+		for (run = 1; i + run < nr && gfns[i + run] == gfns[i] + run;
+		     run++)
+			;
+		ret = ops_of(xv)->set_mem_type(xv->hyp, xv->domid, type,
+					       gfns[i], run);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static int xen_track_add(struct vmed_vgpu *vgpu, const u64 *gfns,
 			 unsigned int nr)
 {
 	struct vmed_xen_vgpu *xv = xv_of(vgpu);
-	unsigned int i;
+	unsigned int i = 0;
 	int ret;
 
-	ret = ops_of(xv)->set_mem_type(xv->hyp, xv->domid, HVMMEM_ioreq_server,
-				       gfns, nr);
-	for (i = 0; !ret && i < nr; i++)
+	ret = vmed_xen_set_type(xv, HVMMEM_ioreq_server, gfns, nr);
+	for (; !ret && i < nr; i++) {
 		ret = xa_insert(&xv->track, gfns[i], xa_mk_value(1), GFP_KERNEL);
+		if (ret)
+			break;
+	}
 	if (ret) {
 		/* Back to ram_rw, which Xen accepts from either type. */
-		ops_of(xv)->set_mem_type(xv->hyp, xv->domid, HVMMEM_ram_rw,
-					 gfns, nr);
+		vmed_xen_set_type(xv, HVMMEM_ram_rw, gfns, nr);
 		while (i--)
 			xa_erase(&xv->track, gfns[i]);
 		return ret;
@@ -213,7 +244,7 @@ static void xen_track_remove(struct vmed_vgpu *vgpu, const u64 *gfns,
 	unsigned int i;
 
 	/* Fails only for a dying domain, whose p2m goes away anyway. */
-	ops_of(xv)->set_mem_type(xv->hyp, xv->domid, HVMMEM_ram_rw, gfns, nr);
+	vmed_xen_set_type(xv, HVMMEM_ram_rw, gfns, nr);
 	for (i = 0; i < nr; i++)
 		if (xa_erase(&xv->track, gfns[i]))
 			xv->stats.tracked--;

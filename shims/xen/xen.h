@@ -69,9 +69,8 @@ struct vmed_xen_iopages {
  * @map_mem_type: XEN_DMOP_map_mem_type_to_ioreq_server for
  *	HVMMEM_ioreq_server with @flags (XEN_DMOP_IOREQ_MEM_ACCESS_WRITE to
  *	claim, 0 to release).
- * @set_mem_type: XEN_DMOP_set_mem_type to @type for @nr frames @gfns, any
- *	order; runs of consecutive frames go in one call each. On error the
- *	frames before the failing run keep the new type: the caller undoes.
+ * @set_mem_type: XEN_DMOP_set_mem_type to @type (HVMMEM_*) for the @nr
+ *	frames from @first_gfn (Xen continues long runs itself).
  * @set_state: XEN_DMOP_set_ioreq_server_state.
  * @inject_msi: XEN_DMOP_inject_msi. Must not sleep.
  * @nr_vcpus: XEN_DMOP_nr_vcpus.
@@ -102,7 +101,7 @@ struct vmed_xen_hyp_ops {
 	int (*map_mem_type)(struct vmed_xen_hyp *h, domid_t dom, ioservid_t id,
 			    u32 flags);
 	int (*set_mem_type)(struct vmed_xen_hyp *h, domid_t dom, u16 type,
-			    const u64 *gfns, unsigned int nr);
+			    u64 first_gfn, u32 nr);
 	int (*set_state)(struct vmed_xen_hyp *h, domid_t dom, ioservid_t id,
 			 bool enabled);
 	int (*inject_msi)(struct vmed_xen_hyp *h, domid_t dom, u64 addr,
@@ -269,6 +268,8 @@ extern const struct vmed_hv_ops vmed_xen_hv_ops;
 extern const struct vmed_hv_ops vmed_xen_untracked_hv_ops;
 int vmed_xen_gpa_rw(struct vmed_xen_vgpu *xv, u64 gpa, void *buf, size_t len,
 		    bool write);
+int vmed_xen_set_type(struct vmed_xen_vgpu *xv, u16 type, const u64 *gfns,
+		      unsigned int nr);
 void vmed_xen_frames_release(struct vmed_xen_vgpu *xv);
 
 /* ioreq.c */

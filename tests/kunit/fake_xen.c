@@ -156,23 +156,24 @@ static int fx_map_mem_type(struct vmed_xen_hyp *h, domid_t dom, ioservid_t id,
 }
 
 static int fx_set_mem_type(struct vmed_xen_hyp *h, domid_t dom, u16 type,
-			   const u64 *gfns, unsigned int nr)
+			   u64 first_gfn, u32 nr)
 {
 	struct fake_xen *fx = to_fx(h);
-	unsigned int i;
+	u64 gfn;
 	int ret = fx_fails(fx, FX_NONE);
 
 	if (ret)
 		return ret;
+	fx->set_type_calls++;
 	if (type != HVMMEM_ram_rw && type != HVMMEM_ioreq_server)
 		return -EINVAL;
 	if (type == HVMMEM_ioreq_server && !fx->claimed)
 		return -EINVAL;
-	for (i = 0; i < nr; i++)
-		if (gfns[i] >= FAKE_GUEST_FRAMES)
-			return -EINVAL;
-	for (i = 0; i < nr; i++) {
-		u8 *t = &fx->memtype[gfns[i]];
+	if (!nr || first_gfn >= FAKE_GUEST_FRAMES ||
+	    nr > FAKE_GUEST_FRAMES - first_gfn)
+		return -EINVAL;
+	for (gfn = first_gfn; gfn < first_gfn + nr; gfn++) {
+		u8 *t = &fx->memtype[gfn];
 
 		if (*t == type)
 			continue;

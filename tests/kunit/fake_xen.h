@@ -62,6 +62,7 @@ struct fake_xen {
 	int nr_ranges;
 	u8 memtype[FAKE_GUEST_FRAMES];
 	long tracked;
+	unsigned long set_type_calls;
 	long mapped;
 	int bound;
 	struct fx_port ports[FX_MAX_PORTS];

@@ -282,6 +282,32 @@ static void xen_tracked_and_stale_writes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->xv->stats.tracked, 0);
 }
 
+/* One set_mem_type per run of consecutive frames; a failure undoes all. */
+static void xen_track_batches(struct kunit *test)
+{
+	struct xt *t = xt_create(test, 1);
+	struct vmed_vgpu *vgpu = t->env->vgpu;
+	u64 gfns[] = { 10, 11, 12, 20, 21, 5 };
+	u64 bad[] = { 30, 31, FAKE_GUEST_FRAMES + 1 };
+	unsigned long calls = t->fx->set_type_calls;
+
+	mutex_lock(&vgpu->lock);
+	KUNIT_ASSERT_EQ(test, vgpu->hv->track_add(vgpu, gfns, 6), 0);
+	KUNIT_EXPECT_EQ(test, t->fx->set_type_calls, calls + 3);
+	KUNIT_EXPECT_EQ(test, t->fx->tracked, 6);
+	KUNIT_EXPECT_EQ(test, t->fx->memtype[21], HVMMEM_ioreq_server);
+
+	KUNIT_EXPECT_NE(test, vgpu->hv->track_add(vgpu, bad, 3), 0);
+	KUNIT_EXPECT_EQ(test, t->fx->memtype[30], HVMMEM_ram_rw);
+	KUNIT_EXPECT_EQ(test, t->fx->tracked, 6);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.tracked, 6);
+
+	vgpu->hv->track_remove(vgpu, gfns, 6);
+	mutex_unlock(&vgpu->lock);
+	KUNIT_EXPECT_EQ(test, t->fx->tracked, 0);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.tracked, 0);
+}
+
 /* A guest BAR placed over tracked RAM does not divert page-table writes. */
 static void xen_tracked_write_under_bar(struct kunit *test)
 {
@@ -552,6 +578,7 @@ static struct kunit_case vmed_xen_cases[] = {
 	KUNIT_CASE(xen_invalidate_broadcast),
 	KUNIT_CASE(xen_tracked_and_stale_writes),
 	KUNIT_CASE(xen_tracked_write_under_bar),
+	KUNIT_CASE(xen_track_batches),
 	KUNIT_CASE(xen_buffered_ring),
 	KUNIT_CASE(xen_teardown_mid_request),
 	KUNIT_CASE(xen_teardown_dead_domain),
