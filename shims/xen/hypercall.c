@@ -199,10 +199,14 @@ static void map_chunk(domid_t owner, const xen_pfn_t *frames, unsigned int nr,
 			done = nreq;
 			continue;
 		}
-		if (done < 0 || (unsigned int)done >= nreq)
-			done = nreq;
-		else
+		if (done >= 0 && (unsigned int)done < nreq) {
 			err[at + done] = ret;
+			continue;
+		}
+		/* No usable progress count: trust none of the run. */
+		for (i = at; i < at + nreq; i++)
+			err[i] = ret;
+		done = nreq;
 	}
 	for (i = 0; i < nr; i++) {
 		if (err[i]) {
