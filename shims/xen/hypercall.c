@@ -130,6 +130,19 @@ static int hc_inject_msi(struct vmed_xen_hyp *h, domid_t dom, u64 addr,
 	return dm_op(dom, &op);
 }
 
+static int hc_set_intx(struct vmed_xen_hyp *h, domid_t dom, u32 sbdf, u8 intx,
+		       bool level)
+{
+	struct xen_dm_op op = { .op = XEN_DMOP_set_pci_intx_level };
+
+	op.u.set_pci_intx_level.domain = sbdf >> 16;
+	op.u.set_pci_intx_level.bus = (sbdf >> 8) & 0xff;
+	op.u.set_pci_intx_level.device = (sbdf >> 3) & 0x1f;
+	op.u.set_pci_intx_level.intx = intx;
+	op.u.set_pci_intx_level.level = level;
+	return dm_op(dom, &op);
+}
+
 static int hc_nr_vcpus(struct vmed_xen_hyp *h, domid_t dom, unsigned int *nr)
 {
 	struct xen_dm_op op = { .op = XEN_DMOP_nr_vcpus };
@@ -450,6 +463,7 @@ static const struct vmed_xen_hyp_ops real_ops = {
 	.set_mem_type = hc_set_mem_type,
 	.set_state = hc_set_state,
 	.inject_msi = hc_inject_msi,
+	.set_intx = hc_set_intx,
 	.nr_vcpus = hc_nr_vcpus,
 	.bind = hc_bind,
 	.unbind = hc_unbind,

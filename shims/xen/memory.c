@@ -11,7 +11,8 @@
  * Write tracking is Xen's p2m_ioreq_server type: frames set to it with
  * XEN_DMOP_set_mem_type send every guest write to our server as an ioreq
  * (ioreq.c performs the write, Xen does not). MSIs go out with
- * XEN_DMOP_inject_msi; BAR traps are MMIO ranges of the server.
+ * XEN_DMOP_inject_msi, the INTA# line with XEN_DMOP_set_pci_intx_level;
+ * BAR traps are MMIO ranges of the server.
  */
 #include <linux/dma-mapping.h>
 #include <linux/slab.h>
@@ -261,6 +262,17 @@ static int xen_inject_msi(struct vmed_vgpu *vgpu, u64 addr, u32 data)
 	return ret;
 }
 
+/* The vGPU has one pin, INTA# (intx 0 in Xen's numbering). */
+static void xen_set_intx(struct vmed_vgpu *vgpu, bool asserted)
+{
+	struct vmed_xen_vgpu *xv = xv_of(vgpu);
+
+	/* Only a dead domain refuses; there is nobody left to tell. */
+	if (!ops_of(xv)->set_intx(xv->hyp, xv->domid, xv->opts.sbdf, 0,
+				  asserted))
+		xv->stats.intx++;
+}
+
 static int xen_set_trap_area(struct vmed_vgpu *vgpu, unsigned int bar, u64 gpa,
 			     u64 size, bool map)
 {
@@ -333,6 +345,7 @@ const struct vmed_hv_ops vmed_xen_hv_ops = {
 	.track_add = xen_track_add,
 	.track_remove = xen_track_remove,
 	.inject_msi = xen_inject_msi,
+	.set_intx = xen_set_intx,
 	.set_trap_area = xen_set_trap_area,
 	.is_guest_memory = xen_is_guest_memory,
 };
@@ -344,6 +357,7 @@ const struct vmed_hv_ops vmed_xen_untracked_hv_ops = {
 	.dma_map = xen_dma_map,
 	.dma_unmap = xen_dma_unmap,
 	.inject_msi = xen_inject_msi,
+	.set_intx = xen_set_intx,
 	.set_trap_area = xen_set_trap_area,
 	.is_guest_memory = xen_is_guest_memory,
 };

@@ -73,6 +73,8 @@ struct vmed_xen_iopages {
  *	frames from @first_gfn (Xen continues long runs itself).
  * @set_state: XEN_DMOP_set_ioreq_server_state.
  * @inject_msi: XEN_DMOP_inject_msi. Must not sleep.
+ * @set_intx: XEN_DMOP_set_pci_intx_level: line @intx (0 = INTA) of the
+ *	function @sbdf to @level. Must not sleep.
  * @nr_vcpus: XEN_DMOP_nr_vcpus.
  * @bind: bind an interdomain event channel to @remote_port of @dom and
  *	install @handler (called in hard-irq context with @dev_id) on it.
@@ -106,6 +108,8 @@ struct vmed_xen_hyp_ops {
 			 bool enabled);
 	int (*inject_msi)(struct vmed_xen_hyp *h, domid_t dom, u64 addr,
 			  u32 data);
+	int (*set_intx)(struct vmed_xen_hyp *h, domid_t dom, u32 sbdf, u8 intx,
+			bool level);
 	int (*nr_vcpus)(struct vmed_xen_hyp *h, domid_t dom,
 			unsigned int *nr);
 	int (*bind)(struct vmed_xen_hyp *h, domid_t dom,
@@ -175,6 +179,7 @@ struct vmed_xen_port {
  * @hostile: malformed requests (bad size, count, type, state, pointer)
  * @spurious: events with no request ready
  * @msis: MSIs injected
+ * @intx: INTx level changes passed on
  * @mapped: guest frames currently mapped for DMA
  * @tracked: guest frames currently of type ioreq_server
  */
@@ -192,6 +197,7 @@ struct vmed_xen_stats {
 	u64 hostile;
 	u64 spurious;
 	u64 msis;
+	u64 intx;
 	u64 mapped;
 	u64 tracked;
 };

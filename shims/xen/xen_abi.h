@@ -46,6 +46,7 @@ typedef u16 ioservid_t;
 #define XEN_DMOP_unmap_io_range_from_ioreq_server 4
 #define XEN_DMOP_set_ioreq_server_state		5
 #define XEN_DMOP_destroy_ioreq_server		6
+#define XEN_DMOP_set_pci_intx_level		8
 #define XEN_DMOP_set_mem_type			12
 #define XEN_DMOP_inject_msi			14
 #define XEN_DMOP_map_mem_type_to_ioreq_server	15
@@ -100,6 +101,13 @@ struct xen_dm_op_destroy_ioreq_server {
 	u16 pad;
 };
 
+/* Xen accepts only segment 0, bus 0, device <= 31, intx <= 3 (INTA..D). */
+struct xen_dm_op_set_pci_intx_level {
+	u16 domain;
+	u8 bus, device, intx;
+	u8 level;
+};
+
 struct xen_dm_op_set_mem_type {
 	u32 nr;			/* IN: frames; Xen may consume part of it */
 	u16 mem_type;		/* HVMMEM_* */
@@ -135,6 +143,7 @@ struct xen_dm_op {
 		struct xen_dm_op_ioreq_server_range unmap_io_range;
 		struct xen_dm_op_set_ioreq_server_state set_ioreq_server_state;
 		struct xen_dm_op_destroy_ioreq_server destroy_ioreq_server;
+		struct xen_dm_op_set_pci_intx_level set_pci_intx_level;
 		struct xen_dm_op_set_mem_type set_mem_type;
 		struct xen_dm_op_inject_msi inject_msi;
 		struct xen_dm_op_map_mem_type_to_ioreq_server map_mem_type;
@@ -206,6 +215,7 @@ static inline void vmed_xen_abi_check(void)
 	BUILD_BUG_ON(sizeof(struct xen_dm_op_ioreq_server_range) != 24);
 	BUILD_BUG_ON(sizeof(struct xen_dm_op_set_ioreq_server_state) != 4);
 	BUILD_BUG_ON(sizeof(struct xen_dm_op_destroy_ioreq_server) != 4);
+	BUILD_BUG_ON(sizeof(struct xen_dm_op_set_pci_intx_level) != 6);
 	BUILD_BUG_ON(sizeof(struct xen_dm_op_set_mem_type) != 16);
 	BUILD_BUG_ON(sizeof(struct xen_dm_op_inject_msi) != 16);
 	BUILD_BUG_ON(sizeof(struct xen_dm_op_map_mem_type_to_ioreq_server) != 16);

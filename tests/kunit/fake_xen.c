@@ -216,6 +216,25 @@ static int fx_inject_msi(struct vmed_xen_hyp *h, domid_t dom, u64 addr,
 	return 0;
 }
 
+static int fx_set_intx(struct vmed_xen_hyp *h, domid_t dom, u32 sbdf, u8 intx,
+		       bool level)
+{
+	struct fake_xen *fx = to_fx(h);
+	int ret = fx_fails(fx, FX_NONE);
+
+	if (ret)
+		return ret;
+	/* Xen's checks: segment and bus 0, INTA..INTD */
+	if (sbdf >> 8 || intx > 3)
+		return -EINVAL;
+	/* Level changes only: the same level twice is a bug. */
+	if (level == fx->intx_level)
+		fx->errors++;
+	fx->intx_level = level;
+	fx->intx_changes++;
+	return 0;
+}
+
 static int port_index(evtchn_port_t remote)
 {
 	if (remote == FX_BUF_PORT)
@@ -330,6 +349,7 @@ static const struct vmed_xen_hyp_ops fx_ops = {
 	.set_mem_type = fx_set_mem_type,
 	.set_state = fx_set_state,
 	.inject_msi = fx_inject_msi,
+	.set_intx = fx_set_intx,
 	.nr_vcpus = fx_nr_vcpus,
 	.bind = fx_bind,
 	.unbind = fx_unbind,

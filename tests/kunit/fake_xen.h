@@ -67,6 +67,8 @@ struct fake_xen {
 	int bound;
 	struct fx_port ports[FX_MAX_PORTS];
 	unsigned long msis;
+	bool intx_level;
+	unsigned long intx_changes;
 	u64 msi_addr;
 	u32 msi_data;
 	unsigned long errors;

@@ -526,6 +526,31 @@ static void xen_memory_ops(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->fx->msi_data, 0x4041);
 }
 
+/* A guest without MSI gets INTA# through set_pci_intx_level. */
+static void xen_intx(struct kunit *test)
+{
+	struct xt *t = xt_create(test, 1);
+	struct vmed_vgpu *vgpu = t->env->vgpu;
+
+	place_bar0(t, XT_BAR0);
+	KUNIT_EXPECT_EQ(test, cfg_read(t, PCI_INTERRUPT_PIN, 1), 1);
+	mmio_write(t, XT_BAR0 + TV_IRQ_G0 + 4, 4, ~1U);	/* IMR */
+	mmio_write(t, XT_BAR0 + TV_IRQ_G0 + 12, 4, 1);	/* IER */
+	mmio_write(t, XT_BAR0 + TV_IRQ_MASTER, 4, TV_IRQ_MASTER_ENABLE);
+
+	mutex_lock(&vgpu->lock);
+	vmed_irq_raise(vgpu, TV_EV_USER);
+	mutex_unlock(&vgpu->lock);
+	KUNIT_EXPECT_TRUE(test, t->fx->intx_level);
+	KUNIT_EXPECT_EQ(test, t->fx->msis, 0);
+
+	/* The guest's handler acknowledges: the line drops. */
+	mmio_write(t, XT_BAR0 + TV_IRQ_G0 + 8, 4, 1);		/* IIR */
+	KUNIT_EXPECT_FALSE(test, t->fx->intx_level);
+	KUNIT_EXPECT_EQ(test, t->fx->intx_changes, 2);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.intx, 2);
+}
+
 static const enum fx_step setup_steps[] = {
 	FX_NR_VCPUS, FX_CREATE, FX_IOPAGES, FX_PCI, FX_MEMTYPE, FX_ENABLE,
 	FX_BIND,
@@ -584,6 +609,7 @@ static struct kunit_case vmed_xen_cases[] = {
 	KUNIT_CASE(xen_teardown_dead_domain),
 	KUNIT_CASE(xen_hostile_ioreqs),
 	KUNIT_CASE(xen_memory_ops),
+	KUNIT_CASE(xen_intx),
 	KUNIT_CASE_PARAM(xen_setup_failure, setup_step_gen_params),
 	{}
 };
