@@ -80,9 +80,10 @@ KUNIT_PY="$KSRC/tools/testing/kunit/kunit.py"
 
 # ---------------------------------------------------------------- overlay
 # $KSRC/drivers/vmed/{Kconfig,Makefile} come from tests/kunit/overlay; core,
-# include and tests are symlinks into this repo, so kbuild compiles the
-# repo's files in place (objects go to the O= build dir).  Everything is
-# only touched when it changed, so warm runs don't rebuild needlessly.
+# include, tests, vendors and shims are symlinks into this repo, so kbuild
+# compiles the repo's files in place (objects go to the O= build dir).
+# Everything is only touched when it changed, so warm runs don't rebuild
+# needlessly.
 copy_if_changed() {
 	cmp -s "$1" "$2" 2>/dev/null || cp "$1" "$2"
 }
@@ -103,7 +104,7 @@ vd="$KSRC/drivers/vmed"
 mkdir -p "$vd"
 copy_if_changed "$OVERLAY_SRC/Kconfig" "$vd/Kconfig"
 copy_if_changed "$OVERLAY_SRC/Makefile" "$vd/Makefile"
-for sub in core include tests vendors; do
+for sub in core include tests vendors shims; do
 	[ -d "$VMED_ROOT/$sub" ] || die "repo has no $sub/ directory ($VMED_ROOT/$sub)"
 	link_if_changed "$VMED_ROOT/$sub" "$vd/$sub"
 done

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Binding a vGPU to a Xen domain: the ioreq server's life.
+ *
+ * Setup, in the order Xen needs it: learn the vCPU count; create the server
+ * (with a buffered ring if asked); map its page(s) while it is still
+ * disabled (the legacy gfns leave the guest's p2m on enable); claim the
+ * guest PCI address; claim the ioreq_server memory type for write
+ * tracking (without it the core revalidates page tables instead); attach
+ * the vGPU to the core; enable the server, which makes Xen write each
+ * vCPU's event channel port into its slot; bind those ports.
+ *
+ * Teardown undoes it in reverse and cannot fail: with the domain gone every
+ * hypercall fails, and that is ignored. Requests still waiting are answered
+ * (all ones) so no vCPU of a live guest stays blocked on us.
+ */
+#include <linux/slab.h>
+#include "xen.h"
+
+static const struct vmed_xen_hyp_ops *ops_of(struct vmed_xen_vgpu *xv)
+{
+	return xv->hyp->ops;
+}
+
+static int bind_port(struct vmed_xen_vgpu *xv, unsigned int index,
+		     evtchn_port_t remote)
+{
+	struct vmed_xen_port *port = &xv->ports[index];
+	int handle;
+
+	port->xv = xv;
+	port->index = index;
+	port->remote = remote;
+	handle = ops_of(xv)->bind(xv->hyp, xv->domid, remote, vmed_xen_event,
+				  port, "vmed_xen");
+	if (handle < 0)
+		return handle;
+	port->handle = handle;
+	return 0;
+}
+
+static int bind_ports(struct vmed_xen_vgpu *xv, evtchn_port_t buf_port)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < xv->nr_vcpus; i++) {
+		ret = bind_port(xv, i,
+				READ_ONCE(xv->pages.sync->vcpu_ioreq[i].vp_eport));
+		if (ret)
+			return ret;
+	}
+	if (xv->pages.buf) {
+		ret = bind_port(xv, VMED_XEN_BUF_SLOT, buf_port);
+		if (ret)
+			return ret;
+	}
+	/* Anything that became READY before we listened. */
+	bitmap_fill(xv->pending, VMED_XEN_MAX_VCPUS + 1);
+	queue_work(xv->wq, &xv->work);
+	return 0;
+}
+
+static void unbind_ports(struct vmed_xen_vgpu *xv)
+{
+	unsigned int i;
+
+	for (i = 0; i <= VMED_XEN_BUF_SLOT; i++) {
+		if (xv->ports[i].handle < 0)
+			continue;
+		ops_of(xv)->unbind(xv->hyp, xv->ports[i].handle, &xv->ports[i]);
+		xv->ports[i].handle = -1;
+	}
+}
+
+/**
+ * vmed_xen_setup() - serve @vgpu to domain @domid through @hyp
+ * @hyp: the hypervisor calls
+ * @vgpu: a vGPU not attached to any hypervisor
+ * @domid: the HVM guest
+ * @opts: guest PCI address and buffering
+ *
+ * Return: the binding, or an ERR_PTR() with nothing left behind.
+ */
+struct vmed_xen_vgpu *vmed_xen_setup(struct vmed_xen_hyp *hyp,
+				     struct vmed_vgpu *vgpu, domid_t domid,
+				     const struct vmed_xen_opts *opts)
+{
+	const struct vmed_hv_ops *hv_ops = &vmed_xen_hv_ops;
+	struct vmed_xen_vgpu *xv;
+	evtchn_port_t buf_port = 0;
+	unsigned int i;
+	int ret;
+
+	vmed_xen_abi_check();
+	xv = kvzalloc(sizeof(*xv), GFP_KERNEL);
+	if (!xv)
+		return ERR_PTR(-ENOMEM);
+	xv->vgpu = vgpu;
+	xv->hyp = hyp;
+	xv->domid = domid;
+	xv->opts = *opts;
+	for (i = 0; i <= VMED_XEN_BUF_SLOT; i++)
+		xv->ports[i].handle = -1;
+	INIT_WORK(&xv->work, vmed_xen_ioreq_work);
+	spin_lock_init(&xv->bars_lock);
+	mutex_init(&xv->frames_lock);
+	xa_init(&xv->frames);
+	xa_init(&xv->track);
+
+	ret = ops_of(xv)->nr_vcpus(hyp, domid, &xv->nr_vcpus);
+	if (ret)
+		goto fail;
+	if (!xv->nr_vcpus || xv->nr_vcpus > VMED_XEN_MAX_VCPUS) {
+		pr_err("vmed_xen: dom %u has %u vCPUs, at most %u supported\n",
+		       domid, xv->nr_vcpus, VMED_XEN_MAX_VCPUS);
+		ret = -E2BIG;
+		goto fail;
+	}
+	xv->wq = alloc_ordered_workqueue("vmed_xen-%u", 0, domid);
+	if (!xv->wq) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+
+	ret = ops_of(xv)->create_server(hyp, domid,
+					opts->buffered ?
+					HVM_IOREQSRV_BUFIOREQ_ATOMIC :
+					HVM_IOREQSRV_BUFIOREQ_OFF, &xv->server);
+	if (ret)
+		goto fail;
+	xv->server_up = true;
+
+	ret = ops_of(xv)->map_iopages(hyp, domid, xv->server, opts->buffered,
+				      &xv->pages, &buf_port);
+	if (ret)
+		goto fail;
+	xv->pages_mapped = true;
+
+	ret = ops_of(xv)->map_range(hyp, domid, xv->server,
+				    XEN_DMOP_IO_RANGE_PCI, opts->sbdf,
+				    opts->sbdf, true);
+	if (ret)
+		goto fail;
+	xv->sbdf_mapped = true;
+
+	ret = ops_of(xv)->map_mem_type(hyp, domid, xv->server,
+				       XEN_DMOP_IOREQ_MEM_ACCESS_WRITE);
+	if (ret) {
+		pr_notice("vmed_xen: dom %u: no ioreq_server memory type (%d): page tables revalidated at submission\n",
+			  domid, ret);
+		hv_ops = &vmed_xen_untracked_hv_ops;
+	} else {
+		xv->mem_claimed = true;
+	}
+
+	ret = vmed_vgpu_attach(vgpu, hv_ops, xv);
+	if (ret)
+		goto fail;
+	xv->attached = true;
+
+	ret = ops_of(xv)->set_state(hyp, domid, xv->server, true);
+	if (ret)
+		goto fail;
+	xv->enabled = true;
+
+	ret = bind_ports(xv, buf_port);
+	if (ret)
+		goto fail;
+	pr_info("vmed_xen: %s: bound to dom %u (server %u, %u vCPUs, sbdf %04x:%02x:%02x.%x%s)\n",
+		vgpu->name, domid, xv->server, xv->nr_vcpus, opts->sbdf >> 16,
+		(opts->sbdf >> 8) & 0xff, (opts->sbdf >> 3) & 0x1f,
+		opts->sbdf & 7, xv->pages.buf ? ", buffered" : "");
+	return xv;
+
+fail:
+	pr_err("vmed_xen: %s: binding to dom %u failed: %d\n", vgpu->name,
+	       domid, ret);
+	vmed_xen_teardown(xv);
+	return ERR_PTR(ret);
+}
+
+/**
+ * vmed_xen_teardown() - undo vmed_xen_setup(), whatever state it got to
+ * @xv: the binding; freed
+ *
+ * Works with the domain alive or already destroyed; never fails.
+ */
+void vmed_xen_teardown(struct vmed_xen_vgpu *xv)
+{
+	const struct vmed_xen_hyp_ops *ops = ops_of(xv);
+	unsigned long gfn;
+	unsigned int bar;
+	void *entry;
+
+	WRITE_ONCE(xv->dying, true);
+	if (xv->enabled)
+		ops->set_state(xv->hyp, xv->domid, xv->server, false);
+	if (xv->wq) {
+		/* One last pass answers every slot still READY. */
+		bitmap_fill(xv->pending, VMED_XEN_MAX_VCPUS + 1);
+		queue_work(xv->wq, &xv->work);
+		flush_workqueue(xv->wq);
+		WRITE_ONCE(xv->stopped, true);
+		flush_workqueue(xv->wq);
+	}
+	unbind_ports(xv);
+	if (xv->wq) {
+		cancel_work_sync(&xv->work);
+		destroy_workqueue(xv->wq);
+	}
+	if (xv->attached)
+		vmed_vgpu_detach(xv->vgpu);
+
+	/* Whatever the core did not give back (it gives back everything). */
+	vmed_xen_frames_release(xv);
+	xa_for_each(&xv->track, gfn, entry) {
+		ops->set_mem_type(xv->hyp, xv->domid, HVMMEM_ram_rw, gfn, 1);
+		xa_erase(&xv->track, gfn);
+		xv->stats.tracked--;
+	}
+	for (bar = 0; bar < VMED_MAX_BARS; bar++)
+		if (xv->bar_mapped[bar])
+			ops->map_range(xv->hyp, xv->domid, xv->server,
+				       XEN_DMOP_IO_RANGE_MEMORY,
+				       xv->bar_start[bar], xv->bar_end[bar],
+				       false);
+	if (xv->mem_claimed)
+		ops->map_mem_type(xv->hyp, xv->domid, xv->server, 0);
+	if (xv->sbdf_mapped)
+		ops->map_range(xv->hyp, xv->domid, xv->server,
+			       XEN_DMOP_IO_RANGE_PCI, xv->opts.sbdf,
+			       xv->opts.sbdf, false);
+	if (xv->pages_mapped)
+		ops->unmap_iopages(xv->hyp, &xv->pages);
+	if (xv->server_up)
+		ops->destroy_server(xv->hyp, xv->domid, xv->server);
+	xa_destroy(&xv->frames);
+	xa_destroy(&xv->track);
+	mutex_destroy(&xv->frames_lock);
+	kvfree(xv);
+}

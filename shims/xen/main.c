@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmed_xen: vmed vGPUs for Xen HVM guests, served by an ioreq server in the
+ * dom0 kernel (no QEMU for the vGPU).
+ *
+ * Loading checks that this kernel is a PV dom0 and logs one line saying
+ * what it found (see README for the formats); anything else refuses to
+ * load. A vGPU is given to a domain with vmed_xen_bind(); the sysfs glue
+ * that does so for mdev-created vGPUs lives elsewhere.
+ *
+ * debugfs: writing a domain id to /sys/kernel/debug/vmed_xen/probe_domid
+ * issues XEN_DMOP_nr_vcpus on it and logs the result: a harmless dm_op
+ * round trip for smoke tests.
+ */
+#include <linux/debugfs.h>
+#include <linux/kstrtox.h>
+#include <linux/module.h>
+#include <linux/uaccess.h>
+#include <xen/xen.h>
+#include <xen/interface/version.h>
+#include <asm/xen/hypercall.h>
+#include "xen.h"
+
+static char *sbdf = "0000:00:08.0";
+module_param(sbdf, charp, 0444);
+MODULE_PARM_DESC(sbdf, "guest PCI address of bound vGPUs, [seg:]bus:dev.fn (default 0000:00:08.0; 00:02.0 is Xen's platform device)");
+
+static bool bufioreq = true;
+module_param(bufioreq, bool, 0444);
+MODULE_PARM_DESC(bufioreq, "ask Xen for a buffered ioreq ring (default on)");
+
+static u32 guest_sbdf;
+static struct dentry *debug_dir;
+
+static int parse_sbdf(const char *s, u32 *out)
+{
+	unsigned int seg = 0, bus, dev, fn;
+	char end;
+
+	if (sscanf(s, "%x:%x:%x.%x%c", &seg, &bus, &dev, &fn, &end) != 4) {
+		seg = 0;
+		if (sscanf(s, "%x:%x.%x%c", &bus, &dev, &fn, &end) != 3)
+			return -EINVAL;
+	}
+	if (seg > 0xffff || bus > 0xff || dev > 0x1f || fn > 7)
+		return -EINVAL;
+	*out = XEN_DMOP_PCI_SBDF(seg, bus, dev, fn);
+	return 0;
+}
+
+/**
+ * vmed_xen_bind() - serve a vGPU to a Xen HVM domain
+ * @vgpu: a vGPU that is not attached to any hypervisor
+ * @domid: the domain
+ *
+ * The vGPU appears at the guest PCI address of the sbdf module parameter.
+ *
+ * Return: the binding, or an ERR_PTR().
+ */
+struct vmed_xen_vgpu *vmed_xen_bind(struct vmed_vgpu *vgpu, domid_t domid)
+{
+	struct vmed_xen_opts opts = { .sbdf = guest_sbdf, .buffered = bufioreq };
+
+	return vmed_xen_setup(&vmed_xen_real_hyp, vgpu, domid, &opts);
+}
+EXPORT_SYMBOL_GPL(vmed_xen_bind);
+
+/**
+ * vmed_xen_unbind() - stop serving the vGPU; also after the domain died
+ * @xv: the binding; freed
+ */
+void vmed_xen_unbind(struct vmed_xen_vgpu *xv)
+{
+	vmed_xen_teardown(xv);
+}
+EXPORT_SYMBOL_GPL(vmed_xen_unbind);
+
+static ssize_t probe_write(struct file *file, const char __user *ubuf,
+			   size_t len, loff_t *ppos)
+{
+	unsigned int nr = 0;
+	u16 dom;
+	int ret;
+
+	ret = kstrtou16_from_user(ubuf, len, 0, &dom);
+	if (ret)
+		return ret;
+	ret = vmed_xen_real_hyp.ops->nr_vcpus(&vmed_xen_real_hyp, dom, &nr);
+	if (ret)
+		pr_info("vmed_xen: dm_op nr_vcpus(dom %u): %pe\n", dom,
+			ERR_PTR(ret));
+	else
+		pr_info("vmed_xen: dm_op nr_vcpus(dom %u): %u\n", dom, nr);
+	return len;
+}
+
+static const struct file_operations probe_fops = {
+	.owner = THIS_MODULE,
+	.write = probe_write,
+	.llseek = noop_llseek,
+};
+
+static int __init vmed_xen_init(void)
+{
+	int version, ret;
+
+	if (!xen_domain()) {
+		pr_info("vmed_xen: not running on Xen\n");
+		return -ENODEV;
+	}
+	version = HYPERVISOR_xen_version(XENVER_version, NULL);
+	if (!xen_initial_domain()) {
+		pr_info("vmed_xen: Xen %d.%d detected, %s domU: not supported\n",
+			version >> 16, version & 0xffff,
+			xen_pv_domain() ? "PV" : xen_pvh_domain() ? "PVH" : "HVM");
+		return -ENODEV;
+	}
+	if (!xen_pv_domain()) {
+		pr_info("vmed_xen: Xen %d.%d detected, PVH dom0: not supported\n",
+			version >> 16, version & 0xffff);
+		return -ENODEV;
+	}
+	ret = parse_sbdf(sbdf, &guest_sbdf);
+	if (ret) {
+		pr_err("vmed_xen: bad sbdf parameter '%s'\n", sbdf);
+		return ret;
+	}
+	ret = vmed_xen_hyp_init();
+	if (ret)
+		return ret;
+	pr_info("vmed_xen: Xen %d.%d detected, PV dom0\n", version >> 16,
+		version & 0xffff);
+	debug_dir = debugfs_create_dir("vmed_xen", NULL);
+	debugfs_create_file("probe_domid", 0200, debug_dir, NULL, &probe_fops);
+	return 0;
+}
+
+static void __exit vmed_xen_exit(void)
+{
+	debugfs_remove_recursive(debug_dir);
+	vmed_xen_hyp_exit();
+}
+
+module_init(vmed_xen_init);
+module_exit(vmed_xen_exit);
+
+MODULE_DESCRIPTION("vmed Xen shim: vGPUs for HVM guests through a dom0 ioreq server");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,622 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suites for the Xen shim's logic (shims/xen: bind.c, memory.c,
+ * ioreq.c) against a fake Xen (fake_xen.c) and the test vendor.
+ */
+#include <kunit/test.h>
+#include <linux/dma-mapping.h>
+#include <linux/pci_regs.h>
+#include <linux/unaligned.h>
+#include "fake_xen.h"
+
+#define XT_BAR0		0xe0000000ULL
+#define XT_BAR0_MOVED	0xd0000000ULL
+
+struct xt {
+	struct kunit *test;
+	struct fake_env *env;
+	struct fake_xen *fx;
+	struct vmed_xen_vgpu *xv;
+};
+
+static void xt_teardown(struct xt *t)
+{
+	if (!t->xv)
+		return;
+	t->fx->xv = NULL;
+	vmed_xen_teardown(t->xv);
+	t->xv = NULL;
+	fake_xen_expect_clean(t->fx);
+}
+
+static void xt_exit(void *data)
+{
+	xt_teardown(data);
+}
+
+/* A vGPU of the test vendor bound to a fake domain. */
+static struct xt *xt_create_fx(struct kunit *test, unsigned int nr_vcpus,
+			       bool buffered, u32 buf_start)
+{
+	struct vmed_xen_opts opts = { .sbdf = FX_SBDF, .buffered = buffered };
+	struct xt *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->test = test;
+	t->env = fake_env_create_device(test, &tvendor);
+	t->env->vgpu = vmed_vgpu_create(&t->env->dev, TV_TYPE_SMALL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t->env->vgpu));
+	t->fx = fake_xen_create(test, &t->env->hv, nr_vcpus, buffered);
+	t->fx->buf->read_pointer = buf_start;
+	t->fx->buf->write_pointer = buf_start;
+	t->xv = vmed_xen_setup(&t->fx->hyp, t->env->vgpu, FX_DOMID, &opts);
+	if (IS_ERR(t->xv)) {
+		t->xv = NULL;
+		KUNIT_FAIL_AND_ABORT(test, "binding failed");
+	}
+	t->fx->xv = t->xv;
+	flush_workqueue(t->xv->wq);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, xt_exit, t), 0);
+	return t;
+}
+
+static struct xt *xt_create(struct kunit *test, unsigned int nr_vcpus)
+{
+	return xt_create_fx(test, nr_vcpus, false, 0);
+}
+
+static u64 xt_req(struct xt *t, unsigned int vcpu, u8 type, u64 addr, u32 size,
+		  u64 data, bool write)
+{
+	struct ioreq req = {
+		.addr = addr, .data = data, .count = 1, .size = size,
+		.dir = write ? IOREQ_WRITE : IOREQ_READ, .type = type,
+	};
+
+	return fake_xen_ioreq(t->fx, vcpu, &req);
+}
+
+static u64 cfg_read(struct xt *t, u32 reg, u32 size)
+{
+	return xt_req(t, 0, IOREQ_TYPE_PCI_CONFIG, ((u64)FX_SBDF << 32) | reg,
+		      size, 0, false);
+}
+
+static void cfg_write(struct xt *t, u32 reg, u32 size, u32 val)
+{
+	xt_req(t, 0, IOREQ_TYPE_PCI_CONFIG, ((u64)FX_SBDF << 32) | reg, size,
+	       val, true);
+}
+
+static u64 mmio_read(struct xt *t, u64 addr, u32 size)
+{
+	return xt_req(t, 0, IOREQ_TYPE_COPY, addr, size, 0, false);
+}
+
+static void mmio_write(struct xt *t, u64 addr, u32 size, u64 val)
+{
+	xt_req(t, 0, IOREQ_TYPE_COPY, addr, size, val, true);
+}
+
+/* The guest places BAR0 (64-bit) and enables memory decoding. */
+static void place_bar0(struct xt *t, u64 base)
+{
+	cfg_write(t, PCI_BASE_ADDRESS_0, 4, (u32)base);
+	cfg_write(t, PCI_BASE_ADDRESS_1, 4, base >> 32);
+	cfg_write(t, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+}
+
+static void *guest(struct xt *t, u64 gpa)
+{
+	return fake_frame(&t->env->hv, gpa >> PAGE_SHIFT) + offset_in_page(gpa);
+}
+
+/* ---- vmed_xen_ioreq ------------------------------------------------------ */
+
+static void xen_setup_binds_every_vcpu(struct kunit *test)
+{
+	struct xt *t = xt_create(test, 3);
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, t->fx->servers, 1);
+	KUNIT_EXPECT_TRUE(test, t->fx->server_enabled);
+	KUNIT_EXPECT_TRUE(test, t->fx->claimed);
+	KUNIT_EXPECT_TRUE(test, fake_xen_range(t->fx, XEN_DMOP_IO_RANGE_PCI,
+					       FX_SBDF, FX_SBDF));
+	KUNIT_EXPECT_EQ(test, t->fx->bound, 3);
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_TRUE(test, t->fx->ports[i].bound);
+		KUNIT_EXPECT_EQ(test, t->fx->ports[i].remote, FX_PORT_BASE + i);
+	}
+	KUNIT_EXPECT_FALSE(test, t->fx->ports[VMED_XEN_BUF_SLOT].bound);
+	KUNIT_EXPECT_PTR_EQ(test, t->env->vgpu->hv, &vmed_xen_hv_ops);
+}
+
+static void xen_state_machine(struct kunit *test)
+{
+	struct xt *t = xt_create(test, 2);
+	struct ioreq req = {
+		.addr = (u64)FX_SBDF << 32, .count = 1, .size = 2,
+		.dir = IOREQ_READ, .type = IOREQ_TYPE_PCI_CONFIG,
+	};
+	struct ioreq *slot = &t->fx->sync->vcpu_ioreq[1];
+	unsigned long eois = t->fx->ports[1].eois;
+
+	/* vCPU 1 asks on its own slot and port; vCPU 0 is not disturbed. */
+	KUNIT_EXPECT_EQ(test, fake_xen_ioreq(t->fx, 1, &req), 0x1af4);
+	KUNIT_EXPECT_EQ(test, (u8)slot->state, (u8)STATE_IOREQ_NONE);
+	KUNIT_EXPECT_EQ(test, slot->vp_eport, FX_PORT_BASE + 1);
+	KUNIT_EXPECT_EQ(test, t->fx->ports[1].eois, eois + 1);
+	KUNIT_EXPECT_EQ(test, t->fx->ports[0].notifies, 0);
+
+	/* A second event with nothing READY is spurious, not answered. */
+	fake_xen_kick(t->fx, 1);
+	KUNIT_EXPECT_EQ(test, t->fx->ports[1].notifies, 1);
+	KUNIT_EXPECT_EQ(test, (u8)slot->state, (u8)STATE_IOREQ_NONE);
+	KUNIT_EXPECT_EQ(test, t->fx->ports[1].spurious_eois,
+			t->fx->ports[1].eois - 1);
+
+	KUNIT_EXPECT_EQ(test, cfg_read(t, PCI_VENDOR_ID, 4), 0x10f01af4);
+	KUNIT_EXPECT_EQ(test, cfg_read(t, PCI_CLASS_DEVICE, 2), 0x0300);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.cfg, 3);
+}
+
+static void xen_bar_moves(struct kunit *test)
+{
+	struct xt *t = xt_create(test, 1);
+
+	/* Nothing trapped until the guest enables decoding. */
+	KUNIT_EXPECT_EQ(test, t->fx->nr_ranges, 1);
+	place_bar0(t, XT_BAR0);
+	KUNIT_EXPECT_TRUE(test, fake_xen_range(t->fx, XEN_DMOP_IO_RANGE_MEMORY,
+					       XT_BAR0,
+					       XT_BAR0 + TV_BAR0_SIZE - 1));
+	KUNIT_EXPECT_EQ(test, mmio_read(t, XT_BAR0 + TV_REG_PLAIN, 4), 0x1234);
+	mmio_write(t, XT_BAR0 + TV_REG_PLAIN, 4, 0x55);
+	KUNIT_EXPECT_EQ(test, mmio_read(t, XT_BAR0 + TV_REG_PLAIN, 4), 0x55);
+	KUNIT_EXPECT_EQ(test, mmio_read(t, XT_BAR0 + TV_REG_QWORD, 8), 0);
+
+	/* Moved while decoding: old range gone, new one served. */
+	cfg_write(t, PCI_BASE_ADDRESS_0, 4, (u32)XT_BAR0_MOVED);
+	KUNIT_EXPECT_FALSE(test, fake_xen_range(t->fx, XEN_DMOP_IO_RANGE_MEMORY,
+						XT_BAR0,
+						XT_BAR0 + TV_BAR0_SIZE - 1));
+	KUNIT_EXPECT_TRUE(test, fake_xen_range(t->fx, XEN_DMOP_IO_RANGE_MEMORY,
+					       XT_BAR0_MOVED,
+					       XT_BAR0_MOVED + TV_BAR0_SIZE - 1));
+	KUNIT_EXPECT_EQ(test, mmio_read(t, XT_BAR0_MOVED + TV_REG_PLAIN, 4),
+			0x55);
+	/* A late access to the old place is nobody's: all ones. */
+	KUNIT_EXPECT_EQ(test, mmio_read(t, XT_BAR0 + TV_REG_PLAIN, 4),
+			0xffffffff);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.dropped, 1);
+
+	/* Decoding off: only the config space is left. */
+	cfg_write(t, PCI_COMMAND, 2, 0);
+	KUNIT_EXPECT_EQ(test, t->fx->nr_ranges, 1);
+}
+
+static void xen_rep_pointer_df(struct kunit *test)
+{
+	struct xt *t = xt_create(test, 1);
+	struct ioreq req = {
+		.addr = XT_BAR0 + TV_REG_PLAIN, .data = 0x3000, .count = 2,
+		.size = 4, .data_is_ptr = 1, .dir = IOREQ_READ,
+		.type = IOREQ_TYPE_COPY,
+	};
+
+	place_bar0(t, XT_BAR0);
+	/* rep movs from the BAR into guest memory, upwards */
+	fake_xen_ioreq(t->fx, 0, &req);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(guest(t, 0x3000)), 0x1234);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(guest(t, 0x3004)), 0xcafe);
+
+	/* ... and downwards (direction flag): both addresses step down */
+	req.addr = XT_BAR0 + TV_REG_RO;
+	req.data = 0x3104;
+	req.df = 1;
+	fake_xen_ioreq(t->fx, 0, &req);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(guest(t, 0x3104)), 0xcafe);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(guest(t, 0x3100)), 0x1234);
+
+	/* rep movs from guest memory into the BAR */
+	put_unaligned_le32(0x77, guest(t, 0x3200));
+	put_unaligned_le32(0x88, guest(t, 0x3204));
+	req = (struct ioreq){
+		.addr = XT_BAR0 + TV_REG_PLAIN, .data = 0x3200, .count = 2,
+		.size = 4, .data_is_ptr = 1, .dir = IOREQ_WRITE,
+		.type = IOREQ_TYPE_COPY,
+	};
+	fake_xen_ioreq(t->fx, 0, &req);
+	KUNIT_EXPECT_EQ(test, mmio_read(t, XT_BAR0 + TV_REG_PLAIN, 4), 0x77);
+	KUNIT_EXPECT_EQ(test, mmio_read(t, XT_BAR0 + TV_REG_RO, 4), 0xcafe);
+
+	/* count 0 does nothing and is still answered */
+	req.count = 0;
+	fake_xen_ioreq(t->fx, 0, &req);
+	KUNIT_EXPECT_EQ(test, mmio_read(t, XT_BAR0 + TV_REG_PLAIN, 4), 0x77);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.hostile, 0);
+}
+
+static void xen_invalidate_broadcast(struct kunit *test)
+{
+	struct xt *t = xt_create(test, 4);
+	unsigned int i;
+
+	/* Xen sends it to every vCPU's slot and waits for each answer. */
+	for (i = 0; i < 4; i++)
+		xt_req(t, i, IOREQ_TYPE_INVALIDATE, 0, 4, ~0ULL, true);
+	xt_req(t, 2, IOREQ_TYPE_TIMEOFFSET, 0, 8, 12345, true);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.invalidates, 4);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.timeoffsets, 1);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.hostile, 0);
+}
+
+static void xen_tracked_and_stale_writes(struct kunit *test)
+{
+	struct xt *t = xt_create(test, 1);
+	struct vmed_vgpu *vgpu = t->env->vgpu;
+	u64 gfn = 0x40, gpa = (gfn << PAGE_SHIFT) + 0x18;
+
+	mutex_lock(&vgpu->lock);
+	KUNIT_ASSERT_EQ(test, vgpu->hv->track_add(vgpu, &gfn, 1), 0);
+	mutex_unlock(&vgpu->lock);
+	KUNIT_EXPECT_EQ(test, t->fx->memtype[gfn], HVMMEM_ioreq_server);
+
+	/* Xen does not perform the write: the shim must. */
+	mmio_write(t, gpa, 8, 0x1122334455667788ULL);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(guest(t, gpa)),
+			0x1122334455667788ULL);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.tracked_writes, 1);
+
+	mutex_lock(&vgpu->lock);
+	vgpu->hv->track_remove(vgpu, &gfn, 1);
+	mutex_unlock(&vgpu->lock);
+	KUNIT_EXPECT_EQ(test, t->fx->memtype[gfn], HVMMEM_ram_rw);
+
+	/* A write dispatched before the untrack still happens. */
+	mmio_write(t, gpa, 4, 0xabcd);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(guest(t, gpa)),
+			0x112233440000abcdULL);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.stale_writes, 1);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.tracked, 0);
+}
+
+/* One set_mem_type per run of consecutive frames; a failure undoes all. */
+static void xen_track_batches(struct kunit *test)
+{
+	struct xt *t = xt_create(test, 1);
+	struct vmed_vgpu *vgpu = t->env->vgpu;
+	u64 gfns[] = { 10, 11, 12, 20, 21, 5 };
+	u64 bad[] = { 30, 31, FAKE_GUEST_FRAMES + 1 };
+	unsigned long calls = t->fx->set_type_calls;
+
+	mutex_lock(&vgpu->lock);
+	KUNIT_ASSERT_EQ(test, vgpu->hv->track_add(vgpu, gfns, 6), 0);
+	KUNIT_EXPECT_EQ(test, t->fx->set_type_calls, calls + 3);
+	KUNIT_EXPECT_EQ(test, t->fx->tracked, 6);
+	KUNIT_EXPECT_EQ(test, t->fx->memtype[21], HVMMEM_ioreq_server);
+
+	KUNIT_EXPECT_NE(test, vgpu->hv->track_add(vgpu, bad, 3), 0);
+	KUNIT_EXPECT_EQ(test, t->fx->memtype[30], HVMMEM_ram_rw);
+	KUNIT_EXPECT_EQ(test, t->fx->tracked, 6);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.tracked, 6);
+
+	vgpu->hv->track_remove(vgpu, gfns, 6);
+	mutex_unlock(&vgpu->lock);
+	KUNIT_EXPECT_EQ(test, t->fx->tracked, 0);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.tracked, 0);
+}
+
+/* A guest BAR placed over tracked RAM does not divert page-table writes. */
+static void xen_tracked_write_under_bar(struct kunit *test)
+{
+	struct xt *t = xt_create(test, 1);
+	struct vmed_vgpu *vgpu = t->env->vgpu;
+	u64 gfn = 0x40, gpa = gfn << PAGE_SHIFT;
+
+	place_bar0(t, XT_BAR0);
+	/* BAR 2 was never placed: it decodes at 0, over guest RAM. */
+	cfg_write(t, PCI_BASE_ADDRESS_2, 4, 0);
+	cfg_write(t, PCI_BASE_ADDRESS_3, 4, 0);
+	KUNIT_ASSERT_TRUE(test, fake_xen_range(t->fx, XEN_DMOP_IO_RANGE_MEMORY,
+					       0, TV_BAR2_SIZE - 1));
+	mutex_lock(&vgpu->lock);
+	KUNIT_ASSERT_EQ(test, vgpu->hv->track_add(vgpu, &gfn, 1), 0);
+	mutex_unlock(&vgpu->lock);
+	mmio_write(t, gpa, 4, 0x600d);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(guest(t, gpa)), 0x600d);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.tracked_writes, 1);
+}
+
+static void xen_buffered_ring(struct kunit *test)
+{
+	/* Start two slots before the end of the ring: entries wrap. */
+	struct xt *t = xt_create_fx(test, 1, true,
+				    IOREQ_BUFFER_SLOT_NUM - 2);
+	struct buffered_iopage *bp = t->fx->buf;
+
+	KUNIT_EXPECT_TRUE(test, t->fx->ports[VMED_XEN_BUF_SLOT].bound);
+	fake_xen_buffered(t->fx, IOREQ_TYPE_COPY, 0x5000, 4, 0xaabbccdd);
+	/* 8 bytes in two slots: the last of the ring and the first */
+	fake_xen_buffered(t->fx, IOREQ_TYPE_COPY, 0x5008, 8,
+			  0x1122334455667788ULL);
+	fake_xen_buffered(t->fx, IOREQ_TYPE_COPY, 0x5010, 2, 0xbeef);
+	fake_xen_buffered(t->fx, IOREQ_TYPE_COPY, 0x5012, 1, 0x42);
+	fake_xen_buffered(t->fx, IOREQ_TYPE_TIMEOFFSET, 0, 4, 1);
+	fake_xen_kick(t->fx, VMED_XEN_BUF_SLOT);
+
+	KUNIT_EXPECT_EQ(test, bp->read_pointer, bp->write_pointer);
+	KUNIT_EXPECT_EQ(test, bp->read_pointer, IOREQ_BUFFER_SLOT_NUM + 4);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(guest(t, 0x5000)), 0xaabbccdd);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(guest(t, 0x5008)),
+			0x1122334455667788ULL);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(guest(t, 0x5010)), 0xbeef);
+	KUNIT_EXPECT_EQ(test, *(u8 *)guest(t, 0x5012), 0x42);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.buffered, 5);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.timeoffsets, 1);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.hostile, 0);
+	KUNIT_EXPECT_EQ(test, t->fx->ports[VMED_XEN_BUF_SLOT].notifies, 0);
+
+	/* Impossible pointers: refused, nothing consumed, no endless loop. */
+	WRITE_ONCE(bp->write_pointer, bp->read_pointer + 1000);
+	fake_xen_kick(t->fx, VMED_XEN_BUF_SLOT);
+	KUNIT_EXPECT_EQ(test, bp->write_pointer - bp->read_pointer, 1000);
+	KUNIT_EXPECT_GE(test, t->xv->stats.hostile, 1);
+	WRITE_ONCE(bp->write_pointer, bp->read_pointer);
+}
+
+static void xen_teardown_mid_request(struct kunit *test)
+{
+	struct xt *t = xt_create(test, 2);
+	struct ioreq *slot = &t->fx->sync->vcpu_ioreq[1];
+	u8 *flags = vmed_ioreq_flags(slot);
+
+	/* Xen marked a request READY; its event is not handled yet. */
+	slot->type = IOREQ_TYPE_COPY;
+	slot->dir = IOREQ_READ;
+	slot->size = 4;
+	slot->count = 1;
+	slot->addr = XT_BAR0;
+	WRITE_ONCE(*flags, (*flags & ~VMED_IOREQ_STATE_MASK) | STATE_IOREQ_READY);
+
+	xt_teardown(t);
+	/* The vCPU got an answer (all ones) instead of hanging. */
+	KUNIT_EXPECT_EQ(test, (u8)slot->state, (u8)STATE_IORESP_READY);
+	KUNIT_EXPECT_EQ(test, (u32)slot->data, 0xffffffff);
+}
+
+static void xen_teardown_dead_domain(struct kunit *test)
+{
+	struct xt *t = xt_create(test, 2);
+	struct vmed_vgpu *vgpu = t->env->vgpu;
+	u64 gfns[3] = { 5, 6, 9 }, gfn = 0x30;
+	struct ioreq req = {
+		.type = IOREQ_TYPE_COPY, .dir = IOREQ_WRITE, .size = 4,
+		.count = 1, .addr = XT_BAR0 + TV_REG_PLAIN, .data = 1,
+	};
+	dma_addr_t dma[3];
+
+	place_bar0(t, XT_BAR0);
+	mutex_lock(&vgpu->lock);
+	KUNIT_ASSERT_EQ(test, vgpu->hv->dma_map(vgpu, gfns, 3, dma), 0);
+	KUNIT_ASSERT_EQ(test, vgpu->hv->track_add(vgpu, &gfn, 1), 0);
+	mutex_unlock(&vgpu->lock);
+	KUNIT_EXPECT_EQ(test, t->fx->mapped, 3);
+
+	/* The domain dies with a request in flight. */
+	t->fx->dead = true;
+	fake_xen_post(t->fx, 0, &req);
+	xt_teardown(t);
+	KUNIT_EXPECT_EQ(test, t->fx->mapped, 0);
+	KUNIT_EXPECT_EQ(test, t->fx->bound, 0);
+	KUNIT_EXPECT_EQ(test, t->fx->pages, 0);
+	KUNIT_EXPECT_NULL(test, vgpu->hv);
+}
+
+static void xen_hostile_ioreqs(struct kunit *test)
+{
+	struct xt *t = xt_create(test, 2);
+	struct ioreq *slot = &t->fx->sync->vcpu_ioreq[1];
+	struct ioreq req = {
+		.type = IOREQ_TYPE_COPY, .size = 4, .data_is_ptr = 1,
+		.addr = XT_BAR0 + TV_REG_PLAIN,
+	};
+	u8 *flags = vmed_ioreq_flags(slot);
+	u64 hostile;
+
+	place_bar0(t, XT_BAR0);
+	/* Bad sizes: answered with all ones, counted. */
+	KUNIT_EXPECT_EQ(test, mmio_read(t, XT_BAR0 + TV_REG_PLAIN, 3), ~0ULL);
+	KUNIT_EXPECT_EQ(test, mmio_read(t, XT_BAR0 + TV_REG_PLAIN, 16), ~0ULL);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.hostile, 2);
+	/* Outside everything: all ones, writes dropped. */
+	KUNIT_EXPECT_EQ(test, mmio_read(t, 0xf0000000, 4), 0xffffffff);
+	mmio_write(t, 0xf0000000, 4, 1);
+	/* Straddling the end of the BAR is outside it too. */
+	KUNIT_EXPECT_EQ(test, mmio_read(t, XT_BAR0 + TV_BAR0_SIZE - 4, 8),
+			~0ULL);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.dropped, 3);
+	/* Pointer outside guest memory: refused, answered. */
+	xt_req(t, 0, IOREQ_TYPE_COPY, XT_BAR0 + TV_REG_PLAIN, 4, BIT_ULL(40),
+	       true);
+	req.dir = IOREQ_WRITE;
+	req.count = 2;
+	req.data = BIT_ULL(40);
+	fake_xen_ioreq(t->fx, 0, &req);
+	req.dir = IOREQ_READ;
+	req.count = 1;
+	req.data = ~0ULL - 2;
+	fake_xen_ioreq(t->fx, 0, &req);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.hostile, 4);
+	/* Unknown type. */
+	KUNIT_EXPECT_EQ(test, xt_req(t, 0, 5, 0, 4, 0, false), ~0ULL);
+	/* Config space of another function, or with a bad size. */
+	KUNIT_EXPECT_EQ(test, xt_req(t, 0, IOREQ_TYPE_PCI_CONFIG,
+				     (u64)(FX_SBDF + 8) << 32, 4, 0, false),
+			~0ULL);
+	KUNIT_EXPECT_EQ(test, cfg_read(t, 0, 8), ~0ULL);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.hostile, 7);
+	/* Port I/O is not ours. */
+	KUNIT_EXPECT_EQ(test, xt_req(t, 0, IOREQ_TYPE_PIO, 0xcf8, 2, 0, false),
+			0xffff);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.pio, 1);
+
+	/* A slot in a state that does not exist: left alone, counted. */
+	hostile = t->xv->stats.hostile;
+	WRITE_ONCE(*flags, (*flags & ~VMED_IOREQ_STATE_MASK) | 7);
+	fake_xen_kick(t->fx, 1);
+	KUNIT_EXPECT_EQ(test, *flags & VMED_IOREQ_STATE_MASK, 7);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.hostile, hostile + 1);
+	KUNIT_EXPECT_EQ(test, t->fx->ports[1].notifies, 0);
+	WRITE_ONCE(*flags, *flags & ~VMED_IOREQ_STATE_MASK);
+
+	/* A huge repeat count: answered at once, the vGPU fails. */
+	KUNIT_EXPECT_FALSE(test, t->env->vgpu->failed);
+	req.count = 0x40000000;
+	req.data = 0x1000;
+	fake_xen_ioreq(t->fx, 1, &req);
+	KUNIT_EXPECT_TRUE(test, t->env->vgpu->failed);
+	/* A failed vGPU reads as a dead device, still answered. */
+	KUNIT_EXPECT_EQ(test, mmio_read(t, XT_BAR0 + TV_REG_PLAIN, 4),
+			0xffffffff);
+}
+
+static void xen_memory_ops(struct kunit *test)
+{
+	struct xt *t = xt_create(test, 1);
+	struct vmed_vgpu *vgpu = t->env->vgpu;
+	u64 gfns[3] = { 1, 2, FAKE_GUEST_FRAMES + 5 };
+	dma_addr_t dma[3];
+	u32 val = 0;
+
+	put_unaligned_le32(0x5a5a, guest(t, 0x1010));
+	mutex_lock(&vgpu->lock);
+	KUNIT_ASSERT_EQ(test, vgpu->hv->dma_map(vgpu, gfns, 3, dma), 0);
+	KUNIT_EXPECT_EQ(test, dma[0], fake_dma_of(&t->env->hv, 1));
+	KUNIT_EXPECT_EQ(test, dma[1], fake_dma_of(&t->env->hv, 2));
+	KUNIT_EXPECT_EQ(test, dma[2], DMA_MAPPING_ERROR);
+	KUNIT_EXPECT_EQ(test, t->fx->mapped, 2);
+	/* through the held mapping, and through a temporary one */
+	KUNIT_EXPECT_EQ(test, vgpu->hv->read_gpa(vgpu, 0x1010, &val, 4), 0);
+	KUNIT_EXPECT_EQ(test, val, 0x5a5a);
+	KUNIT_EXPECT_EQ(test, vgpu->hv->write_gpa(vgpu, 0x8ffe, &val, 4), 0);
+	/* across a frame boundary: two frames of the fake's */
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(guest(t, 0x8ffe)), 0x5a5a);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(guest(t, 0x9000)), 0);
+	KUNIT_EXPECT_NE(test, vgpu->hv->read_gpa(vgpu,
+						 (u64)FAKE_GUEST_FRAMES << PAGE_SHIFT,
+						 &val, 4), 0);
+	KUNIT_EXPECT_EQ(test, t->fx->mapped, 2);
+	vgpu->hv->dma_unmap(vgpu, gfns, dma, 2);
+	KUNIT_EXPECT_EQ(test, t->fx->mapped, 0);
+
+	KUNIT_EXPECT_TRUE(test, vgpu->hv->is_guest_memory(vgpu, 0, 40));
+	KUNIT_EXPECT_FALSE(test, vgpu->hv->is_guest_memory(vgpu,
+							   FAKE_GUEST_FRAMES - 1,
+							   2));
+	KUNIT_EXPECT_FALSE(test, vgpu->hv->is_guest_memory(vgpu, ~0ULL, 2));
+	KUNIT_EXPECT_EQ(test, t->fx->mapped, 0);
+
+	KUNIT_EXPECT_EQ(test, vgpu->hv->inject_msi(vgpu, 0xfee01000, 0x4041),
+			0);
+	mutex_unlock(&vgpu->lock);
+	KUNIT_EXPECT_EQ(test, t->fx->msis, 1);
+	KUNIT_EXPECT_EQ(test, t->fx->msi_addr, 0xfee01000);
+	KUNIT_EXPECT_EQ(test, t->fx->msi_data, 0x4041);
+}
+
+/* A guest without MSI gets INTA# through set_pci_intx_level. */
+static void xen_intx(struct kunit *test)
+{
+	struct xt *t = xt_create(test, 1);
+	struct vmed_vgpu *vgpu = t->env->vgpu;
+
+	place_bar0(t, XT_BAR0);
+	KUNIT_EXPECT_EQ(test, cfg_read(t, PCI_INTERRUPT_PIN, 1), 1);
+	mmio_write(t, XT_BAR0 + TV_IRQ_G0 + 4, 4, ~1U);	/* IMR */
+	mmio_write(t, XT_BAR0 + TV_IRQ_G0 + 12, 4, 1);	/* IER */
+	mmio_write(t, XT_BAR0 + TV_IRQ_MASTER, 4, TV_IRQ_MASTER_ENABLE);
+
+	mutex_lock(&vgpu->lock);
+	vmed_irq_raise(vgpu, TV_EV_USER);
+	mutex_unlock(&vgpu->lock);
+	KUNIT_EXPECT_TRUE(test, t->fx->intx_level);
+	KUNIT_EXPECT_EQ(test, t->fx->msis, 0);
+
+	/* The guest's handler acknowledges: the line drops. */
+	mmio_write(t, XT_BAR0 + TV_IRQ_G0 + 8, 4, 1);		/* IIR */
+	KUNIT_EXPECT_FALSE(test, t->fx->intx_level);
+	KUNIT_EXPECT_EQ(test, t->fx->intx_changes, 2);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.intx, 2);
+}
+
+static const enum fx_step setup_steps[] = {
+	FX_NR_VCPUS, FX_CREATE, FX_IOPAGES, FX_PCI, FX_MEMTYPE, FX_ENABLE,
+	FX_BIND,
+};
+
+static void step_desc(const enum fx_step *step, char *desc)
+{
+	static const char * const names[FX_NR_STEPS] = {
+		[FX_NR_VCPUS] = "nr_vcpus", [FX_CREATE] = "create",
+		[FX_IOPAGES] = "iopages", [FX_PCI] = "pci", [FX_MEMTYPE] = "memtype",
+		[FX_ENABLE] = "enable", [FX_BIND] = "bind",
+	};
+
+	strscpy(desc, names[*step], KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(setup_step, setup_steps, step_desc);
+
+static void xen_setup_failure(struct kunit *test)
+{
+	const enum fx_step *step = test->param_value;
+	struct vmed_xen_opts opts = { .sbdf = FX_SBDF, .buffered = true };
+	struct fake_env *env = fake_env_create_device(test, &tvendor);
+	struct vmed_xen_vgpu *xv;
+	struct fake_xen *fx;
+
+	env->vgpu = vmed_vgpu_create(&env->dev, TV_TYPE_SMALL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(env->vgpu));
+	fx = fake_xen_create(test, &env->hv, 2, true);
+	fx->fail_step = *step;
+	xv = vmed_xen_setup(&fx->hyp, env->vgpu, FX_DOMID, &opts);
+	if (*step == FX_MEMTYPE) {
+		/* Without write tracking the vGPU still works, untracked. */
+		KUNIT_ASSERT_FALSE(test, IS_ERR(xv));
+		KUNIT_EXPECT_PTR_EQ(test, env->vgpu->hv,
+				    &vmed_xen_untracked_hv_ops);
+		vmed_xen_teardown(xv);
+	} else {
+		KUNIT_EXPECT_TRUE(test, IS_ERR(xv));
+		KUNIT_EXPECT_NULL(test, env->vgpu->hv);
+	}
+	fake_xen_expect_clean(fx);
+}
+
+static struct kunit_case vmed_xen_cases[] = {
+	KUNIT_CASE(xen_setup_binds_every_vcpu),
+	KUNIT_CASE(xen_state_machine),
+	KUNIT_CASE(xen_bar_moves),
+	KUNIT_CASE(xen_rep_pointer_df),
+	KUNIT_CASE(xen_invalidate_broadcast),
+	KUNIT_CASE(xen_tracked_and_stale_writes),
+	KUNIT_CASE(xen_tracked_write_under_bar),
+	KUNIT_CASE(xen_track_batches),
+	KUNIT_CASE(xen_buffered_ring),
+	KUNIT_CASE(xen_teardown_mid_request),
+	KUNIT_CASE(xen_teardown_dead_domain),
+	KUNIT_CASE(xen_hostile_ioreqs),
+	KUNIT_CASE(xen_memory_ops),
+	KUNIT_CASE(xen_intx),
+	KUNIT_CASE_PARAM(xen_setup_failure, setup_step_gen_params),
+	{}
+};
+
+static struct kunit_suite vmed_xen_suite = {
+	.name = "vmed_xen",
+	.test_cases = vmed_xen_cases,
+};
+
+kunit_test_suite(vmed_xen_suite);
