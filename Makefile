@@ -2,7 +2,7 @@
 # vmed: every target installs what it needs (Debian 12, as root) and prints
 # the stage it is in. The kernel build itself is driven by ./Kbuild.
 
-.PHONY: all modules kunit checkpatch e2e-boot e2e check run clean
+.PHONY: all modules kunit checkpatch e2e-boot e2e e2e-xen-smoke check run clean
 
 all: modules
 
@@ -20,6 +20,9 @@ e2e-boot:
 
 e2e:
 	@bash scripts/e2e.sh
+
+e2e-xen-smoke:
+	@bash scripts/e2e-xen-smoke.sh
 
 check:
 	@bash scripts/check.sh

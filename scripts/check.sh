@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Every test vmed has, in one run: the module build gates (W=1, sparse),
 # checkpatch, the KUnit suites under UML with KASAN, UBSAN, lockdep and
-# coverage, the real-kernel smoke test in QEMU, and the KVM/VFIO end-to-end
+# coverage, the real-kernel smoke test in QEMU, the KVM/VFIO end-to-end
 # test (nested KVM, Debian's QEMU, a Linux guest driving vGPUs of both
-# vendors, fault cases). Prints a line per gate and suite and ends with
+# vendors, fault cases), and the real-Xen smoke test (Xen 4.17 in QEMU, vmed
+# in its PV dom0, dm_op against real Xen). Prints a line per gate and suite and ends with
 # "N passed, N failed" (KUnit cases and real-kernel checks, plus one per
 # gate).
 set -uo pipefail
@@ -62,6 +63,8 @@ suite "real-kernel smoke test (Debian 6.12 in QEMU)" e2e-boot \
 	bash "$VMED_ROOT/scripts/e2e-boot.sh"
 suite "KVM/VFIO end to end (nested KVM, QEMU, Linux guest)" e2e \
 	bash "$VMED_ROOT/scripts/e2e.sh"
+suite "real-Xen smoke test (Xen 4.17 in QEMU, PV dom0)" e2e-xen-smoke \
+	bash "$VMED_ROOT/scripts/e2e-xen-smoke.sh"
 
 echo
 echo "== vmed check summary =="

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Real-Xen smoke test: boot Debian's Xen 4.17 under QEMU TCG (SVM + NPT, so
+# Xen has HVM and HAP) with Debian's 6.12 kernel as its PV dom0 and the vmed
+# modules in dom0's initramfs.  dom0 (tests/e2e/xen/init-dom0) checks that
+# it runs on Xen as a PV dom0, loads vmed, the vendors, the KVM/VFIO/mdev
+# shim and the Xen shim, has the Xen shim issue dm_op hypercalls against
+# real Xen, creates and removes a vGPU, unloads everything and checks dmesg.
+#
+#   bash scripts/e2e-xen-smoke.sh             build, boot, report
+#   E2E_TIMEOUT=900 bash scripts/...          limit for the whole run (300 s)
+#
+# Output: $VMED_BUILD/e2e-xen/{console.log,initramfs.cpio.gz,xen.elf}
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+E2E="$VMED_BUILD/e2e-xen"
+LOG="$E2E/console.log"
+TIMEOUT="${E2E_TIMEOUT:-300}"
+XEN_VER=4.17
+XEN_PKG="xen-hypervisor-$XEN_VER-amd64"
+# Debian's modules dom0 loads, dependencies added from modinfo.  Xen's
+# device nodes and xenfs (for /proc/xen/capabilities) are what a real dom0
+# has; the VFIO/mdev stack and kvm.ko are what vmed_kvm, which creates the
+# vGPUs, links against.  Not ccp/kvm_amd: Xen hides SVM from a PV dom0.
+HOST_MODULES="xen-evtchn xen-privcmd xenfs irqbypass kvm vfio vfio_iommu_type1 mdev"
+VMED_MODULES="core/vmed.ko vendors/i915/vmed_i915.ko
+	vendors/nvidia-stub/vmed_nvstub.ko shims/kvm/vmed_kvm.ko"
+# Written in parallel with this test: included when built, and reported by
+# dom0 as missing otherwise.
+XEN_SHIM=shims/xen/vmed_xen.ko
+
+stage "e2e-xen: checking packages"
+need_pkgs qemu-system-x86 busybox-static cpio kmod xz-utils \
+	linux-headers-6.12-amd64
+
+stage "e2e-xen: building the vmed modules"
+bash "$VMED_ROOT/scripts/modules.sh"
+
+# Boot exactly the kernel the modules were built for.
+KVER="$(modinfo -F vermagic "$VMED_ROOT/core/vmed.ko" | cut -d' ' -f1)"
+if [ ! -f "/boot/vmlinuz-$KVER" ] || [ ! -d "/lib/modules/$KVER/kernel" ]; then
+	need_pkgs "linux-image-$KVER"
+fi
+VMLINUZ="/boot/vmlinuz-$KVER"
+[ -f "$VMLINUZ" ] || die "no $VMLINUZ after installing linux-image-$KVER"
+mkdir -p "$E2E"
+
+# Xen itself.  An installed package is used as it is; otherwise the .deb is
+# only unpacked here: installing it would run update-grub on this machine
+# and (with xen-hypervisor-common) make Xen its default boot entry.
+stage "e2e-xen: getting Xen $XEN_VER ($XEN_PKG)"
+XEN_GZ="/boot/xen-$XEN_VER-amd64.gz"
+if [ ! -f "$XEN_GZ" ]; then
+	pkgdir="$E2E/pkg"
+	rm -rf "$pkgdir"
+	mkdir -p "$pkgdir"
+	# apt-get download wants the package lists; a fresh machine may have none.
+	if ! (cd "$pkgdir" && apt-get download "$XEN_PKG") >"$E2E/apt.log" 2>&1; then
+		_vmed_apt_update
+		(cd "$pkgdir" && apt-get download "$XEN_PKG") >"$E2E/apt.log" 2>&1 ||
+			die "apt-get download $XEN_PKG failed" "$E2E/apt.log"
+	fi
+	dpkg -x "$pkgdir"/"$XEN_PKG"_*.deb "$pkgdir/root" ||
+		die "cannot unpack $XEN_PKG"
+	XEN_GZ="$pkgdir/root/boot/xen-$XEN_VER-amd64.gz"
+	[ -f "$XEN_GZ" ] || die "$XEN_PKG has no boot/xen-$XEN_VER-amd64.gz"
+fi
+# QEMU's multiboot loader takes the ELF, not the gzip'd file GRUB boots.
+zcat "$XEN_GZ" >"$E2E/xen.elf" || die "cannot decompress $XEN_GZ"
+
+stage "e2e-xen: building the dom0 initramfs for $KVER"
+root="$E2E/root"
+rm -rf "$root"
+mkdir -p "$root"/{bin,dev,etc,proc,sys,tmp,lib/modules/vmed}
+cp /bin/busybox "$root/bin/busybox"
+ln -s busybox "$root/bin/sh"
+install -m 755 "$VMED_ROOT/tests/e2e/xen/init-dom0" "$root/init"
+install -m 644 "$VMED_ROOT/tests/e2e/lib.sh" "$root/lib/e2e.sh"
+mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || true
+
+for m in $HOST_MODULES; do
+	initramfs_add_module "$KVER" "$root" "$m"
+done
+for m in $VMED_MODULES; do
+	cp "$VMED_ROOT/$m" "$root/lib/modules/vmed/"
+done
+if [ -f "$VMED_ROOT/$XEN_SHIM" ]; then
+	# Whatever Debian module the shim links against comes first.
+	for dep in $(modinfo -F depends "$VMED_ROOT/$XEN_SHIM" | tr ',' ' '); do
+		case "$dep" in vmed*) ;; *) initramfs_add_module "$KVER" "$root" "$dep" ;; esac
+	done
+	cp "$VMED_ROOT/$XEN_SHIM" "$root/lib/modules/vmed/"
+else
+	warn "no $XEN_SHIM: dom0 will report the Xen shim's cases as failed"
+fi
+echo "XEN_VER=$XEN_VER" >"$root/etc/e2e.conf"
+initramfs_pack "$root" "$E2E/initramfs.cpio.gz"
+stage "e2e-xen: initramfs $(du -h "$E2E/initramfs.cpio.gz" | cut -f1)," \
+	"modules: $(tr '\n' ' ' <"$root/etc/e2e-modules")+" \
+	"$(cd "$root/lib/modules/vmed" && echo *.ko)"
+
+# -initrd takes the multiboot modules, comma-separated, each with its command
+# line: dom0's kernel (its console is Xen's, hvc0, which Xen writes to com1
+# next to its own messages, so both reach stdio) and dom0's initramfs.
+case "$VMLINUZ$E2E" in
+*,* | *' '*) die "a comma or space in $VMLINUZ or $E2E would split the multiboot modules" ;;
+esac
+# Xen's options: no "noreboot", so that on a dom0 crash or a Xen panic Xen
+# reboots after 5 s, which -no-reboot turns into QEMU exiting, instead of
+# hanging until the timeout; timestamps on Xen's lines, to see where the time
+# goes; no scrubbing of free RAM, which this fresh VM has no secrets in and
+# which would take a CPU of the emulation for a while.  dom0's output is
+# quiet: its dmesg is printed at the end.
+stage "e2e-xen: booting Xen $XEN_VER + dom0 in QEMU (TCG, timeout ${TIMEOUT}s)"
+t0=$(date +%s)
+rc=0
+timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt \
+	-m 2048 -smp 2 -nographic -no-reboot -kernel "$E2E/xen.elf" \
+	-append "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M console_timestamps=boot bootscrub=false" \
+	-initrd "$VMLINUZ console=hvc0 quiet,$E2E/initramfs.cpio.gz" \
+	</dev/null >"$LOG" 2>&1 || rc=$?
+stage "e2e-xen: QEMU done in $(($(date +%s) - t0))s (qemu exit $rc)"
+# When Xen handed over to dom0 ("Freed ... init memory" is its last word).
+xen_up=$(tr -d '\r' <"$LOG" | sed -n 's/^(XEN) \[ *\([0-9.]*\)\] Freed .* init memory$/\1/p' | head -n 1)
+[ -n "$xen_up" ] && echo "-- Xen started dom0 ${xen_up}s after it booted"
+
+# The case lines and their details, without the dmesg dump that follows.
+tr -d '\r' <"$LOG" | awk '/^E2E-DMESG-BEGIN/ { exit }
+	/^E2E-TIME / { print "--", substr($0, 10); next }
+	go && /^(PASS|FAIL): |^    / { print }
+	/^E2E-START/ { go = 1 }'
+npass=$(tr -d '\r' <"$LOG" | grep -c '^PASS: ' || true)
+nfail=$(tr -d '\r' <"$LOG" | grep -c '^FAIL: ' || true)
+if ! tr -d '\r' <"$LOG" | grep -q '^E2E-DONE'; then
+	[ "$rc" -eq 124 ] && why="timed out after ${TIMEOUT}s" || why="qemu exit $rc"
+	echo "FAIL: dom0 did not finish ($why)"
+	nfail=$((nfail + 1))
+fi
+echo "$npass passed, $nfail failed"
+stage "e2e-xen: full console log (Xen and dom0): $LOG"
+[ "$nfail" -eq 0 ] || die "Xen smoke test failed" "$LOG"
