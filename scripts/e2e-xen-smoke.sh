@@ -21,9 +21,10 @@ XEN_VER=4.17
 XEN_PKG="xen-hypervisor-$XEN_VER-amd64"
 # Debian's modules dom0 loads, dependencies added from modinfo.  Xen's
 # device nodes and xenfs (for /proc/xen/capabilities) are what a real dom0
-# has; the VFIO/mdev stack and kvm.ko are what vmed_kvm, which creates the
-# vGPUs, links against.  Not ccp/kvm_amd: Xen hides SVM from a PV dom0.
-HOST_MODULES="xen-evtchn xen-privcmd xenfs irqbypass kvm vfio vfio_iommu_type1 mdev"
+# has; the VFIO/mdev stack is what vmed_kvm, which creates the vGPUs,
+# links against.  No kvm.ko: vmed_kvm looks KVM up only when a VMM opens a
+# vGPU with one, and Xen hides SVM from a PV dom0 anyway.
+HOST_MODULES="xen-evtchn xen-privcmd xenfs vfio vfio_iommu_type1 mdev"
 VMED_MODULES="core/vmed.ko vendors/i915/vmed_i915.ko
 	vendors/nvidia-stub/vmed_nvstub.ko shims/kvm/vmed_kvm.ko"
 # Written in parallel with this test: included when built, and reported by

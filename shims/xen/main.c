@@ -5,8 +5,9 @@
  *
  * Loading checks that this kernel is a PV dom0 and logs one line saying
  * what it found (see README for the formats); anything else refuses to
- * load. A vGPU is given to a domain with vmed_xen_bind(); the sysfs glue
- * that does so for mdev-created vGPUs lives elsewhere.
+ * load. vGPUs are created through mdev (vmed_kvm) like any other; this
+ * module registers the "xen" binder with vmed_kvm, so writing a domain id
+ * to a vGPU's vmed/xen_domid calls vmed_xen_bind() and "none" unbinds.
  *
  * debugfs: writing a domain id to /sys/kernel/debug/vmed_xen/probe_domid
  * issues XEN_DMOP_nr_vcpus on it and logs the result: a harmless dm_op
@@ -19,6 +20,7 @@
 #include <xen/xen.h>
 #include <xen/interface/version.h>
 #include <asm/xen/hypercall.h>
+#include <vmed/bind.h>
 #include "xen.h"
 
 static char *sbdf = "0000:00:08.0";
@@ -74,6 +76,30 @@ void vmed_xen_unbind(struct vmed_xen_vgpu *xv)
 	vmed_xen_teardown(xv);
 }
 EXPORT_SYMBOL_GPL(vmed_xen_unbind);
+
+static int xen_binder_bind(struct vmed_vgpu *vgpu, u32 domid, void **data)
+{
+	struct vmed_xen_vgpu *xv;
+
+	if (domid >= DOMID_FIRST_RESERVED)
+		return -EINVAL;
+	xv = vmed_xen_bind(vgpu, domid);
+	if (IS_ERR(xv))
+		return PTR_ERR(xv);
+	*data = xv;
+	return 0;
+}
+
+static void xen_binder_unbind(struct vmed_vgpu *vgpu, void *data)
+{
+	vmed_xen_unbind(data);
+}
+
+static struct vmed_kvm_binder xen_binder = {
+	.name = "xen",
+	.bind = xen_binder_bind,
+	.unbind = xen_binder_unbind,
+};
 
 static ssize_t probe_write(struct file *file, const char __user *ubuf,
 			   size_t len, loff_t *ppos)
@@ -132,11 +158,18 @@ static int __init vmed_xen_init(void)
 		version & 0xffff);
 	debug_dir = debugfs_create_dir("vmed_xen", NULL);
 	debugfs_create_file("probe_domid", 0200, debug_dir, NULL, &probe_fops);
-	return 0;
+	ret = vmed_kvm_register_binder(&xen_binder);
+	if (ret) {
+		debugfs_remove_recursive(debug_dir);
+		vmed_xen_hyp_exit();
+	}
+	return ret;
 }
 
 static void __exit vmed_xen_exit(void)
 {
+	/* Unbinds every vGPU still bound to a domain. */
+	vmed_kvm_unregister_binder(&xen_binder);
 	debugfs_remove_recursive(debug_dir);
 	vmed_xen_hyp_exit();
 }
