@@ -37,5 +37,6 @@ struct vmed_kvm_binder {
 
 int vmed_kvm_register_binder(struct vmed_kvm_binder *b);
 void vmed_kvm_unregister_binder(struct vmed_kvm_binder *b);
+void vmed_kvm_unbind_async(struct vmed_vgpu *vgpu);
 
 #endif /* _VMED_BIND_H */

@@ -19,6 +19,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/sysfs.h>
+#include <linux/workqueue.h>
 #include "kvm.h"
 
 static DEFINE_MUTEX(binders_lock);
@@ -86,6 +87,37 @@ void vmed_kvm_unregister_binder(struct vmed_kvm_binder *b)
 }
 EXPORT_SYMBOL_GPL(vmed_kvm_unregister_binder);
 
+static void unbind_work_fn(struct work_struct *work)
+{
+	struct vmed_kvm_vgpu *kv = container_of(work, struct vmed_kvm_vgpu,
+						unbind_work);
+
+	mutex_lock(&binders_lock);
+	unbind_locked(kv);
+	mutex_unlock(&binders_lock);
+}
+
+/**
+ * vmed_kvm_unbind_async() - a binder's guest is gone: unbind its vGPU
+ * @vgpu: a vGPU bound through a binder
+ *
+ * For a shim that learns of its guest's death on its own (vmed_xen's
+ * domain watch): the binder's @unbind runs soon after, from a work item,
+ * so the caller may hold its own locks. Does nothing for a vGPU that is
+ * not bound (or not vmed_kvm's).
+ */
+void vmed_kvm_unbind_async(struct vmed_vgpu *vgpu)
+{
+	struct vmed_kvm_vgpu *kv;
+
+	mutex_lock(&binders_lock);
+	list_for_each_entry(kv, &all_vgpus, node)
+		if (kv->vgpu == vgpu && kv->binder)
+			schedule_work(&kv->unbind_work);
+	mutex_unlock(&binders_lock);
+}
+EXPORT_SYMBOL_GPL(vmed_kvm_unbind_async);
+
 /**
  * vmed_kvm_bind_add() - a new vGPU, unbound
  * @kv: the vGPU
@@ -93,6 +125,7 @@ EXPORT_SYMBOL_GPL(vmed_kvm_unregister_binder);
 void vmed_kvm_bind_add(struct vmed_kvm_vgpu *kv)
 {
 	mutex_init(&kv->state_lock);
+	INIT_WORK(&kv->unbind_work, unbind_work_fn);
 	mutex_lock(&binders_lock);
 	list_add_tail(&kv->node, &all_vgpus);
 	mutex_unlock(&binders_lock);
@@ -105,8 +138,11 @@ void vmed_kvm_bind_add(struct vmed_kvm_vgpu *kv)
 void vmed_kvm_bind_remove(struct vmed_kvm_vgpu *kv)
 {
 	mutex_lock(&binders_lock);
-	unbind_locked(kv);
 	list_del(&kv->node);
+	mutex_unlock(&binders_lock);
+	cancel_work_sync(&kv->unbind_work);
+	mutex_lock(&binders_lock);
+	unbind_locked(kv);
 	mutex_unlock(&binders_lock);
 	mutex_destroy(&kv->state_lock);
 }

@@ -30,6 +30,7 @@
 #include <linux/mdev.h>
 #include <linux/spinlock.h>
 #include <linux/vfio.h>
+#include <linux/workqueue.h>
 #include <asm/kvm_page_track.h>
 #include <vmed/bind.h>
 #include <vmed/vgpu.h>
@@ -76,6 +77,7 @@ struct vmed_kvm_parent {
  * @binder: the other hypervisor's shim the vGPU is bound to, else NULL
  * @bind_data: that shim's state for the binding
  * @bound_domid: the guest it is bound to
+ * @unbind_work: unbinds when the binder reports its guest gone
  * @kvm: the KVM whose write tracking is in use while open, else NULL
  * @had_kvm: the last open used KVM write tracking (for sysfs)
  * @track_node: KVM write-tracking notifier
@@ -103,6 +105,7 @@ struct vmed_kvm_vgpu {
 	struct vmed_kvm_binder *binder;
 	void *bind_data;
 	u32 bound_domid;
+	struct work_struct unbind_work;
 	struct kvm *kvm;
 	bool had_kvm;
 #if IS_ENABLED(CONFIG_KVM_EXTERNAL_WRITE_TRACKING)
