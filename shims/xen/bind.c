@@ -13,9 +13,36 @@
  * Teardown undoes it in reverse and cannot fail: with the domain gone every
  * hypercall fails, and that is ignored. Requests still waiting are answered
  * (all ones) so no vCPU of a live guest stays blocked on us.
+ *
+ * Domain death: vmed_xen_check_domains() (on each @releaseDomain watch
+ * event on real Xen) asks Xen whether each binding's server still exists;
+ * a hypercall failing with -ESRCH while serving does the same through a
+ * work item. A binding whose domain is dead or dying stops serving (the
+ * worker leaves the ioreq pages alone) and its lost callback asks for the
+ * teardown, which unmaps what keeps a dying domain a zombie.
  */
 #include <linux/slab.h>
 #include "xen.h"
+
+/* Every set-up binding; the lock is never taken inside the vGPU lock. */
+static LIST_HEAD(bindings);
+static DEFINE_MUTEX(bindings_lock);
+
+static void check_work_fn(struct work_struct *work)
+{
+	vmed_xen_check_domains();
+}
+
+static DECLARE_WORK(check_work, check_work_fn);
+
+/*
+ * Whether @err from check_server says the domain is dead (-ESRCH) or
+ * dying (-ENOENT: Xen destroyed its ioreq servers).
+ */
+static bool err_says_gone(int err)
+{
+	return err == -ESRCH || err == -ENOENT;
+}
 
 static const struct vmed_xen_hyp_ops *ops_of(struct vmed_xen_vgpu *xv)
 {
@@ -102,6 +129,7 @@ struct vmed_xen_vgpu *vmed_xen_setup(struct vmed_xen_hyp *hyp,
 	xv->opts = *opts;
 	for (i = 0; i <= VMED_XEN_BUF_SLOT; i++)
 		xv->ports[i].handle = -1;
+	INIT_LIST_HEAD(&xv->node);
 	INIT_WORK(&xv->work, vmed_xen_ioreq_work);
 	spin_lock_init(&xv->bars_lock);
 	mutex_init(&xv->frames_lock);
@@ -171,6 +199,12 @@ struct vmed_xen_vgpu *vmed_xen_setup(struct vmed_xen_hyp *hyp,
 		vgpu->name, domid, xv->server, xv->nr_vcpus, opts->sbdf >> 16,
 		(opts->sbdf >> 8) & 0xff, (opts->sbdf >> 3) & 0x1f,
 		opts->sbdf & 7, xv->pages.buf ? ", buffered" : "");
+	mutex_lock(&bindings_lock);
+	list_add_tail(&xv->node, &bindings);
+	mutex_unlock(&bindings_lock);
+	/* A death announced before we were on the list. */
+	if (err_says_gone(ops_of(xv)->check_server(hyp, domid, xv->server)))
+		vmed_xen_domain_gone(xv, -ESRCH);
 	return xv;
 
 fail:
@@ -193,6 +227,10 @@ void vmed_xen_teardown(struct vmed_xen_vgpu *xv)
 	unsigned int bar;
 	void *entry;
 
+	/* No check looks at it from now on. */
+	mutex_lock(&bindings_lock);
+	list_del_init(&xv->node);
+	mutex_unlock(&bindings_lock);
 	WRITE_ONCE(xv->dying, true);
 	if (xv->enabled)
 		ops->set_state(xv->hyp, xv->domid, xv->server, false);
@@ -239,4 +277,89 @@ void vmed_xen_teardown(struct vmed_xen_vgpu *xv)
 	xa_destroy(&xv->track);
 	mutex_destroy(&xv->frames_lock);
 	kvfree(xv);
+}
+
+/**
+ * vmed_xen_domain_gone() - a hypercall on the domain of @xv failed
+ * @xv: the binding
+ * @err: its result (anything but -ESRCH is ignored, and 0 is fine)
+ *
+ * -ESRCH: the domain no longer exists. The worker stops serving it at
+ * once and vmed_xen_check_domains() reports the binding lost from a work
+ * item. May be called in any context, with any lock held.
+ */
+void vmed_xen_domain_gone(struct vmed_xen_vgpu *xv, int err)
+{
+	if (err != -ESRCH)
+		return;
+	WRITE_ONCE(xv->gone, true);
+	schedule_work(&check_work);
+}
+
+/* One lost binding to report, under bindings_lock; false if none. */
+static bool next_lost(void (**lost)(void *data), void **data)
+{
+	struct vmed_xen_vgpu *xv;
+
+	list_for_each_entry(xv, &bindings, node) {
+		if (!READ_ONCE(xv->gone) || xv->lost_reported)
+			continue;
+		xv->lost_reported = true;
+		pr_info("vmed_xen: %s: dom %u is gone, no longer served\n",
+			xv->vgpu->name, xv->domid);
+		*lost = xv->opts.lost;
+		*data = xv->opts.lost_data;
+		return true;
+	}
+	return false;
+}
+
+/**
+ * vmed_xen_check_domains() - find the bindings whose domain died
+ *
+ * Asks Xen whether each binding's ioreq server still exists (a dying
+ * domain has lost it already, a dead one fails with -ESRCH). Each binding
+ * found dead, or marked by vmed_xen_domain_gone(), stops serving (its
+ * worker is flushed and leaves the ioreq pages alone from then on) and
+ * has its lost callback called, once per binding, with no lock held.
+ * Process context; sleeps. Must not be called with the vGPU lock held.
+ */
+void vmed_xen_check_domains(void)
+{
+	void (*lost)(void *data);
+	struct vmed_xen_vgpu *xv;
+	void *data;
+	int err;
+
+	mutex_lock(&bindings_lock);
+	list_for_each_entry(xv, &bindings, node) {
+		if (!READ_ONCE(xv->gone)) {
+			err = ops_of(xv)->check_server(xv->hyp, xv->domid,
+						       xv->server);
+			if (!err_says_gone(err))
+				continue;
+			WRITE_ONCE(xv->gone, true);
+		}
+		if (!xv->lost_reported)
+			flush_workqueue(xv->wq);
+	}
+	for (;;) {
+		if (!next_lost(&lost, &data))
+			break;
+		mutex_unlock(&bindings_lock);
+		if (lost)
+			lost(data);
+		mutex_lock(&bindings_lock);
+	}
+	mutex_unlock(&bindings_lock);
+}
+
+/**
+ * vmed_xen_flush_checks() - wait for checks queued by vmed_xen_domain_gone()
+ *
+ * Call with no binding left (module exit) or to make tests deterministic.
+ */
+void vmed_xen_flush_checks(void)
+{
+	flush_work(&check_work);
 }

@@ -154,6 +154,21 @@ static int hc_nr_vcpus(struct vmed_xen_hyp *h, domid_t dom, unsigned int *nr)
 	return ret;
 }
 
+/*
+ * Side-effect free: the server's info without its gfns. Xen destroys a
+ * domain's ioreq servers when it starts dying (-ENOENT from then on, while
+ * our mappings of the ioreq pages keep the domain a zombie); a domain that
+ * no longer exists fails every dm_op with -ESRCH.
+ */
+static int hc_check_server(struct vmed_xen_hyp *h, domid_t dom, ioservid_t id)
+{
+	struct xen_dm_op op = { .op = XEN_DMOP_get_ioreq_server_info };
+
+	op.u.get_ioreq_server_info.id = id;
+	op.u.get_ioreq_server_info.flags = XEN_DMOP_no_gfns;
+	return dm_op(dom, &op);
+}
+
 /* ---- kernel mappings of foreign frames (PV MMU) ----------------------- */
 
 static pte_t *kernel_pte(void *va)
@@ -465,6 +480,7 @@ static const struct vmed_xen_hyp_ops real_ops = {
 	.inject_msi = hc_inject_msi,
 	.set_intx = hc_set_intx,
 	.nr_vcpus = hc_nr_vcpus,
+	.check_server = hc_check_server,
 	.bind = hc_bind,
 	.unbind = hc_unbind,
 	.notify = hc_notify,

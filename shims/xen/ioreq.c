@@ -391,10 +391,15 @@ void vmed_xen_ioreq_work(struct work_struct *work)
 	unsigned int i;
 	bool any;
 
-	/* Teardown: ports are about to go, nothing may be signalled. */
-	if (READ_ONCE(xv->stopped))
+	/*
+	 * Teardown: ports are about to go, nothing may be signalled. A dead
+	 * domain is not served: its ioreq pages are left alone.
+	 */
+	if (READ_ONCE(xv->stopped) || READ_ONCE(xv->gone))
 		return;
 	for_each_set_bit(i, xv->pending, VMED_XEN_MAX_VCPUS + 1) {
+		if (READ_ONCE(xv->gone))
+			break;
 		if (!test_and_clear_bit(i, xv->pending))
 			continue;
 		if (i == VMED_XEN_BUF_SLOT)

@@ -9,6 +9,11 @@
  * module registers the "xen" binder with vmed_kvm, so writing a domain id
  * to a vGPU's vmed/xen_domid calls vmed_xen_bind() and "none" unbinds.
  *
+ * Domain death: once xenstore is up, a watch on @releaseDomain (fired by
+ * xenstored whenever a domain shuts down or dies; VIRQ_DOM_EXC is
+ * xenstored's) checks every binding; one whose domain is dead or dying
+ * stops serving it and is unbound through vmed_kvm_unbind_async().
+ *
  * debugfs: writing a domain id to /sys/kernel/debug/vmed_xen/probe_domid
  * issues XEN_DMOP_nr_vcpus on it and logs the result: a harmless dm_op
  * round trip for smoke tests.
@@ -18,6 +23,7 @@
 #include <linux/module.h>
 #include <linux/uaccess.h>
 #include <xen/xen.h>
+#include <xen/xenbus.h>
 #include <xen/interface/version.h>
 #include <asm/xen/hypercall.h>
 #include <vmed/bind.h>
@@ -33,6 +39,10 @@ MODULE_PARM_DESC(bufioreq, "ask Xen for a buffered ioreq ring (default on)");
 
 static u32 guest_sbdf;
 static struct dentry *debug_dir;
+
+/* The @releaseDomain watch, registered once xenstore is up. */
+static DEFINE_MUTEX(watch_lock);
+static bool watching;
 
 static int parse_sbdf(const char *s, u32 *out)
 {
@@ -50,18 +60,30 @@ static int parse_sbdf(const char *s, u32 *out)
 	return 0;
 }
 
+/* The domain of a binding died: have vmed_kvm unbind the vGPU. */
+static void binding_lost(void *data)
+{
+	vmed_kvm_unbind_async(data);
+}
+
 /**
  * vmed_xen_bind() - serve a vGPU to a Xen HVM domain
  * @vgpu: a vGPU that is not attached to any hypervisor
  * @domid: the domain
  *
  * The vGPU appears at the guest PCI address of the sbdf module parameter.
+ * If the domain dies, the vGPU is unbound through vmed_kvm.
  *
  * Return: the binding, or an ERR_PTR().
  */
 struct vmed_xen_vgpu *vmed_xen_bind(struct vmed_vgpu *vgpu, domid_t domid)
 {
-	struct vmed_xen_opts opts = { .sbdf = guest_sbdf, .buffered = bufioreq };
+	struct vmed_xen_opts opts = {
+		.sbdf = guest_sbdf,
+		.buffered = bufioreq,
+		.lost = binding_lost,
+		.lost_data = vgpu,
+	};
 
 	return vmed_xen_setup(&vmed_xen_real_hyp, vgpu, domid, &opts);
 }
@@ -100,6 +122,49 @@ static struct vmed_kvm_binder xen_binder = {
 	.bind = xen_binder_bind,
 	.unbind = xen_binder_unbind,
 };
+
+static void release_domain(struct xenbus_watch *watch, const char *path,
+			   const char *token)
+{
+	vmed_xen_check_domains();
+}
+
+static struct xenbus_watch release_watch = {
+	.node = "@releaseDomain",
+	.callback = release_domain,
+};
+
+/* xenstore is up (at once if it already was): watch domain deaths. */
+static int xenstore_up(struct notifier_block *nb, unsigned long event,
+		       void *data)
+{
+	int ret;
+
+	mutex_lock(&watch_lock);
+	if (!watching) {
+		ret = register_xenbus_watch(&release_watch);
+		if (ret)
+			pr_warn("vmed_xen: no @releaseDomain watch (%d): dead domains stay bound until unbound\n",
+				ret);
+		watching = !ret;
+	}
+	mutex_unlock(&watch_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block xenstore_nb = {
+	.notifier_call = xenstore_up,
+};
+
+static void unwatch(void)
+{
+	unregister_xenstore_notifier(&xenstore_nb);
+	mutex_lock(&watch_lock);
+	if (watching)
+		unregister_xenbus_watch(&release_watch);
+	watching = false;
+	mutex_unlock(&watch_lock);
+}
 
 static ssize_t probe_write(struct file *file, const char __user *ubuf,
 			   size_t len, loff_t *ppos)
@@ -162,14 +227,20 @@ static int __init vmed_xen_init(void)
 	if (ret) {
 		debugfs_remove_recursive(debug_dir);
 		vmed_xen_hyp_exit();
+		return ret;
 	}
-	return ret;
+	/* Without xenstored (yet), this only queues the notifier. */
+	register_xenstore_notifier(&xenstore_nb);
+	return 0;
 }
 
 static void __exit vmed_xen_exit(void)
 {
+	unwatch();
 	/* Unbinds every vGPU still bound to a domain. */
 	vmed_kvm_unregister_binder(&xen_binder);
+	/* Lost callbacks still queued find nothing bound. */
+	vmed_xen_flush_checks();
 	debugfs_remove_recursive(debug_dir);
 	vmed_xen_hyp_exit();
 }

@@ -53,6 +53,7 @@ static int frame_rw(struct vmed_xen_vgpu *xv, u64 gfn, unsigned int off,
 
 	ret = ops_of(xv)->map_frames(xv->hyp, xv->domid, &gfn, 1, &tmp, &bus,
 				     &err);
+	vmed_xen_domain_gone(xv, ret ?: err);
 	if (ret)
 		return ret;
 	if (err)
@@ -125,13 +126,16 @@ static int xen_dma_map(struct vmed_vgpu *vgpu, const u64 *gfns,
 		goto out;
 	ret = ops_of(xv)->map_frames(xv->hyp, xv->domid, gfns, nr, va, bus,
 				     err);
+	vmed_xen_domain_gone(xv, ret);
 	if (ret)
 		goto out;
 	mutex_lock(&xv->frames_lock);
 	for (i = 0; i < nr; i++) {
 		dma[i] = DMA_MAPPING_ERROR;
-		if (err[i])
+		if (err[i]) {
+			vmed_xen_domain_gone(xv, err[i]);
 			continue;
+		}
 		/* One mapping per frame: a second one is the caller's bug. */
 		if (xa_insert(&xv->frames, gfns[i], va[i], GFP_KERNEL)) {
 			ops_of(xv)->unmap_frames(xv->hyp, &va[i], 1);
@@ -208,6 +212,7 @@ int vmed_xen_set_type(struct vmed_xen_vgpu *xv, u16 type, const u64 *gfns,
 			;
 		ret = ops_of(xv)->set_mem_type(xv->hyp, xv->domid, type,
 					       gfns[i], run);
+		vmed_xen_domain_gone(xv, ret);
 		if (ret)
 			return ret;
 	}
@@ -257,6 +262,7 @@ static int xen_inject_msi(struct vmed_vgpu *vgpu, u64 addr, u32 data)
 	int ret;
 
 	ret = ops_of(xv)->inject_msi(xv->hyp, xv->domid, addr, data);
+	vmed_xen_domain_gone(xv, ret);
 	if (!ret)
 		xv->stats.msis++;
 	return ret;
@@ -266,10 +272,13 @@ static int xen_inject_msi(struct vmed_vgpu *vgpu, u64 addr, u32 data)
 static void xen_set_intx(struct vmed_vgpu *vgpu, bool asserted)
 {
 	struct vmed_xen_vgpu *xv = xv_of(vgpu);
+	int ret;
 
 	/* Only a dead domain refuses; there is nobody left to tell. */
-	if (!ops_of(xv)->set_intx(xv->hyp, xv->domid, xv->opts.sbdf, 0,
-				  asserted))
+	ret = ops_of(xv)->set_intx(xv->hyp, xv->domid, xv->opts.sbdf, 0,
+				   asserted);
+	vmed_xen_domain_gone(xv, ret);
+	if (!ret)
 		xv->stats.intx++;
 }
 
@@ -298,6 +307,7 @@ static int xen_set_trap_area(struct vmed_vgpu *vgpu, unsigned int bar, u64 gpa,
 		xen_set_trap_area(vgpu, bar, xv->bar_start[bar], 1, false);
 	ret = ops_of(xv)->map_range(xv->hyp, xv->domid, xv->server,
 				    XEN_DMOP_IO_RANGE_MEMORY, gpa, end, true);
+	vmed_xen_domain_gone(xv, ret);
 	if (ret)
 		return ret;
 	spin_lock(&xv->bars_lock);
@@ -317,6 +327,7 @@ static bool xen_is_guest_memory(struct vmed_vgpu *vgpu, u64 gfn,
 	int err[PROBE_CHUNK];
 	unsigned int i, n, k;
 	bool ok = true;
+	int ret;
 
 	if (!nr || gfn + nr < gfn)
 		return false;
@@ -324,8 +335,10 @@ static bool xen_is_guest_memory(struct vmed_vgpu *vgpu, u64 gfn,
 		n = min_t(unsigned long, nr - i, PROBE_CHUNK);
 		for (k = 0; k < n; k++)
 			gfns[k] = gfn + i + k;
-		if (ops_of(xv)->map_frames(xv->hyp, xv->domid, gfns, n, va, bus,
-					   err))
+		ret = ops_of(xv)->map_frames(xv->hyp, xv->domid, gfns, n, va,
+					     bus, err);
+		vmed_xen_domain_gone(xv, ret);
+		if (ret)
 			return false;
 		for (k = 0; k < n; k++) {
 			if (err[k])

@@ -24,11 +24,18 @@
  * reaches guest memory without it, so @frames has its own mutex; it reads
  * the BAR placement under @bars_lock (a spinlock, taken inside the vGPU
  * lock by set_trap_area and never around a core call).
+ *
+ * Domain death. bind.c keeps every binding on a list (its own mutex, taken
+ * by setup and teardown and by vmed_xen_check_domains(), never inside the
+ * vGPU lock). A binding whose domain is gone is marked @gone, its worker
+ * flushed, and its @opts.lost called once, with no lock of the shim held:
+ * the callback's unbind needs locks its own caller holds around teardown.
  */
 #ifndef _VMED_XEN_H
 #define _VMED_XEN_H
 
 #include <linux/interrupt.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -76,6 +83,11 @@ struct vmed_xen_iopages {
  * @set_intx: XEN_DMOP_set_pci_intx_level: line @intx (0 = INTA) of the
  *	function @sbdf to @level. Must not sleep.
  * @nr_vcpus: XEN_DMOP_nr_vcpus.
+ * @check_server: whether server @id still exists, without side effects
+ *	(XEN_DMOP_get_ioreq_server_info without gfns): 0 if it does, -ENOENT
+ *	once Xen destroyed it (Xen destroys a domain's servers when the
+ *	domain starts dying, while our mappings keep it a zombie), -ESRCH
+ *	once the domain is gone; any other errno says nothing.
  * @bind: bind an interdomain event channel to @remote_port of @dom and
  *	install @handler (called in hard-irq context with @dev_id) on it.
  *	Returns a handle (>= 0) for @unbind, @notify and @eoi, or an errno.
@@ -112,6 +124,8 @@ struct vmed_xen_hyp_ops {
 			bool level);
 	int (*nr_vcpus)(struct vmed_xen_hyp *h, domid_t dom,
 			unsigned int *nr);
+	int (*check_server)(struct vmed_xen_hyp *h, domid_t dom,
+			    ioservid_t id);
 	int (*bind)(struct vmed_xen_hyp *h, domid_t dom,
 		    evtchn_port_t remote_port, irq_handler_t handler,
 		    void *dev_id, const char *name);
@@ -137,10 +151,19 @@ struct vmed_xen_hyp {
  * @sbdf: the guest PCI address (XEN_DMOP_PCI_SBDF) whose config space the
  *	server claims
  * @buffered: ask for a buffered ring (ATOMIC mode)
+ * @lost: called once if the domain dies while bound (or NULL), with
+ *	@lost_data, from a work item or the caller of
+ *	vmed_xen_check_domains(), without any lock of the shim held, maybe
+ *	after the binding was torn down already; by then the binding no
+ *	longer serves the domain. It should get vmed_xen_teardown() called
+ *	soon, which it must not wait for.
+ * @lost_data: for @lost
  */
 struct vmed_xen_opts {
 	u32 sbdf;
 	bool buffered;
+	void (*lost)(void *data);
+	void *lost_data;
 };
 
 /* Requests of one rep beyond this fail the vGPU (Xen caps at a page). */
@@ -217,6 +240,10 @@ struct vmed_xen_stats {
  * @wq: its workqueue (ordered: one request at a time)
  * @dying: teardown started; the worker answers requests without the core
  * @stopped: teardown is unbinding the ports; the worker does nothing
+ * @gone: the domain died (or is dying): the worker does nothing, the
+ *	ioreq pages are not touched again
+ * @lost_reported: @opts.lost was called (under the bindings lock)
+ * @node: in the list of bindings (under the bindings lock)
  * @attached: the vGPU is attached to the core
  * @server_up: the server exists; @mem_claimed, @sbdf_mapped, @enabled,
  *	@pages_mapped: the matching setup steps are done
@@ -247,6 +274,9 @@ struct vmed_xen_vgpu {
 	struct workqueue_struct *wq;
 	bool dying;
 	bool stopped;
+	bool gone;
+	bool lost_reported;
+	struct list_head node;
 	bool attached;
 	bool server_up;
 	bool mem_claimed;
@@ -268,6 +298,9 @@ struct vmed_xen_vgpu *vmed_xen_setup(struct vmed_xen_hyp *hyp,
 				     struct vmed_vgpu *vgpu, domid_t domid,
 				     const struct vmed_xen_opts *opts);
 void vmed_xen_teardown(struct vmed_xen_vgpu *xv);
+void vmed_xen_domain_gone(struct vmed_xen_vgpu *xv, int err);
+void vmed_xen_check_domains(void);
+void vmed_xen_flush_checks(void);
 
 /* memory.c */
 extern const struct vmed_hv_ops vmed_xen_hv_ops;

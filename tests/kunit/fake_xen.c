@@ -17,13 +17,16 @@ static int fx_fails(struct fake_xen *fx, enum fx_step step)
 {
 	if (fx->dead)
 		return -ESRCH;
+	if (fx->dying)
+		return -ENOENT;
 	return fx->fail_step == step && step != FX_NONE ? -EIO : 0;
 }
 
 static int fx_nr_vcpus(struct vmed_xen_hyp *h, domid_t dom, unsigned int *nr)
 {
 	struct fake_xen *fx = to_fx(h);
-	int ret = fx_fails(fx, FX_NR_VCPUS);
+	/* A dying domain still answers this one. */
+	int ret = fx->dying ? 0 : fx_fails(fx, FX_NR_VCPUS);
 
 	if (dom != FX_DOMID)
 		return -ESRCH;
@@ -55,6 +58,8 @@ static int fx_destroy(struct vmed_xen_hyp *h, domid_t dom, ioservid_t id)
 
 	if (fx->dead)
 		return -ESRCH;
+	if (fx->dying)
+		return -ENOENT;
 	if (id != 3 || !fx->servers) {
 		fx->errors++;
 		return -ENOENT;
@@ -235,6 +240,19 @@ static int fx_set_intx(struct vmed_xen_hyp *h, domid_t dom, u32 sbdf, u8 intx,
 	return 0;
 }
 
+static int fx_check_server(struct vmed_xen_hyp *h, domid_t dom,
+			   ioservid_t id)
+{
+	struct fake_xen *fx = to_fx(h);
+
+	fx->checks++;
+	if (fx->dead)
+		return -ESRCH;
+	if (dom != FX_DOMID)
+		return -ESRCH;
+	return fx->dying || !fx->servers || id != 3 ? -ENOENT : 0;
+}
+
 static int port_index(evtchn_port_t remote)
 {
 	if (remote == FX_BUF_PORT)
@@ -310,9 +328,10 @@ static int fx_map_frames(struct vmed_xen_hyp *h, domid_t dom, const u64 *gfns,
 {
 	struct fake_xen *fx = to_fx(h);
 	unsigned int i;
+	int ret = fx_fails(fx, FX_NONE);
 
-	if (fx->dead)
-		return -ESRCH;
+	if (ret)
+		return ret;
 	for (i = 0; i < nr; i++) {
 		va[i] = fake_frame(fx->mem, gfns[i]);
 		err[i] = va[i] ? 0 : -EINVAL;
@@ -351,6 +370,7 @@ static const struct vmed_xen_hyp_ops fx_ops = {
 	.inject_msi = fx_inject_msi,
 	.set_intx = fx_set_intx,
 	.nr_vcpus = fx_nr_vcpus,
+	.check_server = fx_check_server,
 	.bind = fx_bind,
 	.unbind = fx_unbind,
 	.notify = fx_notify,
@@ -393,6 +413,32 @@ struct fake_xen *fake_xen_create(struct kunit *test, struct fake_hv *mem,
 	    !fx->buf)
 		KUNIT_FAIL_AND_ABORT(test, "fake Xen allocation failed");
 	return fx;
+}
+
+/**
+ * fake_xen_kill() - the domain dies
+ * @fx: the fake
+ * @zombie: it is dying but kept by the shim's mappings: Xen destroyed its
+ *	ioreq server (and with it ranges, memory type claim and tracked
+ *	frames); otherwise it is gone and every op fails with -ESRCH
+ */
+void fake_xen_kill(struct fake_xen *fx, bool zombie)
+{
+	unsigned int i;
+
+	if (!zombie) {
+		fx->dead = true;
+		return;
+	}
+	fx->dying = true;
+	fx->servers = 0;
+	fx->server_enabled = false;
+	fx->claimed = false;
+	memset(fx->ranges, 0, sizeof(fx->ranges));
+	fx->nr_ranges = 0;
+	for (i = 0; i < FAKE_GUEST_FRAMES; i++)
+		fx->memtype[i] = HVMMEM_ram_rw;
+	fx->tracked = 0;
 }
 
 /**

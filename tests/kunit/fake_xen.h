@@ -49,6 +49,8 @@ struct fake_xen {
 	unsigned int nr_vcpus;
 	enum fx_step fail_step;
 	bool dead;			/* the domain is gone: every op -ESRCH */
+	bool dying;			/* Xen destroyed the server: -ENOENT */
+	unsigned long checks;		/* check_server calls */
 
 	struct shared_iopage *sync;
 	struct buffered_iopage *buf;
@@ -83,6 +85,7 @@ u64 fake_xen_ioreq(struct fake_xen *fx, unsigned int vcpu,
 		   const struct ioreq *req);
 void fake_xen_buffered(struct fake_xen *fx, u8 type, u32 addr,
 		       unsigned int size, u64 data);
+void fake_xen_kill(struct fake_xen *fx, bool zombie);
 void fake_xen_kick(struct fake_xen *fx, unsigned int port);
 bool fake_xen_range(struct fake_xen *fx, u32 type, u64 start, u64 end);
 void fake_xen_expect_clean(struct fake_xen *fx);

@@ -17,6 +17,7 @@ struct xt {
 	struct fake_env *env;
 	struct fake_xen *fx;
 	struct vmed_xen_vgpu *xv;
+	unsigned int lost;		/* lost callback calls */
 };
 
 static void xt_teardown(struct xt *t)
@@ -26,7 +27,17 @@ static void xt_teardown(struct xt *t)
 	t->fx->xv = NULL;
 	vmed_xen_teardown(t->xv);
 	t->xv = NULL;
+	/* Checks queued by failing hypercalls, before @t goes. */
+	vmed_xen_flush_checks();
 	fake_xen_expect_clean(t->fx);
+}
+
+/* The binding's lost callback: vmed_xen would ask for an unbind. */
+static void xt_lost(void *data)
+{
+	struct xt *t = data;
+
+	t->lost++;
 }
 
 static void xt_exit(void *data)
@@ -38,10 +49,12 @@ static void xt_exit(void *data)
 static struct xt *xt_create_fx(struct kunit *test, unsigned int nr_vcpus,
 			       bool buffered, u32 buf_start)
 {
-	struct vmed_xen_opts opts = { .sbdf = FX_SBDF, .buffered = buffered };
+	struct vmed_xen_opts opts = { .sbdf = FX_SBDF, .buffered = buffered,
+				      .lost = xt_lost };
 	struct xt *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, t);
+	opts.lost_data = t;
 	t->test = test;
 	t->env = fake_env_create_device(test, &tvendor);
 	t->env->vgpu = vmed_vgpu_create(&t->env->dev, TV_TYPE_SMALL);
@@ -414,6 +427,147 @@ static void xen_teardown_dead_domain(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, vgpu->hv);
 }
 
+/* Xen marks a request READY on @vcpu; its event is not handled yet. */
+static struct ioreq *ready_unsignalled(struct xt *t, unsigned int vcpu)
+{
+	struct ioreq *slot = &t->fx->sync->vcpu_ioreq[vcpu];
+	u8 *flags = vmed_ioreq_flags(slot);
+
+	slot->type = IOREQ_TYPE_COPY;
+	slot->dir = IOREQ_READ;
+	slot->size = 4;
+	slot->count = 1;
+	slot->addr = XT_BAR0;
+	slot->data = 0x5a5a;
+	WRITE_ONCE(*flags, (*flags & ~VMED_IOREQ_STATE_MASK) | STATE_IOREQ_READY);
+	return slot;
+}
+
+static void xen_death_while_idle(struct kunit *test)
+{
+	struct xt *t = xt_create(test, 2);
+	struct vmed_vgpu *vgpu = t->env->vgpu;
+	u64 gfns[3] = { 5, 6, 9 }, gfn = 0x30;
+	unsigned long notifies, eois;
+	struct ioreq *slot;
+	dma_addr_t dma[3];
+
+	place_bar0(t, XT_BAR0);
+	mutex_lock(&vgpu->lock);
+	KUNIT_ASSERT_EQ(test, vgpu->hv->dma_map(vgpu, gfns, 3, dma), 0);
+	KUNIT_ASSERT_EQ(test, vgpu->hv->track_add(vgpu, &gfn, 1), 0);
+	mutex_unlock(&vgpu->lock);
+
+	/* Alive: the watch fires for some other domain, nothing happens. */
+	vmed_xen_check_domains();
+	KUNIT_EXPECT_EQ(test, t->lost, 0);
+	KUNIT_EXPECT_GE(test, t->fx->checks, 1);
+
+	fake_xen_kill(t->fx, false);
+	vmed_xen_check_domains();
+	KUNIT_EXPECT_EQ(test, t->lost, 1);
+	KUNIT_EXPECT_TRUE(test, t->xv->gone);
+
+	/* No longer served: a late request is left alone. */
+	notifies = t->fx->ports[0].notifies;
+	eois = t->fx->ports[0].eois;
+	slot = ready_unsignalled(t, 0);
+	fake_xen_kick(t->fx, 0);
+	KUNIT_EXPECT_EQ(test, (u8)slot->state, (u8)STATE_IOREQ_READY);
+	KUNIT_EXPECT_EQ(test, t->fx->ports[0].notifies, notifies);
+	KUNIT_EXPECT_EQ(test, t->fx->ports[0].eois, eois);
+
+	/* The unbind the callback asked for: everything is given back. */
+	xt_teardown(t);
+	KUNIT_EXPECT_EQ(test, (u8)slot->state, (u8)STATE_IOREQ_READY);
+	KUNIT_EXPECT_EQ(test, t->fx->mapped, 0);
+	KUNIT_EXPECT_EQ(test, t->fx->bound, 0);
+	KUNIT_EXPECT_EQ(test, t->fx->pages, 0);
+	KUNIT_EXPECT_NULL(test, vgpu->hv);
+	KUNIT_EXPECT_EQ(test, t->lost, 1);
+}
+
+static void xen_death_request_in_flight(struct kunit *test)
+{
+	struct xt *t = xt_create_fx(test, 2, true, 0);
+	struct ioreq *slot;
+
+	place_bar0(t, XT_BAR0);
+	slot = ready_unsignalled(t, 1);
+	fake_xen_buffered(t->fx, IOREQ_TYPE_COPY, 0x1000, 4, 1);
+
+	/* Dying: Xen destroyed the server, our mappings keep the zombie. */
+	fake_xen_kill(t->fx, true);
+	vmed_xen_check_domains();
+	KUNIT_EXPECT_EQ(test, t->lost, 1);
+
+	/* The events arrive late: neither the slot nor the ring is touched. */
+	fake_xen_kick(t->fx, 1);
+	fake_xen_kick(t->fx, VMED_XEN_BUF_SLOT);
+	KUNIT_EXPECT_EQ(test, (u8)slot->state, (u8)STATE_IOREQ_READY);
+	KUNIT_EXPECT_EQ(test, slot->data, 0x5a5a);
+	KUNIT_EXPECT_EQ(test, t->fx->ports[1].notifies, 0);
+	KUNIT_EXPECT_EQ(test, t->fx->buf->read_pointer, 0);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.ioreqs, 3);	/* place_bar0 */
+
+	xt_teardown(t);
+	KUNIT_EXPECT_EQ(test, (u8)slot->state, (u8)STATE_IOREQ_READY);
+	KUNIT_EXPECT_EQ(test, t->fx->buf->read_pointer, 0);
+	KUNIT_EXPECT_EQ(test, t->fx->pages, 0);
+	KUNIT_EXPECT_EQ(test, t->fx->bound, 0);
+	KUNIT_EXPECT_EQ(test, t->lost, 1);
+}
+
+static void xen_death_reported_once(struct kunit *test)
+{
+	struct xt *t = xt_create(test, 1);
+	struct vmed_vgpu *vgpu = t->env->vgpu;
+	int ret;
+
+	fake_xen_kill(t->fx, false);
+	/* Serving notices first: an MSI to a domain that is gone. */
+	mutex_lock(&vgpu->lock);
+	ret = vgpu->hv->inject_msi(vgpu, 0xfee00000, 0x41);
+	mutex_unlock(&vgpu->lock);
+	KUNIT_EXPECT_EQ(test, ret, -ESRCH);
+	KUNIT_EXPECT_TRUE(test, t->xv->gone);
+	vmed_xen_flush_checks();
+	KUNIT_EXPECT_EQ(test, t->lost, 1);
+
+	/* Then the watch, twice, and serving again. */
+	vmed_xen_check_domains();
+	vmed_xen_check_domains();
+	vmed_xen_domain_gone(t->xv, -ESRCH);
+	vmed_xen_flush_checks();
+	KUNIT_EXPECT_EQ(test, t->lost, 1);
+
+	xt_teardown(t);
+	KUNIT_EXPECT_EQ(test, t->lost, 1);
+}
+
+static void xen_death_others_unaffected(struct kunit *test)
+{
+	struct xt *a = xt_create(test, 1), *b = xt_create(test, 2);
+
+	place_bar0(b, XT_BAR0);
+	fake_xen_kill(a->fx, false);
+	vmed_xen_check_domains();
+	vmed_xen_check_domains();
+	KUNIT_EXPECT_EQ(test, a->lost, 1);
+	KUNIT_EXPECT_EQ(test, b->lost, 0);
+	KUNIT_EXPECT_FALSE(test, b->xv->gone);
+
+	/* b still serves, before and after a's teardown. */
+	KUNIT_EXPECT_EQ(test, cfg_read(b, PCI_COMMAND, 2) & PCI_COMMAND_MEMORY,
+			PCI_COMMAND_MEMORY);
+	xt_teardown(a);
+	KUNIT_EXPECT_EQ(test, cfg_read(b, PCI_COMMAND, 2) & PCI_COMMAND_MEMORY,
+			PCI_COMMAND_MEMORY);
+	vmed_xen_check_domains();
+	KUNIT_EXPECT_EQ(test, b->lost, 0);
+	KUNIT_EXPECT_EQ(test, b->fx->errors, 0);
+}
+
 static void xen_hostile_ioreqs(struct kunit *test)
 {
 	struct xt *t = xt_create(test, 2);
@@ -607,6 +761,10 @@ static struct kunit_case vmed_xen_cases[] = {
 	KUNIT_CASE(xen_buffered_ring),
 	KUNIT_CASE(xen_teardown_mid_request),
 	KUNIT_CASE(xen_teardown_dead_domain),
+	KUNIT_CASE(xen_death_while_idle),
+	KUNIT_CASE(xen_death_request_in_flight),
+	KUNIT_CASE(xen_death_reported_once),
+	KUNIT_CASE(xen_death_others_unaffected),
 	KUNIT_CASE(xen_hostile_ioreqs),
 	KUNIT_CASE(xen_memory_ops),
 	KUNIT_CASE(xen_intx),
