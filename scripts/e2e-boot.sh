@@ -26,22 +26,11 @@ stage "e2e: building the vmed modules"
 bash "$VMED_ROOT/scripts/modules.sh"
 
 # Boot exactly the kernel the modules were built for.
-KVER="$(modinfo -F vermagic "$VMED_ROOT/core/vmed.ko" | cut -d' ' -f1)"
-if [ ! -f "/boot/vmlinuz-$KVER" ] || [ ! -d "/lib/modules/$KVER/kernel" ]; then
-	need_pkgs "linux-image-$KVER"
-fi
-VMLINUZ="/boot/vmlinuz-$KVER"
-[ -f "$VMLINUZ" ] || die "no $VMLINUZ after installing linux-image-$KVER"
+boot_kernel
 
 stage "e2e: building the initramfs for $KVER"
 root="$E2E/root"
-rm -rf "$root"
-mkdir -p "$root"/{bin,dev,etc,proc,sys,tmp,lib/modules/vmed}
-cp /bin/busybox "$root/bin/busybox"
-ln -s busybox "$root/bin/sh"
-install -m 755 "$VMED_ROOT/tests/e2e/init" "$root/init"
-install -m 644 "$VMED_ROOT/tests/e2e/lib.sh" "$root/lib/e2e.sh"
-mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || true
+initramfs_root "$root" "$VMED_ROOT/tests/e2e/init"
 
 for m in $HOST_MODULES; do
 	initramfs_add_module "$KVER" "$root" "$m"

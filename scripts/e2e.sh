@@ -57,12 +57,7 @@ stage "e2e: building the vmed modules"
 bash "$VMED_ROOT/scripts/modules.sh"
 
 # Boot exactly the kernel the modules were built for, in L2 and in L3.
-KVER="$(modinfo -F vermagic "$VMED_ROOT/core/vmed.ko" | cut -d' ' -f1)"
-if [ ! -f "/boot/vmlinuz-$KVER" ] || [ ! -d "/lib/modules/$KVER/kernel" ]; then
-	need_pkgs "linux-image-$KVER"
-fi
-VMLINUZ="/boot/vmlinuz-$KVER"
-[ -f "$VMLINUZ" ] || die "no $VMLINUZ after installing linux-image-$KVER"
+boot_kernel
 KDIR="/usr/src/linux-headers-$KVER"
 [ -f "$KDIR/Makefile" ] || die "no kernel headers at $KDIR"
 mkdir -p "$E2E"
@@ -95,20 +90,9 @@ if [ -f "$VMM_DIR/Makefile" ]; then
 	fi
 fi	# else L2 reports the missing VMM
 
-# new_root DIR: the part both initramfs images share.
-new_root() {
-	rm -rf "$1"
-	mkdir -p "$1"/{bin,dev,etc,proc,sys,tmp,lib/modules}
-	cp /bin/busybox "$1/bin/busybox"
-	ln -s busybox "$1/bin/sh"
-	install -m 644 "$VMED_ROOT/tests/e2e/lib.sh" "$1/lib/e2e.sh"
-	mknod -m 600 "$1/dev/console" c 5 1 2>/dev/null || true
-}
-
 stage "e2e: building the L3 guest initramfs"
 l3root="$E2E/l3root"
-new_root "$l3root"
-install -m 755 "$VMED_ROOT/tests/e2e/kvm/init-guest" "$l3root/init"
+initramfs_root "$l3root" "$VMED_ROOT/tests/e2e/kvm/init-guest"
 : >"$l3root/etc/e2e-modules"
 if [ "$guest" = 1 ]; then
 	for dep in $(modinfo -F depends "$GUEST_KO" | tr ',' ' '); do
@@ -120,9 +104,8 @@ initramfs_pack "$l3root" "$E2E/l3-initramfs.cpio.gz"
 
 stage "e2e: building the L2 initramfs for $KVER"
 root="$E2E/root"
-new_root "$root"
-mkdir -p "$root"/{lib/modules/vmed,l3,mnt}
-install -m 755 "$VMED_ROOT/tests/e2e/kvm/init-host" "$root/init"
+initramfs_root "$root" "$VMED_ROOT/tests/e2e/kvm/init-host"
+mkdir -p "$root"/{l3,mnt}
 for m in $HOST_MODULES; do
 	initramfs_add_module "$KVER" "$root" "$m"
 done

@@ -12,6 +12,10 @@
 #   need_pkgs pkg...     apt-get install only the missing Debian packages
 #   kernel_source_dir    unpack /usr/src/linux-source-6.*.tar.xz once into
 #                        $VMED_BUILD and print the tree's path on stdout
+#   boot_kernel          set KVER and VMLINUZ: the Debian kernel the built
+#                        vmed modules are for (installed if missing)
+#   initramfs_root DIR INIT   a fresh busybox root with INIT as /init
+#   initramfs_add_module, initramfs_pack   (see below)
 
 VMED_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 VMED_BUILD="${VMED_BUILD:-$VMED_ROOT/build}"
@@ -140,6 +144,29 @@ initramfs_add_module() {
 	*) cp "$file" "$root/lib/modules/$name.ko" ;;
 	esac || die "cannot copy $file"
 	echo "$name" >>"$root/etc/e2e-modules"
+}
+
+# boot_kernel: QEMU tests boot exactly the kernel the modules were built
+# for (core/vmed.ko's vermagic), so they load without --force.
+boot_kernel() {
+	KVER="$(modinfo -F vermagic "$VMED_ROOT/core/vmed.ko" | cut -d' ' -f1)"
+	if [ ! -f "/boot/vmlinuz-$KVER" ] || [ ! -d "/lib/modules/$KVER/kernel" ]; then
+		need_pkgs "linux-image-$KVER"
+	fi
+	VMLINUZ="/boot/vmlinuz-$KVER"
+	[ -f "$VMLINUZ" ] || die "no $VMLINUZ after installing linux-image-$KVER"
+}
+
+# initramfs_root DIR INIT: DIR becomes a busybox root with INIT as /init,
+# the test helpers as /lib/e2e.sh and lib/modules/vmed for the modules.
+initramfs_root() {
+	rm -rf "$1"
+	mkdir -p "$1"/{bin,dev,etc,proc,sys,tmp,lib/modules/vmed}
+	cp /bin/busybox "$1/bin/busybox"
+	ln -s busybox "$1/bin/sh"
+	install -m 755 "$2" "$1/init"
+	install -m 644 "$VMED_ROOT/tests/e2e/lib.sh" "$1/lib/e2e.sh"
+	mknod -m 600 "$1/dev/console" c 5 1 2>/dev/null || true
 }
 
 # initramfs_pack ROOT OUT: a gzip'd newc cpio of ROOT, owned by root.

@@ -119,31 +119,30 @@ static ssize_t dma_mapped_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(dma_mapped);
 
-static ssize_t msi_signals_show(struct device *dev,
-				struct device_attribute *attr, char *buf)
+/* Signal counters change under irq_lock (interrupt context included). */
+static ssize_t signals_show(struct device *dev, char *buf, bool intx)
 {
 	struct vmed_kvm_vgpu *kv = dev_to_kv(dev);
 	unsigned long flags;
 	u64 n;
 
 	spin_lock_irqsave(&kv->irq_lock, flags);
-	n = kv->msi_signals;
+	n = intx ? kv->intx_signals : kv->msi_signals;
 	spin_unlock_irqrestore(&kv->irq_lock, flags);
 	return sysfs_emit(buf, "%llu\n", n);
+}
+
+static ssize_t msi_signals_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return signals_show(dev, buf, false);
 }
 static DEVICE_ATTR_RO(msi_signals);
 
 static ssize_t intx_signals_show(struct device *dev,
 				 struct device_attribute *attr, char *buf)
 {
-	struct vmed_kvm_vgpu *kv = dev_to_kv(dev);
-	unsigned long flags;
-	u64 n;
-
-	spin_lock_irqsave(&kv->irq_lock, flags);
-	n = kv->intx_signals;
-	spin_unlock_irqrestore(&kv->irq_lock, flags);
-	return sysfs_emit(buf, "%llu\n", n);
+	return signals_show(dev, buf, true);
 }
 static DEVICE_ATTR_RO(intx_signals);
 
