@@ -53,15 +53,8 @@ timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt \
 stage "e2e: guest done in $(( $(date +%s) - t0 ))s (qemu exit $rc), log: $LOG"
 
 # The case lines and their details, without the dmesg dump that follows.
-tr -d '\r' <"$LOG" | awk '/^E2E-DMESG-BEGIN/ { exit }
+# (awk reads to the end: see console_result.)
+tr -d '\r' <"$LOG" | awk 'done { next } /^E2E-DMESG-BEGIN/ { done = 1; next }
 	go && /^(PASS|FAIL): |^    / { print }
 	/^E2E-START/ { go = 1 }'
-npass=$(tr -d '\r' <"$LOG" | grep -c '^PASS: ' || true)
-nfail=$(tr -d '\r' <"$LOG" | grep -c '^FAIL: ' || true)
-if ! tr -d '\r' <"$LOG" | grep -q '^E2E-DONE'; then
-	[ "$rc" -eq 124 ] && why="timed out after ${TIMEOUT}s" || why="qemu exit $rc"
-	echo "FAIL: guest did not finish ($why)"
-	nfail=$((nfail + 1))
-fi
-echo "$npass passed, $nfail failed"
-[ "$nfail" -eq 0 ] || die "e2e smoke test failed" "$LOG"
+console_result "$LOG" "$rc" "$TIMEOUT" guest || die "e2e smoke test failed" "$LOG"

@@ -116,17 +116,12 @@ xen_up=$(tr -d '\r' <"$LOG" | sed -n 's/^(XEN) \[ *\([0-9.]*\)\] Freed .* init m
 [ -n "$xen_up" ] && echo "-- Xen started dom0 ${xen_up}s after it booted"
 
 # The case lines and their details, without the dmesg dump that follows.
-tr -d '\r' <"$LOG" | awk '/^E2E-DMESG-BEGIN/ { exit }
+# (awk reads to the end: see console_result.)
+tr -d '\r' <"$LOG" | awk 'done { next } /^E2E-DMESG-BEGIN/ { done = 1; next }
 	/^E2E-TIME / { print "--", substr($0, 10); next }
 	go && /^(PASS|FAIL): |^    / { print }
 	/^E2E-START/ { go = 1 }'
-npass=$(tr -d '\r' <"$LOG" | grep -c '^PASS: ' || true)
-nfail=$(tr -d '\r' <"$LOG" | grep -c '^FAIL: ' || true)
-if ! tr -d '\r' <"$LOG" | grep -q '^E2E-DONE'; then
-	[ "$rc" -eq 124 ] && why="timed out after ${TIMEOUT}s" || why="qemu exit $rc"
-	echo "FAIL: dom0 did not finish ($why)"
-	nfail=$((nfail + 1))
-fi
-echo "$npass passed, $nfail failed"
+ok=1
+console_result "$LOG" "$rc" "$TIMEOUT" dom0 || ok=0
 stage "e2e-xen: full console log (Xen and dom0): $LOG"
-[ "$nfail" -eq 0 ] || die "Xen smoke test failed" "$LOG"
+[ "$ok" = 1 ] || die "Xen smoke test failed" "$LOG"

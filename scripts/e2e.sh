@@ -152,13 +152,7 @@ tr -d '\r' <"$LOG" | awk 'done { next } /^E2E-DMESG-BEGIN/ { done = 1; next }
 	/^E2E-VENDOR / { print "-- vendor", $2, $3, $4; next }
 	go && !l3 && /^(PASS|FAIL): |^    / { print }
 	/^E2E-START/ { go = 1 }'
-npass=$(($(tr -d '\r' <"$LOG" | grep -c '^PASS: ' || true) + hpass))
-nfail=$(($(tr -d '\r' <"$LOG" | grep -c '^FAIL: ' || true) + hfail))
-if ! tr -d '\r' <"$LOG" | grep '^E2E-DONE' >/dev/null; then
-	[ "$rc" -eq 124 ] && why="timed out after ${TIMEOUT}s" || why="qemu exit $rc"
-	echo "FAIL: L2 did not finish ($why)"
-	nfail=$((nfail + 1))
-fi
-echo "$npass passed, $nfail failed"
+ok=1
+console_result "$LOG" "$rc" "$TIMEOUT" L2 "$hpass" "$hfail" || ok=0
 stage "e2e: full console log (L2 and every L3 run): $LOG"
-[ "$nfail" -eq 0 ] || die "KVM/VFIO end-to-end test failed" "$LOG"
+[ "$ok" = 1 ] || die "KVM/VFIO end-to-end test failed" "$LOG"

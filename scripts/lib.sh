@@ -16,6 +16,7 @@
 #                        vmed modules are for (installed if missing)
 #   initramfs_root DIR INIT   a fresh busybox root with INIT as /init
 #   initramfs_add_module, initramfs_pack   (see below)
+#   console_result       count a QEMU console's PASS/FAIL lines (see below)
 
 VMED_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 VMED_BUILD="${VMED_BUILD:-$VMED_ROOT/build}"
@@ -167,6 +168,24 @@ initramfs_root() {
 	install -m 755 "$2" "$1/init"
 	install -m 644 "$VMED_ROOT/tests/e2e/lib.sh" "$1/lib/e2e.sh"
 	mknod -m 600 "$1/dev/console" c 5 1 2>/dev/null || true
+}
+
+# console_result LOG RC TIMEOUT WHO [PASS FAIL]: count the PASS:/FAIL: lines
+# of a QEMU console log (plus PASS/FAIL decided on the host), count one more
+# failure if WHO never printed E2E-DONE (RC 124: the timeout hit), print
+# "N passed, N failed"; returns 1 if anything failed. grep reads to the end:
+# a reader that stops early would kill tr with SIGPIPE under pipefail.
+console_result() {
+	local log="$1" rc="$2" timeout="$3" who="$4" np nf why
+	np=$(($(tr -d '\r' <"$log" | grep -c '^PASS: ' || true) + ${5:-0}))
+	nf=$(($(tr -d '\r' <"$log" | grep -c '^FAIL: ' || true) + ${6:-0}))
+	if ! tr -d '\r' <"$log" | grep '^E2E-DONE' >/dev/null; then
+		[ "$rc" -eq 124 ] && why="timed out after ${timeout}s" || why="qemu exit $rc"
+		echo "FAIL: $who did not finish ($why)"
+		nf=$((nf + 1))
+	fi
+	echo "$np passed, $nf failed"
+	[ "$nf" -eq 0 ]
 }
 
 # initramfs_pack ROOT OUT: a gzip'd newc cpio of ROOT, owned by root.
