@@ -10,15 +10,13 @@
 #   bash scripts/e2e-xen-smoke.sh             build, boot, report
 #   E2E_TIMEOUT=900 bash scripts/...          limit for the whole run (300 s)
 #
-# Output: $VMED_BUILD/e2e-xen/{console.log,initramfs.cpio.gz,xen.elf}
+# Output: $VMED_BUILD/e2e-xen-smoke/{console.log,initramfs.cpio.gz,xen.elf}
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-E2E="$VMED_BUILD/e2e-xen"
+E2E="$VMED_BUILD/e2e-xen-smoke"
 LOG="$E2E/console.log"
 TIMEOUT="${E2E_TIMEOUT:-300}"
-XEN_VER=4.17
-XEN_PKG="xen-hypervisor-$XEN_VER-amd64"
 # Debian's modules dom0 loads, dependencies added from modinfo.  Xen's
 # device nodes and xenfs (for /proc/xen/capabilities) are what a real dom0
 # has; the VFIO/mdev stack is what vmed_kvm, which creates the vGPUs,
@@ -42,28 +40,7 @@ bash "$VMED_ROOT/scripts/modules.sh"
 boot_kernel
 mkdir -p "$E2E"
 
-# Xen itself.  An installed package is used as it is; otherwise the .deb is
-# only unpacked here: installing it would run update-grub on this machine
-# and (with xen-hypervisor-common) make Xen its default boot entry.
-stage "e2e-xen: getting Xen $XEN_VER ($XEN_PKG)"
-XEN_GZ="/boot/xen-$XEN_VER-amd64.gz"
-if [ ! -f "$XEN_GZ" ]; then
-	pkgdir="$E2E/pkg"
-	rm -rf "$pkgdir"
-	mkdir -p "$pkgdir"
-	# apt-get download wants the package lists; a fresh machine may have none.
-	if ! (cd "$pkgdir" && apt-get download "$XEN_PKG") >"$E2E/apt.log" 2>&1; then
-		_vmed_apt_update
-		(cd "$pkgdir" && apt-get download "$XEN_PKG") >"$E2E/apt.log" 2>&1 ||
-			die "apt-get download $XEN_PKG failed" "$E2E/apt.log"
-	fi
-	dpkg -x "$pkgdir"/"$XEN_PKG"_*.deb "$pkgdir/root" ||
-		die "cannot unpack $XEN_PKG"
-	XEN_GZ="$pkgdir/root/boot/xen-$XEN_VER-amd64.gz"
-	[ -f "$XEN_GZ" ] || die "$XEN_PKG has no boot/xen-$XEN_VER-amd64.gz"
-fi
-# QEMU's multiboot loader takes the ELF, not the gzip'd file GRUB boots.
-zcat "$XEN_GZ" >"$E2E/xen.elf" || die "cannot decompress $XEN_GZ"
+xen_elf "$E2E"
 
 stage "e2e-xen: building the dom0 initramfs for $KVER"
 root="$E2E/root"
@@ -106,7 +83,7 @@ stage "e2e-xen: booting Xen $XEN_VER + dom0 in QEMU (TCG, timeout ${TIMEOUT}s)"
 t0=$(date +%s)
 rc=0
 timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt \
-	-m 2048 -smp 2 -nographic -no-reboot -kernel "$E2E/xen.elf" \
+	-m 2048 -smp 2 -nographic -no-reboot -kernel "$XEN_ELF" \
 	-append "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M console_timestamps=boot bootscrub=false" \
 	-initrd "$VMLINUZ console=hvc0 quiet,$E2E/initramfs.cpio.gz" \
 	</dev/null >"$LOG" 2>&1 || rc=$?

@@ -7,7 +7,7 @@
 #       vmed modules + vmed_kvm; the build machine's root over 9p, chrooted
 #       into for mdevctl and Debian's QEMU:
 #       └ qemu-system-x86_64 -accel kvm -device vfio-pci,sysfsdev=<vGPU>
-#          Debian's 6.12 kernel, "L3"  (tests/e2e/kvm/init-guest)
+#          Debian's 6.12 kernel, "L3"  (tests/e2e/init-guest)
 #             the guest test driver vmed_guest.ko on the vGPU
 #
 # Prints one PASS:/FAIL: line per case and ends with "N passed, N failed".
@@ -22,7 +22,7 @@
 #                            (VMED_MODULES, VENDORS, ...)
 #   E2E_GUEST_DIR, E2E_VMM_DIR  instead of tests/guest and tests/vmm
 #
-# Output: $VMED_BUILD/e2e-kvm/{console.log,initramfs.cpio.gz,l3-initramfs.cpio.gz}
+# Output: $VMED_BUILD/e2e-kvm/{console.log,initramfs.cpio.gz,guest-initramfs.cpio.gz}
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -37,15 +37,7 @@ HOST_MODULES="ccp kvm_amd vfio vfio_iommu_type1 mdev irqbypass netfs 9pnet 9p 9p
 VMED_MODULES="core/vmed.ko vendors/i915/vmed_i915.ko
 	vendors/nvidia-stub/vmed_nvstub.ko shims/kvm/vmed_kvm.ko"
 GUEST_DIR="${E2E_GUEST_DIR:-$VMED_ROOT/tests/guest}"
-GUEST_KO="$GUEST_DIR/vmed_guest.ko"
 VMM_DIR="${E2E_VMM_DIR:-$VMED_ROOT/tests/vmm}"
-VMM_BIN="$E2E/vmed-vmm"
-
-# Cases decided here, before L2 boots, count with those of the console.
-hpass=0
-hfail=0
-host_pass() { echo "PASS: $*"; hpass=$((hpass + 1)); }
-host_fail() { echo "FAIL: $*"; hfail=$((hfail + 1)); }
 
 stage "e2e: checking packages"
 # mdevctl and QEMU run inside L2 from this machine's root, so they must be
@@ -62,45 +54,14 @@ KDIR="/usr/src/linux-headers-$KVER"
 [ -f "$KDIR/Makefile" ] || die "no kernel headers at $KDIR"
 mkdir -p "$E2E"
 
-stage "e2e: building the guest driver (tests/guest)"
-guest=0
-if [ -f "$GUEST_DIR/Kbuild" ] || [ -f "$GUEST_DIR/Makefile" ]; then
-	if make -C "$KDIR" M="$GUEST_DIR" modules >"$E2E/guest-build.log" 2>&1 &&
-		[ -f "$GUEST_KO" ]; then
-		host_pass "guest driver: built $GUEST_KO"
-		guest=1
-	else
-		host_fail "guest driver: build failed (log: $E2E/guest-build.log)"
-		tail -n 10 "$E2E/guest-build.log" | sed 's/^/    /'
-	fi
-else
-	host_fail "guest driver: $GUEST_DIR does not exist; L3 boots without it"
-fi
+guest_initramfs "$E2E" "$GUEST_DIR"
+guest=$GUEST_KO_BUILT
 
-stage "e2e: building the test VMM (tests/vmm)"
 vmm=0
-if [ -f "$VMM_DIR/Makefile" ]; then
-	if make -C "$VMM_DIR" O="$E2E" >"$E2E/vmm-build.log" 2>&1 &&
-		[ -x "$VMM_BIN" ]; then
-		host_pass "test VMM: built $VMM_BIN"
-		vmm=1
-	else
-		host_fail "test VMM: build failed (log: $E2E/vmm-build.log)"
-		tail -n 10 "$E2E/vmm-build.log" | sed 's/^/    /'
-	fi
-fi	# else L2 reports the missing VMM
-
-stage "e2e: building the L3 guest initramfs"
-l3root="$E2E/l3root"
-initramfs_root "$l3root" "$VMED_ROOT/tests/e2e/kvm/init-guest"
-: >"$l3root/etc/e2e-modules"
-if [ "$guest" = 1 ]; then
-	for dep in $(modinfo -F depends "$GUEST_KO" | tr ',' ' '); do
-		initramfs_add_module "$KVER" "$l3root" "$dep"
-	done
-	cp "$GUEST_KO" "$l3root/lib/modules/vmed_guest.ko"
+# Without tests/vmm, L2 reports the missing VMM.
+if [ -f "$VMM_DIR/Makefile" ] && vmm_build "$E2E" "$VMM_DIR"; then
+	vmm=1
 fi
-initramfs_pack "$l3root" "$E2E/l3-initramfs.cpio.gz"
 
 stage "e2e: building the L2 initramfs for $KVER"
 root="$E2E/root"
@@ -116,8 +77,8 @@ for m in ${E2E_EXTRA_KO:-}; do
 	cp "$m" "$root/lib/modules/vmed/" || die "E2E_EXTRA_KO: no $m"
 done
 cp "$VMLINUZ" "$root/l3/vmlinuz"
-cp "$E2E/l3-initramfs.cpio.gz" "$root/l3/initramfs.cpio.gz"
-[ "$vmm" = 1 ] && cp "$VMM_BIN" "$root/bin/vmed-vmm"
+cp "$E2E/guest-initramfs.cpio.gz" "$root/l3/initramfs.cpio.gz"
+[ "$vmm" = 1 ] && cp "$E2E/vmed-vmm" "$root/bin/vmed-vmm"
 {
 	echo "GUEST_DRIVER=$guest"
 	if [ -n "${E2E_CONF:-}" ]; then
@@ -153,6 +114,6 @@ tr -d '\r' <"$LOG" | awk 'done { next } /^E2E-DMESG-BEGIN/ { done = 1; next }
 	go && !l3 && /^(PASS|FAIL): |^    / { print }
 	/^E2E-START/ { go = 1 }'
 ok=1
-console_result "$LOG" "$rc" "$TIMEOUT" L2 "$hpass" "$hfail" || ok=0
+console_result "$LOG" "$rc" "$TIMEOUT" L2 "$HOST_PASSED" "$HOST_FAILED" || ok=0
 stage "e2e: full console log (L2 and every L3 run): $LOG"
 [ "$ok" = 1 ] || die "KVM/VFIO end-to-end test failed" "$LOG"

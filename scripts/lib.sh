@@ -17,6 +17,11 @@
 #   initramfs_root DIR INIT   a fresh busybox root with INIT as /init
 #   initramfs_add_module, initramfs_pack   (see below)
 #   console_result       count a QEMU console's PASS/FAIL lines (see below)
+#   xen_elf DIR          set XEN_ELF: Debian's Xen $XEN_VER for QEMU -kernel
+#   guest_initramfs DIR  the test guest's initramfs with tests/guest's driver
+#   vmm_build DIR        build tests/vmm's test VMM into DIR
+#   host_pass, host_fail "case"   a PASS:/FAIL: line decided on the host,
+#                        counted in HOST_PASSED / HOST_FAILED
 
 VMED_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 VMED_BUILD="${VMED_BUILD:-$VMED_ROOT/build}"
@@ -193,3 +198,91 @@ initramfs_pack() {
 	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
 		gzip -1 >"$2" || die "cannot pack $1 into $2"
 }
+
+# The Xen the real-Xen tests boot (Debian 12's).
+XEN_VER=4.17
+XEN_PKG="xen-hypervisor-$XEN_VER-amd64"
+
+# xen_elf DIR: set XEN_ELF to DIR/xen.elf, Debian's Xen $XEN_VER as the ELF
+# QEMU's multiboot loader takes (GRUB boots the gzip'd file).  An installed
+# package is used as it is; otherwise the .deb is only unpacked into DIR:
+# installing it would run update-grub on this machine and (with
+# xen-hypervisor-common) make Xen its default boot entry.
+xen_elf() {
+	local dir="$1" gz="/boot/xen-$XEN_VER-amd64.gz" pkgdir="$1/pkg"
+	stage "getting Xen $XEN_VER ($XEN_PKG)"
+	mkdir -p "$dir"
+	if [ ! -f "$gz" ]; then
+		rm -rf "$pkgdir"
+		mkdir -p "$pkgdir"
+		# apt-get download wants the package lists; a fresh machine may
+		# have none.
+		if ! (cd "$pkgdir" && apt-get download "$XEN_PKG") >"$dir/apt.log" 2>&1; then
+			_vmed_apt_update
+			(cd "$pkgdir" && apt-get download "$XEN_PKG") >"$dir/apt.log" 2>&1 ||
+				die "apt-get download $XEN_PKG failed" "$dir/apt.log"
+		fi
+		dpkg -x "$pkgdir"/"$XEN_PKG"_*.deb "$pkgdir/root" ||
+			die "cannot unpack $XEN_PKG"
+		gz="$pkgdir/root/boot/xen-$XEN_VER-amd64.gz"
+		[ -f "$gz" ] || die "$XEN_PKG has no boot/xen-$XEN_VER-amd64.gz"
+	fi
+	XEN_ELF="$dir/xen.elf"
+	zcat "$gz" >"$XEN_ELF" || die "cannot decompress $gz"
+}
+
+# guest_initramfs DIR [GUEST_DIR]: build the guest test driver (GUEST_DIR,
+# default tests/guest) for $KVER, report that as a host case, and pack
+# DIR/guest-initramfs.cpio.gz: busybox, tests/e2e/init-guest as /init, the
+# driver and its Debian dependencies.  Without a driver the guest still
+# boots and says so.  Sets GUEST_KO_BUILT to 1 or 0.
+guest_initramfs() {
+	local dir="$1" src="${2:-$VMED_ROOT/tests/guest}" root="$1/guest-root"
+	local ko dep
+	ko="$src/vmed_guest.ko"
+	GUEST_KO_BUILT=0
+	mkdir -p "$dir"
+	stage "building the guest driver ($src)"
+	if [ -f "$src/Kbuild" ] || [ -f "$src/Makefile" ]; then
+		make -C "/usr/src/linux-headers-$KVER" M="$src" modules \
+			>"$dir/guest-build.log" 2>&1 && [ -f "$ko" ] && GUEST_KO_BUILT=1
+	else
+		echo "no guest driver sources in $src" >"$dir/guest-build.log"
+	fi
+	if [ "$GUEST_KO_BUILT" = 1 ]; then
+		host_pass "guest driver: built $ko"
+	else
+		host_fail "guest driver: not built (log: $dir/guest-build.log); the guest boots without it"
+		tail -n 10 "$dir/guest-build.log" | sed 's/^/    /'
+	fi
+	initramfs_root "$root" "$VMED_ROOT/tests/e2e/init-guest"
+	: >"$root/etc/e2e-modules"
+	if [ "$GUEST_KO_BUILT" = 1 ]; then
+		for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do
+			initramfs_add_module "$KVER" "$root" "$dep"
+		done
+		cp "$ko" "$root/lib/modules/vmed_guest.ko"
+	fi
+	initramfs_pack "$root" "$dir/guest-initramfs.cpio.gz"
+}
+
+# vmm_build DIR [VMM_DIR]: build the test VMM (VMM_DIR, default tests/vmm)
+# into DIR/vmed-vmm and report it as a host case; returns 1 if it failed.
+vmm_build() {
+	local dir="$1" src="${2:-$VMED_ROOT/tests/vmm}"
+	stage "building the test VMM ($src)"
+	mkdir -p "$dir"
+	if make -C "$src" O="$dir" >"$dir/vmm-build.log" 2>&1 &&
+		[ -x "$dir/vmed-vmm" ]; then
+		host_pass "test VMM: built $dir/vmed-vmm"
+	else
+		host_fail "test VMM: build failed (log: $dir/vmm-build.log)"
+		tail -n 10 "$dir/vmm-build.log" | sed 's/^/    /'
+		return 1
+	fi
+}
+
+HOST_PASSED=0
+HOST_FAILED=0
+host_pass() { echo "PASS: $*"; HOST_PASSED=$((HOST_PASSED + 1)); }
+host_fail() { echo "FAIL: $*"; HOST_FAILED=$((HOST_FAILED + 1)); }
