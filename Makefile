@@ -2,7 +2,7 @@
 # vmed: every target installs what it needs (Debian 12, as root) and prints
 # the stage it is in. The kernel build itself is driven by ./Kbuild.
 
-.PHONY: all modules kunit checkpatch e2e-boot e2e e2e-xen-smoke check run clean
+.PHONY: all modules kunit checkpatch e2e-boot e2e e2e-xen-smoke e2e-xen check run clean
 
 all: modules
 
@@ -23,6 +23,9 @@ e2e:
 
 e2e-xen-smoke:
 	@bash scripts/e2e-xen-smoke.sh
+
+e2e-xen:
+	@bash scripts/e2e-xen.sh
 
 check:
 	@bash scripts/check.sh

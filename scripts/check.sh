@@ -65,6 +65,8 @@ suite "KVM/VFIO end to end (nested KVM, QEMU, Linux guest)" e2e \
 	bash "$VMED_ROOT/scripts/e2e.sh"
 suite "real-Xen smoke test (Xen 4.17 in QEMU, PV dom0)" e2e-xen-smoke \
 	bash "$VMED_ROOT/scripts/e2e-xen-smoke.sh"
+suite "Xen end to end (Xen 4.17 in QEMU, HVM guests, ioreq server)" e2e-xen \
+	bash "$VMED_ROOT/scripts/e2e-xen.sh"
 
 echo
 echo "== vmed check summary =="

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# End-to-end test of the Xen path, with nothing mocked:
+#
+#   build machine
+#    └ QEMU TCG, SVM + NPT CPU: Debian's Xen 4.17
+#       dom0: Debian's 6.12 kernel, PV  (tests/e2e/xen/init-host)
+#       vmed modules + vmed_kvm (mdev) + vmed_xen; the build machine's root
+#       over 9p, chrooted into for Debian's toolstack (xl, oxenstored,
+#       xenconsoled) and QEMU as the guests' primary device model
+#       └ xl create: an HVM guest, Debian's 6.12 kernel  (tests/e2e/init-guest)
+#          the guest test driver vmed_guest.ko on the vGPU, which vmed_xen
+#          serves at 00:08.0 as the guest's ioreq server
+#
+# Prints one PASS:/FAIL: line per case and ends with "N passed, N failed".
+#
+#   bash scripts/e2e-xen.sh                 build everything, boot, report
+#   E2E_TIMEOUT=1800 bash scripts/...       limit for the whole run (2700 s)
+#   E2E_XEN_RUNS="normal" bash scripts/...  only these guest runs per vendor
+#                                           (of: normal hostile destroyed unbound)
+#
+# Output: $VMED_BUILD/e2e-xen/{console.log,initramfs.cpio.gz,guest-initramfs.cpio.gz}
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+E2E="$VMED_BUILD/e2e-xen"
+LOG="$E2E/console.log"
+TIMEOUT="${E2E_TIMEOUT:-2700}"
+# Debian's modules dom0 loads, dependencies added from modinfo: Xen's dom0
+# devices (xl needs gntdev and gntalloc too), the VFIO/mdev stack vmed_kvm
+# links against (vGPUs are created through mdev for both hypervisors) and
+# 9p for the build machine's root.
+HOST_MODULES="xen-evtchn xen-privcmd xenfs xen-gntdev xen-gntalloc
+	vfio vfio_iommu_type1 mdev netfs 9pnet 9p 9pnet_virtio"
+VMED_MODULES="core/vmed.ko vendors/i915/vmed_i915.ko
+	vendors/nvidia-stub/vmed_nvstub.ko shims/kvm/vmed_kvm.ko
+	shims/xen/vmed_xen.ko"
+
+stage "e2e-xen: checking packages"
+# The toolstack and the guests' QEMU run in dom0 from this machine's root,
+# so they must be installed here.  xen-utils-4.17 only recommends the
+# hypervisor package (need_pkgs installs no recommends): this machine's
+# boot configuration stays as it is.
+need_pkgs qemu-system-x86 busybox-static cpio kmod xz-utils \
+	linux-headers-6.12-amd64 make gcc libc6-dev xen-utils-4.17 xenstore-utils \
+	qemu-system-xen
+
+stage "e2e-xen: building the vmed modules"
+bash "$VMED_ROOT/scripts/modules.sh"
+
+# Boot exactly the kernel the modules were built for, in dom0 and the guest.
+boot_kernel
+mkdir -p "$E2E"
+xen_elf "$E2E"
+
+guest_initramfs "$E2E"
+
+vmm=0
+vmm_build "$E2E" && vmm=1
+
+stage "e2e-xen: building the dom0 initramfs for $KVER"
+root="$E2E/root"
+initramfs_root "$root" "$VMED_ROOT/tests/e2e/xen/init-host"
+mkdir -p "$root"/{guest,mnt}
+for m in $HOST_MODULES; do
+	initramfs_add_module "$KVER" "$root" "$m"
+done
+for m in $VMED_MODULES; do
+	[ -f "$VMED_ROOT/$m" ] && cp "$VMED_ROOT/$m" "$root/lib/modules/vmed/"
+done
+cp "$VMLINUZ" "$root/guest/vmlinuz"
+[ "$vmm" = 1 ] && cp "$E2E/vmed-vmm" "$root/bin/vmed-vmm"
+cp "$E2E/guest-initramfs.cpio.gz" "$root/guest/initramfs.cpio.gz"
+{
+	echo "XEN_VER=$XEN_VER"
+	echo "GUEST_DRIVER=$GUEST_KO_BUILT"
+	if [ -n "${E2E_XEN_RUNS:-}" ]; then
+		echo "RUNS=\"$E2E_XEN_RUNS\""
+	fi
+} >"$root/etc/e2e.conf"
+initramfs_pack "$root" "$E2E/initramfs.cpio.gz"
+stage "e2e-xen: initramfs $(du -h "$E2E/initramfs.cpio.gz" | cut -f1)," \
+	"modules: $(tr '\n' ' ' <"$root/etc/e2e-modules")+" \
+	"$(cd "$root/lib/modules/vmed" && echo *.ko)"
+
+case "$VMLINUZ$E2E" in
+*,* | *' '*) die "a comma or space in $VMLINUZ or $E2E would split the multiboot modules" ;;
+esac
+# Xen as in e2e-xen-smoke.sh (reboot on a crash, which -no-reboot turns
+# into QEMU exiting; timestamps; no scrubbing), with room for the guests
+# next to dom0's 1 GiB.  -smp 2: the guests' QEMU and dom0 need a CPU
+# each while a guest runs.
+stage "e2e-xen: booting Xen $XEN_VER + dom0 in QEMU (TCG, timeout ${TIMEOUT}s); the HVM guests run inside it"
+t0=$(date +%s)
+rc=0
+timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt \
+	-m 2048 -smp 2 -nographic -no-reboot -kernel "$XEN_ELF" \
+	-append "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M console_timestamps=boot bootscrub=false" \
+	-initrd "$VMLINUZ console=hvc0 quiet,$E2E/initramfs.cpio.gz" \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	</dev/null >"$LOG" 2>&1 || rc=$?
+stage "e2e-xen: QEMU done in $(($(date +%s) - t0))s (qemu exit $rc)"
+
+tr -d '\r' <"$LOG" | awk 'done { next } /^E2E-DMESG-BEGIN/ { done = 1; next }
+	/^E2E-GUEST-BEGIN/ { g = 1 } /^E2E-GUEST-END/ { g = 0; next }
+	/^E2E-GUEST-RUN / { sub(/\]: .*/, "]"); print "-- guest run:", substr($0, 15); next }
+	/^E2E-VENDOR / { print "-- vendor", $2, $3, $4; next }
+	/^E2E-TIME / { print "--", substr($0, 10); next }
+	go && !g && /^(PASS|FAIL): |^    / { print }
+	/^E2E-START/ { go = 1 }'
+ok=1
+console_result "$LOG" "$rc" "$TIMEOUT" dom0 "$HOST_PASSED" "$HOST_FAILED" || ok=0
+stage "e2e-xen: full console log (Xen, dom0 and every guest): $LOG"
+[ "$ok" = 1 ] || die "Xen end-to-end test failed" "$LOG"
