@@ -249,6 +249,12 @@ void vmed_xen_teardown(struct vmed_xen_vgpu *xv)
 	}
 	if (xv->attached)
 		vmed_vgpu_detach(xv->vgpu);
+	if (xv->enabled)
+		pr_info("vmed_xen: %s: unbound from dom %u: %llu ioreqs, %llu buffered; accesses: %llu config, %llu MMIO, %llu tracked writes, %llu port I/O; %llu MSIs; %llu hostile requests\n",
+			xv->vgpu->name, xv->domid, xv->stats.ioreqs,
+			xv->stats.buffered, xv->stats.cfg, xv->stats.mmio,
+			xv->stats.tracked_writes, xv->stats.pio,
+			xv->stats.msis, xv->stats.hostile);
 
 	/* Whatever the core did not give back (it gives back everything). */
 	vmed_xen_frames_release(xv);

@@ -35,6 +35,8 @@
 #define MAP_CHUNK	16
 
 static struct page *dummy_page;
+/* Foreign frames mapped now: what an unload or a test checks is zero. */
+static atomic_long_t foreign_mapped = ATOMIC_LONG_INIT(0);
 /* irq -> the xenbus_device naming the remote domain of its channel */
 static DEFINE_XARRAY(bindings);
 
@@ -248,6 +250,7 @@ static void map_chunk(domid_t owner, const xen_pfn_t *frames, unsigned int nr,
 	}
 	if (nmapped)
 		flush_va(mapped, nmapped);
+	atomic_long_add(nmapped, &foreign_mapped);
 }
 
 static void unmap_chunk(void * const *va, unsigned int nr)
@@ -266,6 +269,7 @@ static void unmap_chunk(void * const *va, unsigned int nr)
 	}
 	if (n)
 		WARN_ON_ONCE(HYPERVISOR_mmu_update(req, n, NULL, DOMID_SELF));
+	atomic_long_sub(n, &foreign_mapped);
 	for (i = 0; i < nr; i++)
 		if (va[i])
 			vm_unmap_ram(va[i], 1);
@@ -490,6 +494,17 @@ static const struct vmed_xen_hyp_ops real_ops = {
 };
 
 struct vmed_xen_hyp vmed_xen_real_hyp = { .ops = &real_ops };
+
+/**
+ * vmed_xen_foreign_mapped() - how many guest frames dom0 maps right now
+ *
+ * Return: the number of foreign frames mapped through vmed_xen_real_hyp
+ * (ioreq pages and guest memory) and not unmapped yet.
+ */
+long vmed_xen_foreign_mapped(void)
+{
+	return atomic_long_read(&foreign_mapped);
+}
 
 /**
  * vmed_xen_hyp_init() - set up the real hypervisor calls

@@ -16,11 +16,13 @@
  *
  * debugfs: writing a domain id to /sys/kernel/debug/vmed_xen/probe_domid
  * issues XEN_DMOP_nr_vcpus on it and logs the result: a harmless dm_op
- * round trip for smoke tests.
+ * round trip for smoke tests. foreign_mappings reads how many guest frames
+ * are mapped into dom0 now; the unload line says how many were left.
  */
 #include <linux/debugfs.h>
 #include <linux/kstrtox.h>
 #include <linux/module.h>
+#include <linux/seq_file.h>
 #include <linux/uaccess.h>
 #include <xen/xen.h>
 #include <xen/xenbus.h>
@@ -185,6 +187,13 @@ static ssize_t probe_write(struct file *file, const char __user *ubuf,
 	return len;
 }
 
+static int foreign_mappings_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "%ld\n", vmed_xen_foreign_mapped());
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(foreign_mappings);
+
 static const struct file_operations probe_fops = {
 	.owner = THIS_MODULE,
 	.write = probe_write,
@@ -223,6 +232,8 @@ static int __init vmed_xen_init(void)
 		version & 0xffff);
 	debug_dir = debugfs_create_dir("vmed_xen", NULL);
 	debugfs_create_file("probe_domid", 0200, debug_dir, NULL, &probe_fops);
+	debugfs_create_file("foreign_mappings", 0444, debug_dir, NULL,
+			    &foreign_mappings_fops);
 	ret = vmed_kvm_register_binder(&xen_binder);
 	if (ret) {
 		debugfs_remove_recursive(debug_dir);
@@ -236,13 +247,20 @@ static int __init vmed_xen_init(void)
 
 static void __exit vmed_xen_exit(void)
 {
+	long left;
+
 	unwatch();
 	/* Unbinds every vGPU still bound to a domain. */
 	vmed_kvm_unregister_binder(&xen_binder);
 	/* Lost callbacks still queued find nothing bound. */
 	vmed_xen_flush_checks();
 	debugfs_remove_recursive(debug_dir);
+	left = vmed_xen_foreign_mapped();
 	vmed_xen_hyp_exit();
+	if (left)
+		pr_err("vmed_xen: unloaded, %ld foreign mappings leaked\n", left);
+	else
+		pr_info("vmed_xen: unloaded, 0 foreign mappings\n");
 }
 
 module_init(vmed_xen_init);

@@ -323,5 +323,6 @@ void vmed_xen_unbind(struct vmed_xen_vgpu *xv);
 extern struct vmed_xen_hyp vmed_xen_real_hyp;
 int vmed_xen_hyp_init(void);
 void vmed_xen_hyp_exit(void);
+long vmed_xen_foreign_mapped(void);
 
 #endif /* _VMED_XEN_H */
