@@ -66,13 +66,17 @@ static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 {
 	struct vmed_kvm_vgpu *kv = dev_to_kv(dev);
 	struct vmed_vgpu *vgpu = kv->vgpu;
+	const char *use;
 	ssize_t len;
 
+	mutex_lock(&kv->state_lock);
+	use = kv->open ? "open" : kv->binder ? "bound" : "closed";
+	mutex_unlock(&kv->state_lock);
 	mutex_lock(&vgpu->lock);
 	if (vgpu->failed)
 		len = sysfs_emit(buf, "failed: %s\n", vgpu->fail_reason ?: "?");
 	else
-		len = sysfs_emit(buf, "%s\n", kv->open ? "open" : "closed");
+		len = sysfs_emit(buf, "%s\n", use);
 	mutex_unlock(&vgpu->lock);
 	return len;
 }
