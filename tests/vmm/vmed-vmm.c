@@ -4,7 +4,9 @@
  * vmed vGPU (a VFIO mdev created by the vmed_kvm shim) through fault cases
  * QEMU cannot produce on demand: GGTT entries outside guest memory, guest
  * memory withdrawn while the device has it pinned, removal while open, and
- * the VMM dying in the middle of a workload.
+ * the VMM dying in the middle of a workload; and that a vGPU bound to another
+ * hypervisor cannot be opened (open-bound, which needs neither KVM nor a
+ * working open).
  *
  *   vmed-vmm <case> <uuid>
  *
@@ -2002,6 +2004,62 @@ out:
 		close(unmask_fd);
 }
 
+/*
+ * The caller bound the vGPU to another hypervisor (vmed/xen_domid) first:
+ * VFIO must refuse to open it, at the first open, with EBUSY, and leave
+ * the binding alone. No KVM: this runs in a Xen dom0 too.
+ */
+static void case_open_bound(const char *uuid)
+{
+	int container = -1, group = -1, device = -1, group_nr, err;
+	char path[PATH_MAX], state[32] = "";
+	ssize_t n;
+	int fd;
+
+	group_nr = group_number(uuid);
+	if (group_nr < 0) {
+		errno = -group_nr;
+		sys_fail("setup", "readlink <uuid>/iommu_group");
+		return;
+	}
+	container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
+	if (container < 0) {
+		sys_fail("setup", "open /dev/vfio/vfio");
+		return;
+	}
+	snprintf(path, sizeof(path), "/dev/vfio/%d", group_nr);
+	group = open(path, O_RDWR | O_CLOEXEC);
+	if (group < 0) {
+		sys_fail("setup", "open /dev/vfio/<group>");
+		goto out;
+	}
+	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container) ||
+	    ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)) {
+		sys_fail("setup", "VFIO_GROUP_SET_CONTAINER / VFIO_SET_IOMMU");
+		goto out;
+	}
+	device = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, uuid);
+	err = device < 0 ? errno : 0;
+	check(device < 0 && err == EBUSY,
+	      "VFIO_GROUP_GET_DEVICE_FD of a bound vGPU fails with EBUSY", "%s",
+	      device < 0 ? strerror(err) : "it opened");
+
+	if (!sysfs_path(path, sizeof(path), uuid, "vmed/state")) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		n = fd < 0 ? -1 : read(fd, state, sizeof(state) - 1);
+		if (fd >= 0)
+			close(fd);
+		state[n > 0 ? n : 0] = '\0';
+		state[strcspn(state, "\n")] = '\0';
+	}
+	check(!strcmp(state, "bound"), "vmed/state still \"bound\"",
+	      "\"%s\"", state);
+out:
+	close_fd(&device);
+	close_fd(&group);
+	close_fd(&container);
+}
+
 static const struct {
 	const char *name;
 	void (*run)(const char *uuid);
@@ -2014,6 +2072,7 @@ static const struct {
 	{ "track-write", case_track_write },
 	{ "no-kvm", case_no_kvm },
 	{ "intx", case_intx },
+	{ "open-bound", case_open_bound },
 };
 
 /* Lowercase as mdev names devices ("%pUl"); also keeps paths sane. */
