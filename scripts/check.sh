@@ -59,6 +59,8 @@ gate "checkpatch --strict on every source file" \
 	bash "$VMED_ROOT/scripts/checkpatch.sh"
 suite "KUnit (UML, KASAN, UBSAN, lockdep, coverage)" kunit \
 	bash "$VMED_ROOT/scripts/kunit.sh"
+suite "userspace build of core and vendors (gcc, clang; ASan, UBSan)" user \
+	bash "$VMED_ROOT/scripts/user.sh"
 suite "real-kernel smoke test (Debian 6.12 in QEMU)" e2e-boot \
 	bash "$VMED_ROOT/scripts/e2e-boot.sh"
 suite "KVM/VFIO end to end (nested KVM, QEMU, Linux guest)" e2e \
