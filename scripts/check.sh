@@ -57,6 +57,8 @@ gate "modules build with W=1 and sparse, zero warnings" \
 	bash "$VMED_ROOT/scripts/modules.sh"
 gate "checkpatch --strict on every source file" \
 	bash "$VMED_ROOT/scripts/checkpatch.sh"
+suite "DKMS add/build/install/remove with Debian's dkms" dkms \
+	bash "$VMED_ROOT/scripts/dkms.sh"
 suite "KUnit (UML, KASAN, UBSAN, lockdep, coverage)" kunit \
 	bash "$VMED_ROOT/scripts/kunit.sh"
 suite "userspace build of core and vendors (gcc, clang; ASan, UBSan)" user \
