@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Every test vmed has, in one run: the module build gates (W=1, sparse),
-# checkpatch, the KUnit suites under UML with KASAN, UBSAN, lockdep and
-# coverage, the real-kernel smoke test in QEMU, the KVM/VFIO end-to-end
-# test (nested KVM, Debian's QEMU, a Linux guest driving vGPUs of both
-# vendors, fault cases), and the real-Xen smoke test (Xen 4.17 in QEMU, vmed
-# in its PV dom0, dm_op against real Xen). Prints a line per gate and suite and ends with
+# checkpatch, the documentation build (kernel-doc, Sphinx), the KUnit
+# suites under UML with KASAN, UBSAN, lockdep and coverage, the real-kernel
+# smoke test in QEMU, the KVM/VFIO end-to-end test (nested KVM, Debian's
+# QEMU, a Linux guest driving vGPUs of both vendors, fault cases), and the
+# real-Xen smoke test (Xen 4.17 in QEMU, vmed in its PV dom0, dm_op against
+# real Xen). Prints a line per gate and suite and ends with
 # "N passed, N failed" (KUnit cases and real-kernel checks, plus one per
 # gate).
 set -uo pipefail
@@ -57,6 +58,8 @@ gate "modules build with W=1 and sparse, zero warnings" \
 	bash "$VMED_ROOT/scripts/modules.sh"
 gate "checkpatch --strict on every source file" \
 	bash "$VMED_ROOT/scripts/checkpatch.sh"
+gate "documentation: kernel-doc -Wall, sphinx-build -W, names match the code" \
+	bash "$VMED_ROOT/scripts/docs.sh"
 suite "DKMS add/build/install/remove with Debian's dkms" dkms \
 	bash "$VMED_ROOT/scripts/dkms.sh"
 suite "KUnit (UML, KASAN, UBSAN, lockdep, coverage)" kunit \
