@@ -182,6 +182,12 @@ struct vmed_xen_vgpu *vmed_xen_setup(struct vmed_xen_hyp *hyp,
 		xv->mem_claimed = true;
 	}
 
+	/*
+	 * Each domain gets the vGPU as after a function-level reset, as a VFIO
+	 * open does: nothing the previous domain programmed (registers,
+	 * config space, GTT entries, a failed state) carries over.
+	 */
+	vmed_vgpu_reset(vgpu);
 	ret = vmed_vgpu_attach(vgpu, hv_ops, xv);
 	if (ret)
 		goto fail;

@@ -568,6 +568,34 @@ static void xen_death_others_unaffected(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, b->fx->errors, 0);
 }
 
+/* A vGPU bound again, to the next domain, starts as after a reset. */
+static void xen_rebind_starts_from_reset(struct kunit *test)
+{
+	struct vmed_xen_opts opts = { .sbdf = FX_SBDF, .lost = xt_lost };
+	struct xt *t = xt_create(test, 1);
+
+	place_bar0(t, XT_BAR0);
+	mmio_write(t, XT_BAR0 + TV_REG_PLAIN, 4, 0x5555);
+	KUNIT_EXPECT_EQ(test, mmio_read(t, XT_BAR0 + TV_REG_PLAIN, 4), 0x5555);
+	mutex_lock(&t->env->vgpu->lock);
+	vmed_vgpu_fail(t->env->vgpu, "test: failed under the first domain");
+	mutex_unlock(&t->env->vgpu->lock);
+	xt_teardown(t);
+
+	opts.lost_data = t;
+	t->xv = vmed_xen_setup(&t->fx->hyp, t->env->vgpu, FX_DOMID, &opts);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t->xv));
+	t->fx->xv = t->xv;
+	flush_workqueue(t->xv->wq);
+	KUNIT_EXPECT_FALSE(test, t->env->vgpu->failed);
+	KUNIT_EXPECT_EQ(test, cfg_read(t, PCI_COMMAND, 2) & PCI_COMMAND_MEMORY,
+			0);
+	KUNIT_EXPECT_EQ(test, cfg_read(t, PCI_BASE_ADDRESS_0, 4) &
+			PCI_BASE_ADDRESS_MEM_MASK, 0);
+	place_bar0(t, XT_BAR0);
+	KUNIT_EXPECT_EQ(test, mmio_read(t, XT_BAR0 + TV_REG_PLAIN, 4), 0x1234);
+}
+
 static void xen_hostile_ioreqs(struct kunit *test)
 {
 	struct xt *t = xt_create(test, 2);
@@ -765,6 +793,7 @@ static struct kunit_case vmed_xen_cases[] = {
 	KUNIT_CASE(xen_death_request_in_flight),
 	KUNIT_CASE(xen_death_reported_once),
 	KUNIT_CASE(xen_death_others_unaffected),
+	KUNIT_CASE(xen_rebind_starts_from_reset),
 	KUNIT_CASE(xen_hostile_ioreqs),
 	KUNIT_CASE(xen_memory_ops),
 	KUNIT_CASE(xen_intx),
