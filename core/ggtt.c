@@ -75,12 +75,7 @@ static u64 ggtt_scratch_pte(struct vmed_vgpu *vgpu, bool present)
 /* Drop the frame reference a host entry holds. */
 static void ggtt_put_pte(struct vmed_vgpu *vgpu, u64 pte)
 {
-	u64 gfn;
-
-	if (WARN_ON_ONCE(vmed_dma_to_gfn(vgpu, vmed_pte_addr(ggtt_fmt(vgpu), pte),
-					 &gfn)))
-		return;
-	vmed_dma_put(vgpu, gfn);
+	WARN_ON_ONCE(vmed_dma_put_addr(vgpu, vmed_pte_addr(ggtt_fmt(vgpu), pte)));
 }
 
 /*
