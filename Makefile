@@ -2,7 +2,7 @@
 # vmed: every target installs what it needs (Debian 12, as root) and prints
 # the stage it is in. The kernel build itself is driven by ./Kbuild.
 
-.PHONY: all modules kunit checkpatch docs dkms user-test e2e-boot e2e e2e-xen-smoke e2e-xen check run clean
+.PHONY: all modules kunit checkpatch docs dkms user-test bench e2e-boot e2e e2e-xen-smoke e2e-xen check run clean
 
 all: modules
 
@@ -23,6 +23,9 @@ dkms:
 
 user-test:
 	@bash scripts/user.sh
+
+bench:
+	@bash scripts/bench.sh
 
 e2e-boot:
 	@bash scripts/e2e-boot.sh

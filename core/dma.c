@@ -232,6 +232,31 @@ void vmed_dma_put(struct vmed_vgpu *vgpu, u64 gfn)
 }
 
 /**
+ * vmed_dma_put_addr() - drop a reference, the frame known by its DMA address
+ * @vgpu: the vGPU; its lock held
+ * @dma: a DMA address inside the frame, as a shadow entry holds it
+ *
+ * vmed_dma_put() for callers that hold the address, not the frame: the
+ * entry is found with one lookup instead of two.
+ *
+ * Return: 0, or -ENOENT if no frame of this vGPU is mapped there.
+ */
+int vmed_dma_put_addr(struct vmed_vgpu *vgpu, dma_addr_t dma)
+{
+	struct vmed_dma_entry *entry;
+
+	lockdep_assert_held(&vgpu->lock);
+	entry = xa_load(&vgpu->dma.by_dma, dma >> PAGE_SHIFT);
+	if (!entry)
+		return -ENOENT;
+	if (WARN_ON_ONCE(!entry->refs))
+		return 0;
+	if (--entry->refs == 0)
+		vmed_dma_entry_release(vgpu, entry);
+	return 0;
+}
+
+/**
  * vmed_dma_lookup() - DMA address of a mapped guest frame
  * @vgpu: the vGPU; its lock held
  * @gfn: the frame

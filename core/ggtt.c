@@ -22,6 +22,7 @@
 #include <linux/bitmap.h>
 #include <linux/dma-mapping.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/unaligned.h>
 #include <linux/vmalloc.h>
 #include "internal.h"
@@ -74,12 +75,7 @@ static u64 ggtt_scratch_pte(struct vmed_vgpu *vgpu, bool present)
 /* Drop the frame reference a host entry holds. */
 static void ggtt_put_pte(struct vmed_vgpu *vgpu, u64 pte)
 {
-	u64 gfn;
-
-	if (WARN_ON_ONCE(vmed_dma_to_gfn(vgpu, vmed_pte_addr(ggtt_fmt(vgpu), pte),
-					 &gfn)))
-		return;
-	vmed_dma_put(vgpu, gfn);
+	WARN_ON_ONCE(vmed_dma_put_addr(vgpu, vmed_pte_addr(ggtt_fmt(vgpu), pte)));
 }
 
 /*
@@ -214,19 +210,34 @@ void vmed_ggtt_invalidate(struct vmed_vgpu *vgpu, u64 gfn, u64 nr)
  */
 void vmed_ggtt_clear(struct vmed_vgpu *vgpu)
 {
+	struct vmed_device *dev = vgpu->dev;
+	void (*update)(struct vmed_device *dev, u32 index, u64 pte) =
+		dev->vendor->ops->ggtt_update;
 	struct vmed_ggtt *ggtt = &vgpu->ggtt;
 	u64 scratch = ggtt_scratch_pte(vgpu, false);
-	u32 slot;
+	unsigned long slot;
+	u32 index, end;
+	int kind;
 
-	for (slot = 0; slot < ggtt->nr_slots; slot++) {
-		u32 index = ggtt_index(ggtt, slot);
-		u64 old_pte = vgpu->dev->ggtt_host[index];
+	/* Entries holding a frame: scratch first, then the frame released. */
+	for_each_set_bit(slot, ggtt->mapped, ggtt->nr_slots) {
+		u64 old_pte;
 
+		index = ggtt_index(ggtt, slot);
+		old_pte = dev->ggtt_host[index];
 		ggtt_set_host(vgpu, index, scratch);
-		if (__test_and_clear_bit(slot, ggtt->mapped))
-			ggtt_put_pte(vgpu, old_pte);
-		ggtt->guest[slot] = 0;
+		ggtt_put_pte(vgpu, old_pte);
 	}
+	bitmap_zero(ggtt->mapped, ggtt->nr_slots);
+	/* Then every entry of the slices, without per-slot lookups. */
+	for (kind = 0; kind < VMED_GM_KINDS; kind++) {
+		end = ggtt->first[kind] + ggtt->count[kind];
+		for (index = ggtt->first[kind]; index < end; index++)
+			dev->ggtt_host[index] = scratch;
+		for (index = ggtt->first[kind]; update && index < end; index++)
+			update(dev, index, scratch);
+	}
+	memset(ggtt->guest, 0, ggtt->nr_slots * sizeof(*ggtt->guest));
 	bitmap_zero(ggtt->halves, 2 * ggtt->nr_slots);
 	if (vgpu->hv)
 		vmed_dma_flush(vgpu);

@@ -301,9 +301,14 @@ static void spt_drop(struct vmed_vgpu *vgpu, const struct vmed_spt *spt,
 		spt_put(vgpu, old_child);
 	if (!old_mapped)
 		return;
+	/* A 4 KiB leaf: the entry is found by its address alone. */
+	if (!spt->level) {
+		WARN_ON_ONCE(vmed_dma_put_addr(vgpu, vmed_pte_addr(fmt, old)));
+		return;
+	}
 	if (WARN_ON_ONCE(vmed_dma_to_gfn(vgpu, vmed_pte_addr(fmt, old), &gfn)))
 		return;
-	frames = spt->level ? leaf_frames(fmt, spt->level) : 1;
+	frames = leaf_frames(fmt, spt->level);
 	for (k = 0; k < frames; k++)
 		vmed_dma_put(vgpu, gfn + k);
 }
