@@ -2,7 +2,10 @@
 # vmed: every target installs what it needs (Debian 12, as root) and prints
 # the stage it is in. The kernel build itself is driven by ./Kbuild.
 
-.PHONY: all modules kunit checkpatch user-test e2e-boot e2e e2e-xen-smoke e2e-xen check run clean
+# make fuzz FUZZ_SECONDS=N: every fuzz target for N seconds (default 60)
+FUZZ_SECONDS ?= 60
+
+.PHONY: all modules kunit checkpatch user-test fuzz e2e-boot e2e e2e-xen-smoke e2e-xen check run clean
 
 all: modules
 
@@ -17,6 +20,9 @@ checkpatch:
 
 user-test:
 	@bash scripts/user.sh
+
+fuzz:
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
 
 e2e-boot:
 	@bash scripts/e2e-boot.sh

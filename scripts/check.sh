@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Every test vmed has, in one run: the module build gates (W=1, sparse),
 # checkpatch, the KUnit suites under UML with KASAN, UBSAN, lockdep and
-# coverage, the real-kernel smoke test in QEMU, the KVM/VFIO end-to-end
+# coverage, the userspace build and its fuzz targets (60 s each), the
+# real-kernel smoke test in QEMU, the KVM/VFIO end-to-end
 # test (nested KVM, Debian's QEMU, a Linux guest driving vGPUs of both
 # vendors, fault cases), and the real-Xen smoke test (Xen 4.17 in QEMU, vmed
 # in its PV dom0, dm_op against real Xen). Prints a line per gate and suite and ends with
@@ -61,6 +62,8 @@ suite "KUnit (UML, KASAN, UBSAN, lockdep, coverage)" kunit \
 	bash "$VMED_ROOT/scripts/kunit.sh"
 suite "userspace build of core and vendors (gcc, clang; ASan, UBSan)" user \
 	bash "$VMED_ROOT/scripts/user.sh"
+suite "libFuzzer targets, 60 s each (ASan, UBSan, invariants)" fuzz \
+	env FUZZ_SECONDS=60 bash "$VMED_ROOT/scripts/fuzz.sh"
 suite "real-kernel smoke test (Debian 6.12 in QEMU)" e2e-boot \
 	bash "$VMED_ROOT/scripts/e2e-boot.sh"
 suite "KVM/VFIO end to end (nested KVM, QEMU, Linux guest)" e2e \
