@@ -551,6 +551,16 @@ static void seeds_gpfifo(void)
 	e[7] = 0;
 	e[8] = 0;
 	gp_seed("big-pages-wrap", 0x21, e, 3, &pb);
+
+	/* segments of the largest length and one dword more, from data */
+	pb.n = 0;
+	e[0] = 1;
+	e[1] = 0;
+	e[2] = 4096;
+	e[3] = 1;
+	e[4] = 0x1000;
+	e[5] = 4097;
+	gp_seed("segment-lengths", 0x01, e, 2, &pb);
 }
 
 /* ---- xen ------------------------------------------------------------------ */
