@@ -2,7 +2,10 @@
 # vmed: every target installs what it needs (Debian 12, as root) and prints
 # the stage it is in. The kernel build itself is driven by ./Kbuild.
 
-.PHONY: all modules kunit checkpatch docs dkms user-test bench e2e-boot e2e e2e-xen-smoke e2e-xen check run clean
+# make fuzz FUZZ_SECONDS=N: every fuzz target for N seconds (default 60)
+FUZZ_SECONDS ?= 60
+
+.PHONY: all modules kunit checkpatch docs dkms user-test bench fuzz e2e-boot e2e e2e-xen-smoke e2e-xen check run clean
 
 all: modules
 
@@ -26,6 +29,9 @@ user-test:
 
 bench:
 	@bash scripts/bench.sh
+
+fuzz:
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
 
 e2e-boot:
 	@bash scripts/e2e-boot.sh

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Every test vmed has, in one run: the module build gates (W=1, sparse),
-# checkpatch, the documentation build (kernel-doc, Sphinx), the KUnit
-# suites under UML with KASAN, UBSAN, lockdep and coverage, the real-kernel
-# smoke test in QEMU, the KVM/VFIO end-to-end test (nested KVM, Debian's
-# QEMU, a Linux guest driving vGPUs of both vendors, fault cases), and the
-# real-Xen smoke test (Xen 4.17 in QEMU, vmed in its PV dom0, dm_op against
-# real Xen). Prints a line per gate and suite and ends with
+# checkpatch, the documentation build (kernel-doc, Sphinx), DKMS, the
+# KUnit suites under UML with KASAN, UBSAN, lockdep and coverage, the
+# userspace build and its fuzz targets (60 s each), the real-kernel smoke
+# test in QEMU, the KVM/VFIO end-to-end test (nested KVM, Debian's QEMU, a
+# Linux guest driving vGPUs of both vendors, fault cases), the real-Xen
+# smoke test and the Xen end-to-end test (Xen 4.17 in QEMU, HVM guests
+# served by vmed_xen). Prints a line per gate and suite and ends with
 # "N passed, N failed" (KUnit cases and real-kernel checks, plus one per
 # gate).
 set -uo pipefail
@@ -66,6 +67,8 @@ suite "KUnit (UML, KASAN, UBSAN, lockdep, coverage)" kunit \
 	bash "$VMED_ROOT/scripts/kunit.sh"
 suite "userspace build of core and vendors (gcc, clang; ASan, UBSan)" user \
 	bash "$VMED_ROOT/scripts/user.sh"
+suite "libFuzzer targets, 60 s each (ASan, UBSan, invariants)" fuzz \
+	env FUZZ_SECONDS=60 bash "$VMED_ROOT/scripts/fuzz.sh"
 suite "real-kernel smoke test (Debian 6.12 in QEMU)" e2e-boot \
 	bash "$VMED_ROOT/scripts/e2e-boot.sh"
 suite "KVM/VFIO end to end (nested KVM, QEMU, Linux guest)" e2e \

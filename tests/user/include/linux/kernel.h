@@ -34,6 +34,7 @@
 #define pr_err_ratelimited(fmt, ...)	pr_err(fmt, ##__VA_ARGS__)
 #define pr_warn_ratelimited(fmt, ...)	pr_warn(fmt, ##__VA_ARGS__)
 #define pr_info_ratelimited(fmt, ...)	pr_info(fmt, ##__VA_ARGS__)
+#define pr_notice_ratelimited(fmt, ...)	pr_notice(fmt, ##__VA_ARGS__)
 #define pr_err_once(fmt, ...)		pr_err(fmt, ##__VA_ARGS__)
 #define pr_warn_once(fmt, ...)		pr_warn(fmt, ##__VA_ARGS__)
 #define pr_info_once(fmt, ...)		pr_info(fmt, ##__VA_ARGS__)

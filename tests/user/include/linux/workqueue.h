@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Work items and workqueues (env/workqueue.c), single threaded: queueing
+ * only records the item; it runs when someone flushes it, flushes or
+ * destroys its queue, or the program calls vmed_user_run_work(), which
+ * plays the kernel's worker threads. So work never runs inside the code
+ * that queued it, as in the kernel, and a program decides when it runs.
+ * Queueing an item already pending does nothing and returns false.
+ * Ordered and unordered queues are the same: items run in queueing order.
+ * A workqueue is kernel memory (counted, see slab.h).
+ */
+#ifndef _VMED_USER_LINUX_WORKQUEUE_H
+#define _VMED_USER_LINUX_WORKQUEUE_H
+
+#include <linux/compiler.h>
+#include <linux/list.h>
+#include <linux/types.h>
+
+struct work_struct;
+struct workqueue_struct;
+typedef void (*work_func_t)(struct work_struct *work);
+
+struct work_struct {
+	struct list_head entry;		/* in the pending list while queued */
+	work_func_t func;
+	struct workqueue_struct *wq;	/* the queue it was last queued on */
+	bool pending;
+};
+
+#define INIT_WORK(w, f) do {				\
+	INIT_LIST_HEAD(&(w)->entry);			\
+	(w)->func = (f);				\
+	(w)->wq = NULL;					\
+	(w)->pending = false;				\
+} while (0)
+
+#define DECLARE_WORK(n, f)					\
+	struct work_struct n = {				\
+		.entry = LIST_HEAD_INIT((n).entry),		\
+		.func = (f),					\
+	}
+
+extern struct workqueue_struct *system_wq;
+
+__printf(1, 3)
+struct workqueue_struct *alloc_ordered_workqueue(const char *fmt,
+						 unsigned int flags, ...);
+void destroy_workqueue(struct workqueue_struct *wq);
+bool queue_work(struct workqueue_struct *wq, struct work_struct *work);
+void flush_workqueue(struct workqueue_struct *wq);
+bool flush_work(struct work_struct *work);
+bool cancel_work_sync(struct work_struct *work);
+
+static inline bool schedule_work(struct work_struct *work)
+{
+	return queue_work(system_wq, work);
+}
+
+/* The environment's worker: run pending work until none is left. */
+unsigned long vmed_user_run_work(void);
+
+#endif /* _VMED_USER_LINUX_WORKQUEUE_H */
