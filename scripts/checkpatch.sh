@@ -8,21 +8,8 @@ set -euo pipefail
 need_pkgs perl
 ksrc="$(kernel_source_dir)"
 cd "$VMED_ROOT"
-# Sources only: tracked files in a git checkout, else everything but build
-# products (a tarball, or a machine without git). The stand-ins for kernel
-# headers in tests/user/include/{linux,asm} are left out: like the headers
-# they stand in for (and tools/include), they need what checkpatch rightly
-# refuses in driver code (new typedefs such as gfp_t, macros that drop
-# their arguments such as MODULE_LICENSE(), volatile bitop signatures).
-if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-	mapfile -t files < <(git ls-files '*.c' '*.h' \
-			     ':!tests/user/include/linux' ':!tests/user/include/asm')
-else
-	mapfile -t files < <(find . \( -path ./build -o -path ./.git \
-			       -o -path ./tests/user/include/linux \
-			       -o -path ./tests/user/include/asm \) -prune -o \
-			     -name '*.[ch]' ! -name '*.mod.c' -print | sort)
-fi
+# Sources only (see vmed_sources in lib.sh for what is left out).
+mapfile -t files < <(vmed_sources)
 stage "checkpatch: ${#files[@]} files"
 log="$VMED_BUILD/checkpatch.log"
 mkdir -p "$VMED_BUILD"

@@ -32,15 +32,7 @@ ksrc="$(kernel_source_dir)"
 	die "no Documentation/sphinx/kerneldoc.py in $ksrc"
 
 cd "$VMED_ROOT"
-if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-	mapfile -t files < <(git ls-files '*.c' '*.h' \
-			     ':!tests/user/include/linux' ':!tests/user/include/asm')
-else
-	mapfile -t files < <(find . \( -path ./build -o -path ./.git \
-			       -o -path ./tests/user/include/linux \
-			       -o -path ./tests/user/include/asm \) -prune -o \
-			     -name '*.[ch]' ! -name '*.mod.c' -print | sort)
-fi
+mapfile -t files < <(vmed_sources)
 
 # 1. kernel-doc. It exits 0 after warnings unless -Werror is given, so its
 # output is what counts: -none prints nothing but diagnostics.

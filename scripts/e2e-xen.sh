@@ -62,12 +62,7 @@ stage "e2e-xen: building the dom0 initramfs for $KVER"
 root="$E2E/root"
 initramfs_root "$root" "$VMED_ROOT/tests/e2e/xen/init-host"
 mkdir -p "$root"/{guest,mnt}
-for m in $HOST_MODULES; do
-	initramfs_add_module "$KVER" "$root" "$m"
-done
-for m in $VMED_MODULES; do
-	[ -f "$VMED_ROOT/$m" ] && cp "$VMED_ROOT/$m" "$root/lib/modules/vmed/"
-done
+initramfs_modules "$root" "$HOST_MODULES" "$VMED_MODULES"
 cp "$VMLINUZ" "$root/guest/vmlinuz"
 [ "$vmm" = 1 ] && cp "$E2E/vmed-vmm" "$root/bin/vmed-vmm"
 cp "$E2E/guest-initramfs.cpio.gz" "$root/guest/initramfs.cpio.gz"

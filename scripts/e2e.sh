@@ -67,12 +67,7 @@ stage "e2e: building the L2 initramfs for $KVER"
 root="$E2E/root"
 initramfs_root "$root" "$VMED_ROOT/tests/e2e/kvm/init-host"
 mkdir -p "$root"/{l3,mnt}
-for m in $HOST_MODULES; do
-	initramfs_add_module "$KVER" "$root" "$m"
-done
-for m in $VMED_MODULES; do
-	[ -f "$VMED_ROOT/$m" ] && cp "$VMED_ROOT/$m" "$root/lib/modules/vmed/"
-done
+initramfs_modules "$root" "$HOST_MODULES" "$VMED_MODULES"
 for m in ${E2E_EXTRA_KO:-}; do
 	cp "$m" "$root/lib/modules/vmed/" || die "E2E_EXTRA_KO: no $m"
 done

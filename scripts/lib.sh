@@ -20,6 +20,8 @@
 #   xen_elf DIR          set XEN_ELF: Debian's Xen $XEN_VER for QEMU -kernel
 #   guest_initramfs DIR  the test guest's initramfs with tests/guest's driver
 #   vmm_build DIR        build tests/vmm's test VMM into DIR
+#   vmed_sources         the project's C sources and headers, one per line
+#   initramfs_modules ROOT HOST VMED   Debian's and vmed's modules into ROOT
 #   host_pass, host_fail "case"   a PASS:/FAIL: line decided on the host,
 #                        counted in HOST_PASSED / HOST_FAILED
 
@@ -286,3 +288,38 @@ HOST_PASSED=0
 HOST_FAILED=0
 host_pass() { echo "PASS: $*"; HOST_PASSED=$((HOST_PASSED + 1)); }
 host_fail() { echo "FAIL: $*"; HOST_FAILED=$((HOST_FAILED + 1)); }
+
+# vmed_sources: the C sources and headers, relative to VMED_ROOT, one per
+# line: tracked files in a git checkout, else everything but build products
+# (a tarball, or a machine without git). The stand-ins for kernel headers in
+# tests/user/include/{linux,asm} are left out: like the headers they stand
+# in for (and tools/include), they need what checkpatch rightly refuses in
+# driver code (new typedefs such as gfp_t, macros that drop their arguments
+# such as MODULE_LICENSE(), volatile bitop signatures).
+vmed_sources() {
+	if git -C "$VMED_ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		git -C "$VMED_ROOT" ls-files '*.c' '*.h' \
+			':!tests/user/include/linux' ':!tests/user/include/asm'
+	else
+		(cd "$VMED_ROOT" && find . \( -path ./build -o -path ./.git \
+			-o -path ./tests/user/include/linux \
+			-o -path ./tests/user/include/asm \) -prune -o \
+			-name '*.[ch]' ! -name '*.mod.c' -print | sed 's|^\./||' | sort)
+	fi
+}
+
+# initramfs_modules ROOT "HOST_MODULES" "VMED_MODULES": Debian's modules
+# for $KVER (with their dependencies, in load order) and the built vmed
+# modules (paths relative to VMED_ROOT; those not built are left out, and
+# the initramfs reports them missing) into an initramfs root.
+initramfs_modules() {
+	local root="$1" m
+	for m in $2; do
+		initramfs_add_module "$KVER" "$root" "$m"
+	done
+	for m in $3; do
+		if [ -f "$VMED_ROOT/$m" ]; then
+			cp "$VMED_ROOT/$m" "$root/lib/modules/vmed/"
+		fi
+	done
+}
