@@ -24,6 +24,20 @@
 #define VMED_REG_PAGE_SHIFT	12
 #define VMED_REG_PAGE_SLOTS	(1u << (VMED_REG_PAGE_SHIFT - 2))
 
+/*
+ * 1, 2, 4 or 8 bytes at an offset aligned to them. Every trapped access
+ * passes here: masks, not divisions (the size is not a constant).
+ */
+static bool access_size_ok(u64 offset, unsigned int size)
+{
+	return size - 1 < 8 && !(size & (size - 1)) && !(offset & (size - 1));
+}
+
+static u64 size_mask(unsigned int size)
+{
+	return size == 8 ? ~0ull : BIT_ULL(8 * size) - 1;
+}
+
 static u32 ggtt_bytes(const struct vmed_device *dev)
 {
 	return dev->ggtt_entries * dev->vendor->ggtt_format.entry_size;
@@ -202,15 +216,14 @@ u64 *vmed_vreg_slot(struct vmed_vgpu *vgpu, u32 offset, bool alloc)
 u64 vmed_vreg_read(struct vmed_vgpu *vgpu, u32 offset, unsigned int size)
 {
 	u64 *slot;
-	u64 val;
 
-	if (offset % size || offset >= vgpu->dev->vendor->mmio_size)
+	if (!access_size_ok(offset, size) ||
+	    offset >= vgpu->dev->vendor->mmio_size)
 		return 0;
 	slot = vmed_vreg_slot(vgpu, offset & ~7u, false);
 	if (!slot)
 		return 0;
-	val = *slot >> (8 * (offset & 7));
-	return size == 8 ? val : val & (BIT_ULL(8 * size) - 1);
+	return (*slot >> (8 * (offset & 7))) & size_mask(size);
 }
 EXPORT_SYMBOL_GPL(vmed_vreg_read);
 
@@ -229,20 +242,49 @@ EXPORT_SYMBOL_GPL(vmed_vreg_read);
 int vmed_vreg_write(struct vmed_vgpu *vgpu, u32 offset, unsigned int size,
 		    u64 val)
 {
-	u64 *slot, mask;
 	unsigned int shift = 8 * (offset & 7);
+	u64 *slot, mask;
 
-	if ((size != 1 && size != 2 && size != 4 && size != 8) ||
-	    offset % size || offset >= vgpu->dev->vendor->mmio_size)
+	if (!access_size_ok(offset, size) ||
+	    offset >= vgpu->dev->vendor->mmio_size)
 		return -EINVAL;
 	slot = vmed_vreg_slot(vgpu, offset & ~7u, true);
 	if (!slot)
 		return -ENOMEM;
-	mask = size == 8 ? ~0ull : (BIT_ULL(8 * size) - 1) << shift;
+	mask = size_mask(size) << shift;
 	*slot = (*slot & ~mask) | ((val << shift) & mask);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(vmed_vreg_write);
+
+/*
+ * Storage of a table register: its page exists from vGPU creation on and
+ * survives resets (vmed_vregs_init(), vmed_vregs_reset()), so the access
+ * path neither checks nor allocates.
+ */
+static u64 *table_reg_storage(struct vmed_vgpu *vgpu,
+			      const struct vmed_mmio_reg *reg)
+{
+	return vgpu->vregs.pages[reg->offset >> VMED_REG_PAGE_SHIFT] +
+	       (reg->offset & (BIT(VMED_REG_PAGE_SHIFT) - 8));
+}
+
+static u64 table_reg_load(struct vmed_vgpu *vgpu,
+			  const struct vmed_mmio_reg *reg)
+{
+	return (*table_reg_storage(vgpu, reg) >> (8 * (reg->offset & 7))) &
+	       size_mask(reg->size);
+}
+
+static void table_reg_store(struct vmed_vgpu *vgpu,
+			    const struct vmed_mmio_reg *reg, u64 val)
+{
+	unsigned int shift = 8 * (reg->offset & 7);
+	u64 mask = size_mask(reg->size) << shift;
+	u64 *storage = table_reg_storage(vgpu, reg);
+
+	*storage = (*storage & ~mask) | ((val << shift) & mask);
+}
 
 /**
  * vmed_vregs_init() - allocate the virtual register file
@@ -353,8 +395,10 @@ static void reg_unknown(struct vmed_vgpu *vgpu, u32 offset, unsigned int len,
 	u32 dw, last = (offset + len - 1) / 4;
 	bool seen = true;
 
+	/* Read first: the atomic update is for the first touch only. */
 	for (dw = offset / 4; dw <= last; dw++)
-		seen &= test_and_set_bit(dw, vgpu->dev->unknown_seen);
+		seen &= test_bit(dw, vgpu->dev->unknown_seen) ||
+			test_and_set_bit(dw, vgpu->dev->unknown_seen);
 	if (seen)
 		return;
 	pr_info_ratelimited("vmed: %s: untracked register %#x (%u bytes) %s\n",
@@ -365,7 +409,7 @@ static u64 reg_value(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg)
 {
 	if (reg->read)
 		return reg->read(vgpu, reg);
-	return vmed_vreg_read(vgpu, reg->offset, reg->size);
+	return table_reg_load(vgpu, reg);
 }
 
 /*
@@ -388,7 +432,6 @@ static u64 regs_read(struct vmed_vgpu *vgpu, u32 offset, unsigned int len)
 {
 	const struct vmed_reg_slot *slot = reg_lookup(vgpu->dev, offset);
 	const struct vmed_mmio_reg *reg;
-	u64 val;
 
 	if (regs_split(vgpu->dev, slot, offset, len))
 		return regs_read(vgpu, offset, 4) |
@@ -398,8 +441,8 @@ static u64 regs_read(struct vmed_vgpu *vgpu, u32 offset, unsigned int len)
 		return vmed_vreg_read(vgpu, offset, len);
 	}
 	reg = slot->reg;
-	val = reg_value(vgpu, reg) >> (8 * (offset - reg->offset));
-	return len == 8 ? val : val & (BIT_ULL(8 * len) - 1);
+	return (reg_value(vgpu, reg) >> (8 * (offset - reg->offset))) &
+	       size_mask(len);
 }
 
 static int regs_write(struct vmed_vgpu *vgpu, u32 offset, unsigned int len,
@@ -431,9 +474,9 @@ static int regs_write(struct vmed_vgpu *vgpu, u32 offset, unsigned int len,
 		vmed_irq_reg_write(vgpu, slot, val << shift, wmask);
 		return 0;
 	}
-	old = vmed_vreg_read(vgpu, reg->offset, reg->size);
+	old = table_reg_load(vgpu, reg);
 	new = vmed_reg_apply(reg, old, val << shift, wmask);
-	vmed_vreg_write(vgpu, reg->offset, reg->size, new);
+	table_reg_store(vgpu, reg, new);
 	if (reg->write) {
 		ret = reg->write(vgpu, reg, old, new);
 		if (ret < 0)
@@ -448,8 +491,7 @@ static bool mmio_access_ok(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
 {
 	const struct vmed_pci_desc *pci = &vgpu->dev->vendor->pci;
 
-	return (len == 1 || len == 2 || len == 4 || len == 8) &&
-	       !(offset % len) && bar < VMED_MAX_BARS && pci->bars[bar].size &&
+	return access_size_ok(offset, len) && bar < VMED_MAX_BARS &&
 	       offset < pci->bars[bar].size &&
 	       len <= pci->bars[bar].size - offset;
 }

@@ -633,6 +633,10 @@ static void mmio_vreg_helpers(struct kunit *test)
 	/* Out of range or misaligned reads are 0. */
 	KUNIT_EXPECT_EQ(test, vreg(vgpu, PLAIN_PAGE + 5, 2), 0);
 	KUNIT_EXPECT_EQ(test, vreg(vgpu, TV_MMIO_SIZE, 4), 0);
+	/* So are reads of sizes that are not 1, 2, 4 or 8. */
+	KUNIT_EXPECT_EQ(test, vreg(vgpu, PLAIN_PAGE + 3, 3), 0);
+	KUNIT_EXPECT_EQ(test, vreg(vgpu, PLAIN_PAGE, 16), 0);
+	KUNIT_EXPECT_EQ(test, vreg(vgpu, PLAIN_PAGE + 4, 0), 0);
 	/* Table registers through the helper: no guest rules applied. */
 	vreg_set(test, vgpu, TV_REG_RO, 4, 0xbeef);
 	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, TV_REG_RO), 0xbeef);
