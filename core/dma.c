@@ -86,7 +86,7 @@ static int vmed_dma_map_batch(struct vmed_vgpu *vgpu, const u64 *gfns,
 {
 	struct vmed_dma_cache *cache = &vgpu->dma;
 	struct vmed_dma_entry *entry;
-	unsigned int i, misses = 0;
+	unsigned int i, m, misses = 0;
 	int ret = 0;
 
 	/*
@@ -121,9 +121,15 @@ static int vmed_dma_map_batch(struct vmed_vgpu *vgpu, const u64 *gfns,
 			cache->batch_dma[i] = DMA_MAPPING_ERROR;
 		ret = vgpu->hv->dma_map(vgpu, cache->batch_gfn, misses,
 					cache->batch_dma);
-		for (i = 0; !ret && i < misses; i++) {
-			entry = xa_load(&cache->by_gfn, cache->batch_gfn[i]);
-			entry->dma = cache->batch_dma[i];
+		/*
+		 * Walk the slots for the first one of each miss (a frame
+		 * listed twice shares its entry) rather than look each up.
+		 */
+		for (i = 0, m = 0; !ret && m < misses; i++) {
+			entry = cache->batch_entry[i];
+			if (entry->gfn != cache->batch_gfn[m])
+				continue;
+			entry->dma = cache->batch_dma[m++];
 			if (entry->dma == DMA_MAPPING_ERROR)
 				continue;
 			vgpu->stats.dma_maps++;
@@ -209,6 +215,32 @@ int vmed_dma_map(struct vmed_vgpu *vgpu, const u64 *gfns, unsigned int nr,
 		}
 	}
 	return 0;
+}
+
+/**
+ * vmed_dma_map_one() - vmed_dma_map() for a single frame
+ * @vgpu: the vGPU; its lock held and a hypervisor attached
+ * @gfn: the frame
+ * @dma: out: its DMA address, or %DMA_MAPPING_ERROR
+ *
+ * A GGTT write or a tracked page-table write maps one frame, and usually
+ * one the cache holds already: that case takes the reference with a single
+ * lookup, without the batch machinery.
+ *
+ * Return: as vmed_dma_map().
+ */
+int vmed_dma_map_one(struct vmed_vgpu *vgpu, u64 gfn, dma_addr_t *dma)
+{
+	struct vmed_dma_entry *entry;
+
+	lockdep_assert_held(&vgpu->lock);
+	entry = xa_load(&vgpu->dma.by_gfn, gfn);
+	if (entry && entry->dma != DMA_MAPPING_ERROR) {
+		entry->refs++;
+		*dma = entry->dma;
+		return 0;
+	}
+	return vmed_dma_map(vgpu, &gfn, 1, dma);
 }
 
 /**
@@ -342,10 +374,17 @@ void vmed_dma_release_range(struct vmed_vgpu *vgpu, u64 gfn, u64 nr)
  */
 void vmed_dma_invalidate(struct vmed_vgpu *vgpu, u64 gfn, u64 nr)
 {
+	unsigned long first = gfn;
+
 	if (!nr || gfn + nr < gfn)
 		return;
 	mutex_lock(&vgpu->lock);
-	if (vgpu->hv) {
+	/*
+	 * Every frame a shadow entry points at holds a cache entry: a range
+	 * without one needs no look at the shadow tables.
+	 */
+	if (vgpu->hv && xa_find(&vgpu->dma.by_gfn, &first, gfn + nr - 1,
+				XA_PRESENT)) {
 		vmed_ggtt_invalidate(vgpu, gfn, nr);
 		vmed_ppgtt_invalidate(vgpu, gfn, nr);
 		vmed_dma_release_range(vgpu, gfn, nr);

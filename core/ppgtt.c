@@ -76,9 +76,14 @@
  * @covered: level 0: slots covered by a big page; the device ignores the
  *	guest's values there, and so does the shadow
  * @pending_node: link in &vmed_ppgtt.pending while any @pending bit is set
+ * @frames_lo: lowest guest frame any entry (or split child) ever referenced
+ * @frames_hi: one past the highest; with @frames_lo a bound that lets an
+ *	invalidation skip the table without looking at its entries
  */
 struct vmed_spt {
 	u64 gfn;
+	u64 frames_lo;
+	u64 frames_hi;
 	u8 level;
 	unsigned int refs;
 	struct page *page;
@@ -177,6 +182,16 @@ static bool entry_is_big(const struct vmed_pte_format *fmt, unsigned int level,
 	       vmed_pte_present(fmt, entry);
 }
 
+/*
+ * Widen the table's frame bound to cover [@gfn, @gfn + @nr). The bound only
+ * grows here; spt_invalidate() tightens it when it scans the table anyway.
+ */
+static void spt_note_frames(struct vmed_spt *spt, u64 gfn, u64 nr)
+{
+	spt->frames_lo = min(spt->frames_lo, gfn);
+	spt->frames_hi = max(spt->frames_hi, gfn + nr);
+}
+
 /* ---- write tracking ---------------------------------------------------- */
 
 static void ppgtt_flush_untrack(struct vmed_vgpu *vgpu)
@@ -255,6 +270,7 @@ static struct vmed_spt *spt_alloc(struct vmed_vgpu *vgpu, u64 gfn,
 	if (!spt)
 		return ERR_PTR(-ENOMEM);
 	spt->gfn = gfn;
+	spt->frames_lo = U64_MAX;
 	spt->level = level;
 	spt->refs = 1;
 	INIT_LIST_HEAD(&spt->pending_node);
@@ -352,6 +368,7 @@ static int spt_shadow_huge(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 	if (contiguous && vmed_pte_encode(fmt, dma[0], &pte)) {
 		spt_set_entry(fmt, spt, i, pte | flags | leaf_mask);
 		__set_bit(i, spt->mapped);
+		spt_note_frames(spt, gfn0, frames);
 		goto out;
 	}
 
@@ -363,6 +380,8 @@ static int spt_shadow_huge(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 				vmed_dma_put(vgpu, gfns[k]);
 		goto out;
 	}
+	/* Invalidations reach split tables through their parent. */
+	spt_note_frames(spt, gfn0, frames);
 	for (k = 0; k < frames; k++) {
 		if (dma[k] == DMA_MAPPING_ERROR ||
 		    !vmed_pte_encode(fmt, dma[k], &pte)) {
@@ -372,6 +391,7 @@ static int spt_shadow_huge(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 			vgpu->stats.ppgtt_scratch++;
 		} else {
 			__set_bit(k, split->mapped);
+			spt_note_frames(split, gfns[k], 1);
 		}
 		spt_set_entry(fmt, split, k, pte | flags);
 	}
@@ -416,6 +436,7 @@ static int spt_shadow_big(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 		if (dma[k] != DMA_MAPPING_ERROR &&
 		    vmed_pte_encode(fmt, dma[k], &pte)) {
 			__set_bit(i + k, spt->mapped);
+			spt_note_frames(spt, gfn + k, 1);
 		} else {
 			if (dma[k] != DMA_MAPPING_ERROR)
 				vmed_dma_put(vgpu, gfns[k]);
@@ -457,7 +478,7 @@ static int spt_shadow_entry(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 				goto bad;
 			return spt_shadow_huge(vgpu, spt, i, entry, gfn);
 		}
-		ret = vmed_dma_map(vgpu, &gfn, 1, &dma);
+		ret = vmed_dma_map_one(vgpu, gfn, &dma);
 		if (ret)
 			return ret;
 		if (dma == DMA_MAPPING_ERROR)
@@ -468,6 +489,7 @@ static int spt_shadow_entry(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 		}
 		spt_set_entry(fmt, spt, i, pte | leaf_flags(fmt, entry));
 		__set_bit(i, spt->mapped);
+		spt_note_frames(spt, gfn, 1);
 		return 0;
 	}
 
@@ -645,6 +667,7 @@ static int spt_populate_leaves(struct vmed_vgpu *vgpu, struct vmed_spt *spt)
 		if (dma[nr] != DMA_MAPPING_ERROR &&
 		    vmed_pte_encode(fmt, dma[nr], &pte)) {
 			__set_bit(i, spt->mapped);
+			spt_note_frames(spt, gfns[nr], 1);
 		} else {
 			if (dma[nr] != DMA_MAPPING_ERROR)
 				vmed_dma_put(vgpu, gfns[nr]);
@@ -1129,30 +1152,48 @@ int vmed_ppgtt_sync(struct vmed_vgpu *vgpu)
 	return ret;
 }
 
+/*
+ * Redirect the entries of @spt (and of its split children) that reference
+ * frames in [@gfn, @gfn + @nr). Tables whose frame bound misses the range
+ * are skipped unseen, so an invalidation costs a look at every table, not
+ * at every entry. A table that is scanned gets its bound recomputed from
+ * the references it keeps.
+ */
 static void spt_invalidate(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 			   u64 gfn, u64 nr)
 {
 	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
 	unsigned int i, frames = spt->level ? leaf_frames(fmt, spt->level) : 1;
-	u64 frame, scratch;
+	u64 frame, scratch, lo = U64_MAX, hi = 0;
 
+	if (spt->frames_hi <= gfn || spt->frames_lo >= gfn + nr)
+		return;
 	vmed_pte_encode(fmt, vgpu->dev->scratch_dma, &scratch);
 	for (i = 0; i < spt_entries(fmt); i++) {
+		struct vmed_spt *split = spt->child ? spt->child[i] : NULL;
 		u64 old = spt_get_entry(fmt, spt, i);
 
-		if (spt->child && spt->child[i] &&
-		    spt->child[i]->gfn == VMED_SPT_SPLIT)
-			spt_invalidate(vgpu, spt->child[i], gfn, nr);
+		if (split && split->gfn == VMED_SPT_SPLIT) {
+			spt_invalidate(vgpu, split, gfn, nr);
+			lo = min(lo, split->frames_lo);
+			hi = max(hi, split->frames_hi);
+		}
 		if (!test_bit(i, spt->mapped) ||
-		    vmed_dma_to_gfn(vgpu, vmed_pte_addr(fmt, old), &frame) ||
-		    frame + frames <= gfn || frame >= gfn + nr)
+		    vmed_dma_to_gfn(vgpu, vmed_pte_addr(fmt, old), &frame))
 			continue;
+		if (frame + frames <= gfn || frame >= gfn + nr) {
+			lo = min(lo, frame);
+			hi = max(hi, frame + frames);
+			continue;
+		}
 		/* A 4 KiB leaf keeps working on scratch; a huge one goes. */
 		spt_set_entry(fmt, spt, i, spt->level ? 0 :
 			      scratch | (old & ~fmt->addr_mask));
 		__clear_bit(i, spt->mapped);
 		spt_drop(vgpu, spt, old, NULL, true);
 	}
+	spt->frames_lo = lo;
+	spt->frames_hi = hi;
 }
 
 /**

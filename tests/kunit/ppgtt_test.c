@@ -622,6 +622,47 @@ static void ppgtt_invalidate_range(struct kunit *test)
 	put_mm(env, mm);
 }
 
+/*
+ * Invalidation skips tables by the bound of the frames they reference: the
+ * bound must follow entries that move far away, and disjoint ranges must
+ * leave the table alone.
+ */
+static void ppgtt_invalidate_follows_moved_entries(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+	dma_addr_t dma;
+
+	build_tree(env);
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+
+	vmed_dma_invalidate(env->vgpu, G_DATA + 3, 1);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[G_DATA + 3], 0);
+	/* Far beyond the frames the table referenced so far. */
+	guest_set(test, env, G_PT, 3, PTE(G_DATA + 300));
+	expect_maps(test, env, mm, 3 * PAGE_SIZE, G_DATA + 300);
+
+	/* Between the old and the new frames: nothing to do. */
+	vmed_dma_invalidate(env->vgpu, G_DATA + 4, 200);
+	expect_maps(test, env, mm, 0, G_DATA);
+	expect_maps(test, env, mm, 3 * PAGE_SIZE, G_DATA + 300);
+
+	vmed_dma_invalidate(env->vgpu, G_DATA + 300, 1);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[G_DATA + 300], 0);
+	KUNIT_EXPECT_EQ(test, translate(env, mm, 3 * PAGE_SIZE, &dma), 0);
+	KUNIT_EXPECT_EQ(test, dma, env->dev.scratch_dma);
+
+	vmed_dma_invalidate(env->vgpu, G_DATA, 1);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[G_DATA], 0);
+	KUNIT_EXPECT_EQ(test, translate(env, mm, 0, &dma), 0);
+	KUNIT_EXPECT_EQ(test, dma, env->dev.scratch_dma);
+	expect_maps(test, env, mm, PAGE_SIZE, G_DATA + 1);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 2);
+	KUNIT_EXPECT_EQ(test, env->vgpu->stats.dma_invalidated, 0);
+	put_mm(env, mm);
+}
+
 static void ppgtt_detach_releases_everything(struct kunit *test)
 {
 	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
@@ -887,6 +928,7 @@ static struct kunit_case ppgtt_cases[] = {
 	KUNIT_CASE(ppgtt_dma_map_failure),
 	KUNIT_CASE(ppgtt_dma_map_call_fails),
 	KUNIT_CASE(ppgtt_invalidate_range),
+	KUNIT_CASE(ppgtt_invalidate_follows_moved_entries),
 	KUNIT_CASE(ppgtt_detach_releases_everything),
 	KUNIT_CASE(ppgtt_reset_releases_everything),
 	KUNIT_CASE(ppgtt_untracked_revalidated_at_submit),
