@@ -97,7 +97,7 @@ static void ggtt_shadow(struct vmed_vgpu *vgpu, u32 slot, u64 entry)
 		goto install;
 	}
 	gfn = vmed_pte_addr(fmt, entry) >> PAGE_SHIFT;
-	if (vmed_dma_map(vgpu, &gfn, 1, &dma) || dma == DMA_MAPPING_ERROR) {
+	if (vmed_dma_map_one(vgpu, gfn, &dma) || dma == DMA_MAPPING_ERROR) {
 		vgpu->stats.ggtt_scratch++;
 		pte = ggtt_scratch_pte(vgpu, true);
 		goto install;

@@ -100,6 +100,7 @@ void vmed_ppgtt_page_written(struct vmed_vgpu *vgpu, u64 gpa, const void *buf,
 void vmed_dma_init(struct vmed_vgpu *vgpu);
 int vmed_dma_map(struct vmed_vgpu *vgpu, const u64 *gfns, unsigned int nr,
 		 dma_addr_t *dma);
+int vmed_dma_map_one(struct vmed_vgpu *vgpu, u64 gfn, dma_addr_t *dma);
 void vmed_dma_put(struct vmed_vgpu *vgpu, u64 gfn);
 int vmed_dma_put_addr(struct vmed_vgpu *vgpu, dma_addr_t dma);
 void vmed_dma_flush(struct vmed_vgpu *vgpu);
