@@ -22,6 +22,7 @@
 
 struct vmed_user_mem vmed_user_mem;
 long vmed_user_fail_after = -1;
+long vmed_user_fail_times;
 
 enum block_family {
 	FAMILY_KMALLOC = 0x6b6d616c,
@@ -55,10 +56,13 @@ static bool alloc_fails(void)
 {
 	if (vmed_user_fail_after < 0)
 		return false;
-	if (!vmed_user_fail_after)
-		return true;
-	vmed_user_fail_after--;
-	return false;
+	if (vmed_user_fail_after) {
+		vmed_user_fail_after--;
+		return false;
+	}
+	if (vmed_user_fail_times > 0 && !--vmed_user_fail_times)
+		vmed_user_fail_after = -1;
+	return true;
 }
 
 /* Bytes the kernel's kmalloc would take for @size. */

@@ -64,8 +64,11 @@ long vmed_user_mem_total(void);
 /*
  * Fault injection: when >= 0, that many more allocations succeed, then
  * every allocation fails until it is set back to -1 (the default).
+ * vmed_user_fail_times > 0 limits the failures to that many, after which
+ * allocations succeed again (and vmed_user_fail_after is back at -1).
  */
 extern long vmed_user_fail_after;
+extern long vmed_user_fail_times;
 
 /* env/dma.c: a device that DMA-maps pages at made-up addresses */
 
