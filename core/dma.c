@@ -23,28 +23,119 @@
  * A hostile guest can only make the cache grow to the number of frames it
  * owns: frames that are not guest memory are refused by the hypervisor and
  * never enter the cache.
+ *
+ * 2 MiB runs. A guest huge page (vmed_dma_map_range()) whose 512 frames the
+ * hypervisor maps to one aligned, contiguous DMA range is cached as a single
+ * entry in huge_by_gfn/huge_by_dma, with a reference count per frame, so a
+ * 2 MiB page costs one allocation and two index updates instead of 512 of
+ * each. Hypervisor mappings stay per frame. Every lookup, reference and
+ * release works on frames, whichever kind of entry holds them; no frame is
+ * ever held by both kinds. An invalidation that cuts through a 2 MiB entry
+ * first turns it into 4 KiB entries for its referenced frames (or, if that
+ * cannot allocate, widens the invalidation to the whole run).
  */
 #include <linux/dma-mapping.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
 #include "internal.h"
 
+#define VMED_DMA_HUGE_ORDER	9
+#define VMED_DMA_HUGE_FRAMES	BIT(VMED_DMA_HUGE_ORDER)
+#define VMED_DMA_HUGE_SHIFT	(PAGE_SHIFT + VMED_DMA_HUGE_ORDER)
+
 /**
- * struct vmed_dma_entry - one mapped guest frame
- * @gfn: guest frame number
- * @dma: its DMA address (page aligned)
- * @refs: shadow entries (and other users) pointing at it
+ * struct vmed_dma_entry - one mapped guest frame, or a 2 MiB run of them
+ * @gfn: (first) guest frame number
+ * @dma: its DMA address (page aligned; 2 MiB aligned for a run)
+ * @refs: references (shadow entries and other users); for a run, the sum
+ *	over its frames
+ * @run_refs: a run: references every frame of it holds (huge shadow
+ *	entries, taken and dropped for the whole run)
+ * @huge: this is a run
+ * @frame_refs: a run: further references per frame (4 KiB users of single
+ *	frames), allocated on the first one; NULL until then
+ *
+ * 32 bytes either way: a single frame costs one small slab object.
  */
 struct vmed_dma_entry {
 	u64 gfn;
 	dma_addr_t dma;
 	unsigned int refs;
+	unsigned int run_refs : 31;
+	unsigned int huge : 1;
+	unsigned int *frame_refs;
 };
 
 void vmed_dma_init(struct vmed_vgpu *vgpu)
 {
 	xa_init(&vgpu->dma.by_gfn);
 	xa_init(&vgpu->dma.by_dma);
+	xa_init(&vgpu->dma.huge_by_gfn);
+	xa_init(&vgpu->dma.huge_by_dma);
+}
+
+static unsigned int entry_frames(const struct vmed_dma_entry *entry)
+{
+	return entry->huge ? VMED_DMA_HUGE_FRAMES : 1;
+}
+
+static struct vmed_dma_entry *entry_by_gfn(struct vmed_dma_cache *cache,
+					   u64 gfn)
+{
+	struct vmed_dma_entry *entry = xa_load(&cache->by_gfn, gfn);
+
+	if (entry || !cache->nr_huge)
+		return entry;
+	return xa_load(&cache->huge_by_gfn, gfn >> VMED_DMA_HUGE_ORDER);
+}
+
+static struct vmed_dma_entry *entry_by_dma(struct vmed_dma_cache *cache,
+					   dma_addr_t dma)
+{
+	struct vmed_dma_entry *entry = xa_load(&cache->by_dma,
+					       dma >> PAGE_SHIFT);
+
+	if (entry || !cache->nr_huge)
+		return entry;
+	return xa_load(&cache->huge_by_dma, dma >> VMED_DMA_HUGE_SHIFT);
+}
+
+/* Frame of @entry that @dma (found through entry_by_dma()) lies in. */
+static u64 entry_gfn_at(const struct vmed_dma_entry *entry, dma_addr_t dma)
+{
+	return entry->gfn + ((dma - entry->dma) >> PAGE_SHIFT);
+}
+
+static dma_addr_t entry_dma_of(const struct vmed_dma_entry *entry, u64 gfn)
+{
+	return entry->dma + ((gfn - entry->gfn) << PAGE_SHIFT);
+}
+
+/* References frame @gfn of @entry holds. */
+static unsigned int entry_frame_refs(const struct vmed_dma_entry *entry,
+				     u64 gfn)
+{
+	if (!entry->huge)
+		return entry->refs;
+	return entry->run_refs +
+	       (entry->frame_refs ? entry->frame_refs[gfn - entry->gfn] : 0);
+}
+
+/* Take a reference on frame @gfn of @entry. Return: 0 or -ENOMEM. */
+static int entry_get(struct vmed_dma_entry *entry, u64 gfn)
+{
+	if (entry->huge) {
+		if (!entry->frame_refs) {
+			entry->frame_refs = kcalloc(VMED_DMA_HUGE_FRAMES,
+						    sizeof(*entry->frame_refs),
+						    GFP_KERNEL_ACCOUNT);
+			if (!entry->frame_refs)
+				return -ENOMEM;
+		}
+		entry->frame_refs[gfn - entry->gfn]++;
+	}
+	entry->refs++;
+	return 0;
 }
 
 /**
@@ -64,25 +155,69 @@ void vmed_dma_flush(struct vmed_vgpu *vgpu)
 	cache->nr_release = 0;
 }
 
+/* Queue one frame's hypervisor mapping for the next batched unmap. */
+static void dma_frame_release(struct vmed_vgpu *vgpu, u64 gfn, dma_addr_t dma)
+{
+	struct vmed_dma_cache *cache = &vgpu->dma;
+
+	if (cache->nr_release == VMED_DMA_BATCH)
+		vmed_dma_flush(vgpu);
+	cache->release_gfn[cache->nr_release] = gfn;
+	cache->release_dma[cache->nr_release] = dma;
+	cache->nr_release++;
+}
+
 static void vmed_dma_entry_release(struct vmed_vgpu *vgpu,
 				   struct vmed_dma_entry *entry)
 {
 	struct vmed_dma_cache *cache = &vgpu->dma;
+	unsigned int k;
 
-	xa_erase(&cache->by_gfn, entry->gfn);
-	xa_erase(&cache->by_dma, entry->dma >> PAGE_SHIFT);
-	cache->nr_entries--;
-	if (cache->nr_release == VMED_DMA_BATCH)
-		vmed_dma_flush(vgpu);
-	cache->release_gfn[cache->nr_release] = entry->gfn;
-	cache->release_dma[cache->nr_release] = entry->dma;
-	cache->nr_release++;
+	if (entry->huge) {
+		xa_erase(&cache->huge_by_gfn, entry->gfn >> VMED_DMA_HUGE_ORDER);
+		xa_erase(&cache->huge_by_dma, entry->dma >> VMED_DMA_HUGE_SHIFT);
+		cache->nr_huge--;
+	} else {
+		xa_erase(&cache->by_gfn, entry->gfn);
+		xa_erase(&cache->by_dma, entry->dma >> PAGE_SHIFT);
+	}
+	cache->nr_entries -= entry_frames(entry);
+	for (k = 0; k < entry_frames(entry); k++)
+		dma_frame_release(vgpu, entry->gfn + k,
+				  entry->dma + ((u64)k << PAGE_SHIFT));
+	kfree(entry->frame_refs);
 	kfree(entry);
 }
 
-/* Map up to VMED_DMA_BATCH frames; see vmed_dma_map(). */
+/*
+ * Drop a reference entry_get() took on frame @gfn of @entry. References
+ * taken for a whole run are dropped with vmed_dma_put_range().
+ */
+static void entry_put(struct vmed_vgpu *vgpu, struct vmed_dma_entry *entry,
+		      u64 gfn)
+{
+	if (entry->huge) {
+		unsigned int *refs = entry->frame_refs ?
+				     &entry->frame_refs[gfn - entry->gfn] : NULL;
+
+		if (WARN_ON_ONCE(!refs || !*refs))
+			return;
+		(*refs)--;
+	}
+	if (--entry->refs == 0)
+		vmed_dma_entry_release(vgpu, entry);
+}
+
+/*
+ * Map up to VMED_DMA_BATCH frames; see vmed_dma_map(). With @premapped,
+ * every frame is known to be uncached and listed once, and the hypervisor
+ * has mapped them already: @premapped holds its results, which the cache
+ * adopts (or hands back, if the batch fails) instead of calling it again.
+ * @premapped may be @dma.
+ */
 static int vmed_dma_map_batch(struct vmed_vgpu *vgpu, const u64 *gfns,
-			      unsigned int nr, dma_addr_t *dma)
+			      unsigned int nr, dma_addr_t *dma,
+			      const dma_addr_t *premapped)
 {
 	struct vmed_dma_cache *cache = &vgpu->dma;
 	struct vmed_dma_entry *entry;
@@ -94,7 +229,7 @@ static int vmed_dma_map_batch(struct vmed_vgpu *vgpu, const u64 *gfns,
 	 * for misses so that a frame listed twice is mapped once.
 	 */
 	for (i = 0; i < nr; i++) {
-		entry = xa_load(&cache->by_gfn, gfns[i]);
+		entry = entry_by_gfn(cache, gfns[i]);
 		if (!entry) {
 			entry = kzalloc(sizeof(*entry), GFP_KERNEL_ACCOUNT);
 			if (!entry) {
@@ -111,16 +246,29 @@ static int vmed_dma_map_batch(struct vmed_vgpu *vgpu, const u64 *gfns,
 			}
 			cache->batch_gfn[misses++] = gfns[i];
 		}
-		entry->refs++;
+		ret = entry_get(entry, gfns[i]);
+		if (ret)
+			break;
 		cache->batch_entry[i] = entry;
+	}
+
+	if (premapped && ret) {
+		for (i = 0; i < nr; i++)
+			if (premapped[i] != DMA_MAPPING_ERROR) {
+				vgpu->stats.dma_maps++;
+				dma_frame_release(vgpu, gfns[i], premapped[i]);
+			}
+		vmed_dma_flush(vgpu);
 	}
 
 	/* Pass 2: one hypervisor call for all misses. */
 	if (!ret && misses) {
 		for (i = 0; i < misses; i++)
-			cache->batch_dma[i] = DMA_MAPPING_ERROR;
-		ret = vgpu->hv->dma_map(vgpu, cache->batch_gfn, misses,
-					cache->batch_dma);
+			cache->batch_dma[i] = premapped ? premapped[i] :
+						       DMA_MAPPING_ERROR;
+		if (!premapped)
+			ret = vgpu->hv->dma_map(vgpu, cache->batch_gfn, misses,
+						cache->batch_dma);
 		/*
 		 * Walk the slots for the first one of each miss (a frame
 		 * listed twice shares its entry) rather than look each up.
@@ -162,13 +310,13 @@ static int vmed_dma_map_batch(struct vmed_vgpu *vgpu, const u64 *gfns,
 			break;
 		cache->batch_entry[i] = NULL;
 		if (!ret && entry->dma != DMA_MAPPING_ERROR) {
-			dma[i] = entry->dma;
+			dma[i] = entry_dma_of(entry, gfns[i]);
 			continue;
 		}
 		dma[i] = DMA_MAPPING_ERROR;
 		if (entry->dma != DMA_MAPPING_ERROR) {
 			/* Failed batch: drop the refs on cache hits too. */
-			vmed_dma_put(vgpu, entry->gfn);
+			entry_put(vgpu, entry, gfns[i]);
 			continue;
 		}
 		if (--entry->refs == 0) {
@@ -204,7 +352,8 @@ int vmed_dma_map(struct vmed_vgpu *vgpu, const u64 *gfns, unsigned int nr,
 	lockdep_assert_held(&vgpu->lock);
 	for (done = 0; done < nr; done += chunk) {
 		chunk = min_t(unsigned int, nr - done, VMED_DMA_BATCH);
-		ret = vmed_dma_map_batch(vgpu, gfns + done, chunk, dma + done);
+		ret = vmed_dma_map_batch(vgpu, gfns + done, chunk, dma + done,
+					 NULL);
 		if (ret) {
 			for (i = 0; i < done; i++)
 				if (dma[i] != DMA_MAPPING_ERROR)
@@ -234,13 +383,102 @@ int vmed_dma_map_one(struct vmed_vgpu *vgpu, u64 gfn, dma_addr_t *dma)
 	struct vmed_dma_entry *entry;
 
 	lockdep_assert_held(&vgpu->lock);
-	entry = xa_load(&vgpu->dma.by_gfn, gfn);
+	entry = entry_by_gfn(&vgpu->dma, gfn);
 	if (entry && entry->dma != DMA_MAPPING_ERROR) {
-		entry->refs++;
-		*dma = entry->dma;
-		return 0;
+		*dma = entry_get(entry, gfn) ? DMA_MAPPING_ERROR :
+		       entry_dma_of(entry, gfn);
+		return *dma == DMA_MAPPING_ERROR ? -ENOMEM : 0;
 	}
 	return vmed_dma_map(vgpu, &gfn, 1, dma);
+}
+
+/* Cache the hypervisor's contiguous mapping of a 2 MiB run as one entry. */
+static int dma_huge_insert(struct vmed_vgpu *vgpu, u64 gfn, dma_addr_t dma)
+{
+	struct vmed_dma_cache *cache = &vgpu->dma;
+	struct vmed_dma_entry *entry;
+
+	entry = kzalloc(sizeof(*entry), GFP_KERNEL_ACCOUNT);
+	if (!entry)
+		return -ENOMEM;
+	entry->huge = 1;
+	entry->run_refs = 1;
+	entry->gfn = gfn;
+	entry->dma = dma;
+	entry->refs = VMED_DMA_HUGE_FRAMES;
+	if (xa_insert(&cache->huge_by_gfn, gfn >> VMED_DMA_HUGE_ORDER, entry,
+		      GFP_KERNEL_ACCOUNT))
+		goto err;
+	if (xa_insert(&cache->huge_by_dma, dma >> VMED_DMA_HUGE_SHIFT, entry,
+		      GFP_KERNEL_ACCOUNT)) {
+		xa_erase(&cache->huge_by_gfn, gfn >> VMED_DMA_HUGE_ORDER);
+		goto err;
+	}
+	cache->nr_huge++;
+	cache->nr_entries += VMED_DMA_HUGE_FRAMES;
+	vgpu->stats.dma_maps += VMED_DMA_HUGE_FRAMES;
+	return 0;
+err:
+	kfree(entry);
+	return -ENOMEM;
+}
+
+/**
+ * vmed_dma_map_range() - vmed_dma_map() for consecutive frames
+ * @vgpu: the vGPU; its lock held and a hypervisor attached
+ * @gfns: the frames, gfns[k] == gfns[0] + k
+ * @nr: number of frames
+ * @dma: out: as for vmed_dma_map()
+ *
+ * A 2 MiB aligned run of 512 frames, none of them cached yet, that the
+ * hypervisor maps to one 2 MiB aligned, contiguous DMA range is cached as
+ * one entry. Anything else is cached frame by frame, without mapping any
+ * frame twice. When every frame got an address, the references are for
+ * the whole range and go back with vmed_dma_put_range(), never frame by
+ * frame.
+ *
+ * Return: as vmed_dma_map().
+ */
+int vmed_dma_map_range(struct vmed_vgpu *vgpu, const u64 *gfns,
+		       unsigned int nr, dma_addr_t *dma)
+{
+	struct vmed_dma_cache *cache = &vgpu->dma;
+	struct vmed_dma_entry *entry;
+	unsigned long index = gfns[0];
+	bool contiguous;
+	unsigned int k;
+	int ret;
+
+	lockdep_assert_held(&vgpu->lock);
+	if (nr != VMED_DMA_HUGE_FRAMES ||
+	    !IS_ALIGNED(gfns[0], VMED_DMA_HUGE_FRAMES))
+		return vmed_dma_map(vgpu, gfns, nr, dma);
+	entry = xa_load(&cache->huge_by_gfn, gfns[0] >> VMED_DMA_HUGE_ORDER);
+	if (entry) {
+		entry->run_refs++;
+		entry->refs += nr;
+		for (k = 0; k < nr; k++)
+			dma[k] = entry_dma_of(entry, gfns[k]);
+		return 0;
+	}
+	if (xa_find(&cache->by_gfn, &index, gfns[0] + nr - 1, XA_PRESENT))
+		return vmed_dma_map(vgpu, gfns, nr, dma);
+
+	for (k = 0; k < nr; k++)
+		dma[k] = DMA_MAPPING_ERROR;
+	ret = vgpu->hv->dma_map(vgpu, gfns, nr, dma);
+	if (ret) {
+		for (k = 0; k < nr; k++)
+			dma[k] = DMA_MAPPING_ERROR;
+		return ret;
+	}
+	contiguous = IS_ALIGNED(dma[0], BIT_ULL(VMED_DMA_HUGE_SHIFT));
+	for (k = 1; contiguous && k < nr; k++)
+		contiguous = dma[k] == dma[0] + ((u64)k << PAGE_SHIFT);
+	if (contiguous && !dma_huge_insert(vgpu, gfns[0], dma[0]))
+		return 0;
+	/* Scattered (or no memory for the run): adopt frame by frame. */
+	return vmed_dma_map_batch(vgpu, gfns, nr, dma, dma);
 }
 
 /**
@@ -256,10 +494,38 @@ void vmed_dma_put(struct vmed_vgpu *vgpu, u64 gfn)
 	struct vmed_dma_entry *entry;
 
 	lockdep_assert_held(&vgpu->lock);
-	entry = xa_load(&vgpu->dma.by_gfn, gfn);
+	entry = entry_by_gfn(&vgpu->dma, gfn);
 	if (WARN_ON_ONCE(!entry || !entry->refs))
 		return;
-	if (--entry->refs == 0)
+	entry_put(vgpu, entry, gfn);
+}
+
+/**
+ * vmed_dma_put_range() - drop the references of vmed_dma_map_range()
+ * @vgpu: the vGPU; its lock held
+ * @gfn: first frame
+ * @nr: number of frames
+ *
+ * A run cached as one entry is released with one lookup.
+ */
+void vmed_dma_put_range(struct vmed_vgpu *vgpu, u64 gfn, unsigned int nr)
+{
+	struct vmed_dma_entry *entry;
+	unsigned int k;
+
+	lockdep_assert_held(&vgpu->lock);
+	entry = nr == VMED_DMA_HUGE_FRAMES ? entry_by_gfn(&vgpu->dma, gfn) :
+					     NULL;
+	if (!entry || !entry->huge) {
+		for (k = 0; k < nr; k++)
+			vmed_dma_put(vgpu, gfn + k);
+		return;
+	}
+	if (WARN_ON_ONCE(entry->gfn != gfn || !entry->run_refs))
+		return;
+	entry->run_refs--;
+	entry->refs -= nr;
+	if (!entry->refs)
 		vmed_dma_entry_release(vgpu, entry);
 }
 
@@ -278,13 +544,12 @@ int vmed_dma_put_addr(struct vmed_vgpu *vgpu, dma_addr_t dma)
 	struct vmed_dma_entry *entry;
 
 	lockdep_assert_held(&vgpu->lock);
-	entry = xa_load(&vgpu->dma.by_dma, dma >> PAGE_SHIFT);
+	entry = entry_by_dma(&vgpu->dma, dma);
 	if (!entry)
 		return -ENOENT;
 	if (WARN_ON_ONCE(!entry->refs))
 		return 0;
-	if (--entry->refs == 0)
-		vmed_dma_entry_release(vgpu, entry);
+	entry_put(vgpu, entry, entry_gfn_at(entry, dma));
 	return 0;
 }
 
@@ -301,10 +566,10 @@ int vmed_dma_lookup(struct vmed_vgpu *vgpu, u64 gfn, dma_addr_t *dma)
 	struct vmed_dma_entry *entry;
 
 	lockdep_assert_held(&vgpu->lock);
-	entry = xa_load(&vgpu->dma.by_gfn, gfn);
+	entry = entry_by_gfn(&vgpu->dma, gfn);
 	if (!entry || entry->dma == DMA_MAPPING_ERROR)
 		return -ENOENT;
-	*dma = entry->dma;
+	*dma = entry_dma_of(entry, gfn);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(vmed_dma_lookup);
@@ -325,13 +590,107 @@ int vmed_dma_to_gfn(struct vmed_vgpu *vgpu, dma_addr_t dma, u64 *gfn)
 	struct vmed_dma_entry *entry;
 
 	lockdep_assert_held(&vgpu->lock);
-	entry = xa_load(&vgpu->dma.by_dma, dma >> PAGE_SHIFT);
+	entry = entry_by_dma(&vgpu->dma, dma);
 	if (!entry)
 		return -ENOENT;
-	*gfn = entry->gfn;
+	*gfn = entry_gfn_at(entry, dma);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(vmed_dma_to_gfn);
+
+/*
+ * Turn a 2 MiB entry into one 4 KiB entry per referenced frame, each
+ * keeping its frame's references; unreferenced frames are released.
+ * Return: 0, or -ENOMEM with nothing changed.
+ */
+static int dma_huge_demote(struct vmed_vgpu *vgpu, struct vmed_dma_entry *huge)
+{
+	struct vmed_dma_cache *cache = &vgpu->dma;
+	struct vmed_dma_entry **parts, *part;
+	unsigned int k;
+
+	parts = kcalloc(VMED_DMA_HUGE_FRAMES, sizeof(*parts), GFP_KERNEL);
+	if (!parts)
+		return -ENOMEM;
+	for (k = 0; k < VMED_DMA_HUGE_FRAMES; k++) {
+		if (!entry_frame_refs(huge, huge->gfn + k))
+			continue;
+		part = kzalloc(sizeof(*part), GFP_KERNEL_ACCOUNT);
+		if (!part)
+			goto err;
+		part->gfn = huge->gfn + k;
+		part->dma = entry_dma_of(huge, part->gfn);
+		part->refs = entry_frame_refs(huge, part->gfn);
+		if (xa_insert(&cache->by_gfn, part->gfn, part,
+			      GFP_KERNEL_ACCOUNT)) {
+			kfree(part);
+			goto err;
+		}
+		if (xa_insert(&cache->by_dma, part->dma >> PAGE_SHIFT, part,
+			      GFP_KERNEL_ACCOUNT)) {
+			xa_erase(&cache->by_gfn, part->gfn);
+			kfree(part);
+			goto err;
+		}
+		parts[k] = part;
+	}
+	xa_erase(&cache->huge_by_gfn, huge->gfn >> VMED_DMA_HUGE_ORDER);
+	xa_erase(&cache->huge_by_dma, huge->dma >> VMED_DMA_HUGE_SHIFT);
+	cache->nr_huge--;
+	for (k = 0; k < VMED_DMA_HUGE_FRAMES; k++) {
+		if (parts[k])
+			continue;
+		dma_frame_release(vgpu, huge->gfn + k,
+				  entry_dma_of(huge, huge->gfn + k));
+		cache->nr_entries--;
+	}
+	kfree(parts);
+	kfree(huge->frame_refs);
+	kfree(huge);
+	return 0;
+err:
+	for (k = 0; k < VMED_DMA_HUGE_FRAMES; k++) {
+		if (!parts[k])
+			continue;
+		xa_erase(&cache->by_gfn, parts[k]->gfn);
+		xa_erase(&cache->by_dma, parts[k]->dma >> PAGE_SHIFT);
+		kfree(parts[k]);
+	}
+	kfree(parts);
+	return -ENOMEM;
+}
+
+/*
+ * Make [*@gfn, *@gfn + *@nr) cut no 2 MiB entry: a run it only partly
+ * covers is demoted to 4 KiB entries, or, if that cannot allocate, the
+ * range grows to cover the whole run (its frames are then withdrawn from
+ * the device too, which is safe, only not necessary). Returns whether the
+ * range grew.
+ */
+static bool dma_range_align(struct vmed_vgpu *vgpu, u64 *gfn, u64 *nr)
+{
+	struct vmed_dma_cache *cache = &vgpu->dma;
+	u64 first = *gfn, end = *gfn + *nr, edges[2] = { first, end - 1 };
+	struct vmed_dma_entry *huge;
+	unsigned int i;
+
+	for (i = 0; cache->nr_huge && i < ARRAY_SIZE(edges); i++) {
+		huge = xa_load(&cache->huge_by_gfn,
+			       edges[i] >> VMED_DMA_HUGE_ORDER);
+		if (!huge || (huge->gfn >= first &&
+			      huge->gfn + VMED_DMA_HUGE_FRAMES <= end))
+			continue;
+		if (!dma_huge_demote(vgpu, huge))
+			continue;
+		first = min(first, huge->gfn);
+		end = max(end, huge->gfn + VMED_DMA_HUGE_FRAMES);
+	}
+	if (first == *gfn && end - first == *nr)
+		return false;
+	*gfn = first;
+	*nr = end - first;
+	return true;
+}
 
 /**
  * vmed_dma_release_range() - force-release every frame in a range
@@ -342,7 +701,9 @@ EXPORT_SYMBOL_GPL(vmed_dma_to_gfn);
  * Called after the GGTT and PPGTT have pointed their entries for the range
  * at scratch, so normally nothing is left; anything that is (a reference
  * an engine still holds) is released anyway, because the hypervisor's
- * contract (VFIO's dma_unmap) does not allow the mapping to survive.
+ * contract (VFIO's dma_unmap) does not allow the mapping to survive. A
+ * 2 MiB entry the range cuts goes whole: callers align the range first
+ * (vmed_dma_invalidate() does).
  */
 void vmed_dma_release_range(struct vmed_vgpu *vgpu, u64 gfn, u64 nr)
 {
@@ -357,7 +718,26 @@ void vmed_dma_release_range(struct vmed_vgpu *vgpu, u64 gfn, u64 nr)
 		vgpu->stats.dma_invalidated++;
 		vmed_dma_entry_release(vgpu, entry);
 	}
+	xa_for_each_range(&vgpu->dma.huge_by_gfn, index, entry,
+			  gfn >> VMED_DMA_HUGE_ORDER,
+			  last >> VMED_DMA_HUGE_ORDER) {
+		WARN_ON_ONCE(entry->gfn < gfn ||
+			     entry->gfn + VMED_DMA_HUGE_FRAMES - 1 > last);
+		vgpu->stats.dma_invalidated += VMED_DMA_HUGE_FRAMES;
+		vmed_dma_entry_release(vgpu, entry);
+	}
 	vmed_dma_flush(vgpu);
+}
+
+/* Whether the cache holds any frame of [gfn, gfn + nr); nr > 0. */
+static bool dma_range_cached(struct vmed_dma_cache *cache, u64 gfn, u64 nr)
+{
+	unsigned long first = gfn, huge = gfn >> VMED_DMA_HUGE_ORDER;
+
+	return xa_find(&cache->by_gfn, &first, gfn + nr - 1, XA_PRESENT) ||
+	       (cache->nr_huge &&
+		xa_find(&cache->huge_by_gfn, &huge,
+			(gfn + nr - 1) >> VMED_DMA_HUGE_ORDER, XA_PRESENT));
 }
 
 /**
@@ -374,8 +754,6 @@ void vmed_dma_release_range(struct vmed_vgpu *vgpu, u64 gfn, u64 nr)
  */
 void vmed_dma_invalidate(struct vmed_vgpu *vgpu, u64 gfn, u64 nr)
 {
-	unsigned long first = gfn;
-
 	if (!nr || gfn + nr < gfn)
 		return;
 	mutex_lock(&vgpu->lock);
@@ -383,10 +761,17 @@ void vmed_dma_invalidate(struct vmed_vgpu *vgpu, u64 gfn, u64 nr)
 	 * Every frame a shadow entry points at holds a cache entry: a range
 	 * without one needs no look at the shadow tables.
 	 */
-	if (vgpu->hv && xa_find(&vgpu->dma.by_gfn, &first, gfn + nr - 1,
-				XA_PRESENT)) {
+	if (vgpu->hv && dma_range_cached(&vgpu->dma, gfn, nr)) {
 		vmed_ggtt_invalidate(vgpu, gfn, nr);
 		vmed_ppgtt_invalidate(vgpu, gfn, nr);
+		/*
+		 * Huge shadow entries into the range are gone now, so a 2 MiB
+		 * run the range cuts keeps few referenced frames to demote.
+		 */
+		if (dma_range_align(vgpu, &gfn, &nr)) {
+			vmed_ggtt_invalidate(vgpu, gfn, nr);
+			vmed_ppgtt_invalidate(vgpu, gfn, nr);
+		}
 		vmed_dma_release_range(vgpu, gfn, nr);
 	}
 	mutex_unlock(&vgpu->lock);
@@ -408,6 +793,11 @@ void vmed_dma_fini(struct vmed_vgpu *vgpu)
 	/* Shadow tables were torn down first: anything left is a leak. */
 	xa_for_each(&vgpu->dma.by_gfn, index, entry) {
 		WARN_ONCE(1, "vmed: frame %#llx still referenced at teardown\n",
+			  entry->gfn);
+		vmed_dma_entry_release(vgpu, entry);
+	}
+	xa_for_each(&vgpu->dma.huge_by_gfn, index, entry) {
+		WARN_ONCE(1, "vmed: frames %#llx+512 still referenced at teardown\n",
 			  entry->gfn);
 		vmed_dma_entry_release(vgpu, entry);
 	}

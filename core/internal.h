@@ -101,7 +101,10 @@ void vmed_dma_init(struct vmed_vgpu *vgpu);
 int vmed_dma_map(struct vmed_vgpu *vgpu, const u64 *gfns, unsigned int nr,
 		 dma_addr_t *dma);
 int vmed_dma_map_one(struct vmed_vgpu *vgpu, u64 gfn, dma_addr_t *dma);
+int vmed_dma_map_range(struct vmed_vgpu *vgpu, const u64 *gfns,
+		       unsigned int nr, dma_addr_t *dma);
 void vmed_dma_put(struct vmed_vgpu *vgpu, u64 gfn);
+void vmed_dma_put_range(struct vmed_vgpu *vgpu, u64 gfn, unsigned int nr);
 int vmed_dma_put_addr(struct vmed_vgpu *vgpu, dma_addr_t dma);
 void vmed_dma_flush(struct vmed_vgpu *vgpu);
 void vmed_dma_release_range(struct vmed_vgpu *vgpu, u64 gfn, u64 nr);

@@ -310,7 +310,6 @@ static void spt_drop(struct vmed_vgpu *vgpu, const struct vmed_spt *spt,
 		     u64 old, struct vmed_spt *old_child, bool old_mapped)
 {
 	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
-	unsigned int k, frames;
 	u64 gfn;
 
 	if (old_child)
@@ -324,9 +323,7 @@ static void spt_drop(struct vmed_vgpu *vgpu, const struct vmed_spt *spt,
 	}
 	if (WARN_ON_ONCE(vmed_dma_to_gfn(vgpu, vmed_pte_addr(fmt, old), &gfn)))
 		return;
-	frames = leaf_frames(fmt, spt->level);
-	for (k = 0; k < frames; k++)
-		vmed_dma_put(vgpu, gfn + k);
+	vmed_dma_put_range(vgpu, gfn, leaf_frames(fmt, spt->level));
 }
 
 static u64 leaf_flags(const struct vmed_pte_format *fmt, u64 entry)
@@ -350,15 +347,21 @@ static int spt_shadow_huge(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 	bool contiguous;
 	int ret = 0;
 
-	gfns = kmalloc_array(frames, sizeof(*gfns), GFP_KERNEL);
-	dma = kmalloc_array(frames, sizeof(*dma), GFP_KERNEL);
-	if (!gfns || !dma) {
-		ret = -ENOMEM;
-		goto out;
+	/* 2 MiB pages, the common huge page, need no allocation here. */
+	if (frames <= VMED_DMA_BATCH) {
+		gfns = vgpu->ppgtt.run_gfn;
+		dma = vgpu->ppgtt.run_dma;
+	} else {
+		gfns = kmalloc_array(frames, sizeof(*gfns), GFP_KERNEL);
+		dma = kmalloc_array(frames, sizeof(*dma), GFP_KERNEL);
+		if (!gfns || !dma) {
+			ret = -ENOMEM;
+			goto out;
+		}
 	}
 	for (k = 0; k < frames; k++)
 		gfns[k] = gfn0 + k;
-	ret = vmed_dma_map(vgpu, gfns, frames, dma);
+	ret = vmed_dma_map_range(vgpu, gfns, frames, dma);
 	if (ret)
 		goto out;
 
@@ -370,6 +373,15 @@ static int spt_shadow_huge(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 		__set_bit(i, spt->mapped);
 		spt_note_frames(spt, gfn0, frames);
 		goto out;
+	}
+	if (contiguous) {
+		/*
+		 * The device cannot address the run, so no frame of it: the
+		 * references go back as they were taken, for the whole run.
+		 */
+		vmed_dma_put_range(vgpu, gfn0, frames);
+		for (k = 0; k < frames; k++)
+			dma[k] = DMA_MAPPING_ERROR;
 	}
 
 	split = spt_alloc(vgpu, VMED_SPT_SPLIT, 0);
@@ -399,8 +411,10 @@ static int spt_shadow_huge(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 	spt->child[i] = split;
 	spt_set_entry(fmt, spt, i, pte | flags);
 out:
-	kfree(gfns);
-	kfree(dma);
+	if (gfns != vgpu->ppgtt.run_gfn) {
+		kfree(gfns);
+		kfree(dma);
+	}
 	return ret;
 }
 

@@ -167,8 +167,12 @@ struct vmed_ggtt {
 
 /**
  * struct vmed_dma_cache - guest frame <-> DMA address translations of a vGPU
- * @by_gfn: gfn -> struct vmed_dma_entry
+ * @by_gfn: gfn -> struct vmed_dma_entry, for frames cached one by one
  * @by_dma: DMA page number -> the same entry
+ * @huge_by_gfn: gfn >> 9 -> the entry caching that 2 MiB run of frames
+ *	whole (see core/dma.c); no frame is in both @by_gfn and here
+ * @huge_by_dma: DMA address >> 21 -> the same entry
+ * @nr_huge: number of entries in @huge_by_gfn
  * @nr_entries: frames currently mapped (each holds one hypervisor mapping)
  * @release_gfn: frames whose last reference went, awaiting one batched unmap
  * @release_dma: their DMA addresses
@@ -180,6 +184,9 @@ struct vmed_ggtt {
 struct vmed_dma_cache {
 	struct xarray by_gfn;
 	struct xarray by_dma;
+	struct xarray huge_by_gfn;
+	struct xarray huge_by_dma;
+	unsigned long nr_huge;
 	unsigned long nr_entries;
 	u64 release_gfn[VMED_DMA_BATCH];
 	dma_addr_t release_dma[VMED_DMA_BATCH];
@@ -198,6 +205,8 @@ struct vmed_dma_cache {
  * @track: frames being collected for one batched track_add
  * @untrack: frames awaiting one batched track_remove
  * @nr_untrack: number of entries in @untrack
+ * @run_gfn: the frames of one huge page being shadowed (up to 2 MiB)
+ * @run_dma: their DMA addresses
  * @nr_spts: shadow tables allocated (guest-backed and split)
  * @max_spts: limit on @nr_spts; a guest needing more fails its vGPU
  */
@@ -208,6 +217,8 @@ struct vmed_ppgtt {
 	struct list_head pending;
 	u64 track[VMED_DMA_BATCH];
 	u64 untrack[VMED_DMA_BATCH];
+	u64 run_gfn[VMED_DMA_BATCH];
+	dma_addr_t run_dma[VMED_DMA_BATCH];
 	unsigned int nr_untrack;
 	unsigned int nr_spts;
 	unsigned int max_spts;

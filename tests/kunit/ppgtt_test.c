@@ -372,6 +372,110 @@ static void ppgtt_huge_page_contiguous(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
 }
 
+/* Map/put one frame through the core's DMA cache, as a GGTT entry would. */
+static int frame_get(struct fake_env *env, u64 gfn, dma_addr_t *dma)
+{
+	int ret;
+
+	mutex_lock(&env->vgpu->lock);
+	ret = vmed_dma_map_one(env->vgpu, gfn, dma);
+	mutex_unlock(&env->vgpu->lock);
+	return ret;
+}
+
+static void frame_put(struct fake_env *env, u64 gfn)
+{
+	mutex_lock(&env->vgpu->lock);
+	vmed_dma_put(env->vgpu, gfn);
+	vmed_dma_flush(env->vgpu);
+	mutex_unlock(&env->vgpu->lock);
+}
+
+/*
+ * A contiguous 2 MiB page is one DMA-cache entry; a 4 KiB user of one of
+ * its frames shares it and keeps the run mapped after the huge page goes.
+ */
+static void ppgtt_huge_page_one_cache_entry(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+	unsigned long calls;
+	dma_addr_t dma = 0;
+
+	build_huge(env);
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	KUNIT_EXPECT_EQ(test, env->vgpu->dma.nr_huge, 1);
+	KUNIT_EXPECT_EQ(test, env->vgpu->dma.nr_entries, 512);
+	KUNIT_EXPECT_EQ(test, env->vgpu->stats.dma_maps, 512);
+
+	calls = env->hv.dma_map_calls;
+	KUNIT_EXPECT_EQ(test, frame_get(env, G_HUGE + 5, &dma), 0);
+	KUNIT_EXPECT_EQ(test, dma, fake_dma_of(&env->hv, G_HUGE + 5));
+	KUNIT_EXPECT_EQ(test, env->hv.dma_map_calls, calls);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[G_HUGE + 5], 1);
+
+	/* The huge page goes; the run stays for the frame still used. */
+	guest_set(test, env, G_PD, 1, 0);
+	KUNIT_EXPECT_EQ(test, env->vgpu->dma.nr_huge, 1);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 512);
+	frame_put(env, G_HUGE + 5);
+	KUNIT_EXPECT_EQ(test, env->vgpu->dma.nr_huge, 0);
+	KUNIT_EXPECT_EQ(test, env->vgpu->dma.nr_entries, 0);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
+
+	/* Mapped again, and shared by two huge entries of two tables. */
+	guest_set(test, env, G_PD, 1, PTE(G_HUGE) | TV_PTE_PS);
+	guest_set(test, env, G_PD, 2, PTE(G_HUGE) | TV_PTE_PS);
+	KUNIT_EXPECT_EQ(test, env->vgpu->dma.nr_huge, 1);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 512);
+	expect_maps(test, env, mm, (2ULL << 21) + 0x2345, G_HUGE + 2);
+	guest_set(test, env, G_PD, 1, 0);
+	expect_maps(test, env, mm, (2ULL << 21) + 0x2345, G_HUGE + 2);
+	put_mm(env, mm);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
+	KUNIT_EXPECT_EQ(test, env->vgpu->stats.dma_unmaps,
+			env->vgpu->stats.dma_maps);
+}
+
+/*
+ * Withdrawing half of a 2 MiB run: the huge page goes, the run becomes
+ * 4 KiB entries for the frames still in use, the rest is unmapped.
+ */
+static void ppgtt_huge_page_partly_withdrawn(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+	dma_addr_t dma = 0, back = 0;
+
+	build_huge(env);
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	KUNIT_EXPECT_EQ(test, frame_get(env, G_HUGE + 300, &dma), 0);
+	KUNIT_EXPECT_EQ(test, frame_get(env, G_HUGE + 10, &back), 0);
+
+	vmed_dma_invalidate(env->vgpu, G_HUGE, 256);
+	KUNIT_EXPECT_EQ(test, translate(env, mm, 1ULL << 21, &back), -EFAULT);
+	KUNIT_EXPECT_EQ(test, env->vgpu->dma.nr_huge, 0);
+	/* The frame outside the range is still mapped, at the same address. */
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 1);
+	KUNIT_EXPECT_EQ(test, env->vgpu->dma.nr_entries, 1);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[G_HUGE + 300], 1);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[G_HUGE + 10], 0);
+	mutex_lock(&env->vgpu->lock);
+	KUNIT_EXPECT_EQ(test, vmed_dma_lookup(env->vgpu, G_HUGE + 300, &back), 0);
+	KUNIT_EXPECT_EQ(test, back, dma);
+	KUNIT_EXPECT_EQ(test, vmed_dma_lookup(env->vgpu, G_HUGE + 10, &back),
+			-ENOENT);
+	mutex_unlock(&env->vgpu->lock);
+	/* The withdrawn frame's user was an engine: forced off, counted. */
+	KUNIT_EXPECT_EQ(test, env->vgpu->stats.dma_invalidated, 1);
+
+	frame_put(env, G_HUGE + 300);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
+	put_mm(env, mm);
+}
+
 static void ppgtt_huge_page_split(struct kunit *test)
 {
 	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
@@ -916,6 +1020,8 @@ static struct kunit_case ppgtt_cases[] = {
 	KUNIT_CASE(ppgtt_shared_tables),
 	KUNIT_CASE(ppgtt_two_address_spaces),
 	KUNIT_CASE(ppgtt_huge_page_contiguous),
+	KUNIT_CASE(ppgtt_huge_page_one_cache_entry),
+	KUNIT_CASE(ppgtt_huge_page_partly_withdrawn),
 	KUNIT_CASE(ppgtt_huge_page_split),
 	KUNIT_CASE(ppgtt_huge_page_partly_outside_guest),
 	KUNIT_CASE(ppgtt_misaligned_huge_page),

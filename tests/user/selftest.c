@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/dma-mapping.h>
 #include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/pci_regs.h>
@@ -234,6 +235,138 @@ static void check_tracked_write(struct vmed_vgpu *vgpu,
 	      old_gfn);
 }
 
+/*
+ * A 2 MiB page is one DMA-cache entry. Withdrawing half of it while a
+ * frame of the other half is held must turn the run into 4 KiB entries;
+ * when that cannot allocate (at the first allocation, or half-way), the
+ * whole run is withdrawn instead, leaking nothing. @pd_gpa is the
+ * directory entry mapping the page, so that it can be mapped again.
+ */
+static void check_huge_invalidate(struct vmed_vgpu *vgpu,
+				  struct vmed_ppgtt_mm *mm, struct fake_hv *hv,
+				  u64 gfn, u64 va, u64 pd_gpa, u64 pd_entry)
+{
+	static const long fail_at[] = { -1, 0, 3 };
+	dma_addr_t dma = 0;
+	bool writable;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(fail_at); i++) {
+		check(vgpu->dma.nr_huge == 1,
+		      "2 MiB page cached as one DMA entry (%lu)",
+		      vgpu->dma.nr_huge);
+		mutex_lock(&vgpu->lock);
+		ret = vmed_dma_map_one(vgpu, gfn + 300, &dma) ?:
+		      vmed_dma_map_one(vgpu, gfn + 301, &dma);
+		mutex_unlock(&vgpu->lock);
+		check(!ret && dma == fake_dma_of(hv, gfn + 301),
+		      "a frame of the run mapped on its own shares the entry");
+		vmed_user_fail_after = fail_at[i];
+		vmed_dma_invalidate(vgpu, gfn, 256);
+		vmed_user_fail_after = -1;
+		mutex_lock(&vgpu->lock);
+		ret = vmed_ppgtt_translate(vgpu, mm, va, &dma, &writable);
+		mutex_unlock(&vgpu->lock);
+		check(ret == -EFAULT && !hv->pins[gfn] && !vgpu->dma.nr_huge,
+		      "half-withdrawn 2 MiB page unmapped (allocations fail at %ld)",
+		      fail_at[i]);
+		if (fail_at[i] < 0) {
+			check(hv->pins[gfn + 300] && hv->pins[gfn + 301] &&
+			      hv->mapped == vgpu->dma.nr_entries,
+			      "frames held outside the range stay mapped");
+			mutex_lock(&vgpu->lock);
+			vmed_dma_put(vgpu, gfn + 300);
+			vmed_dma_put(vgpu, gfn + 301);
+			vmed_dma_flush(vgpu);
+			mutex_unlock(&vgpu->lock);
+		}
+		check(!hv->pins[gfn + 300] && !hv->pins[gfn + 301] &&
+		      hv->mapped == vgpu->dma.nr_entries,
+		      "nothing of the run left mapped");
+		/* The guest maps the page again. */
+		fake_write64(hv, pd_gpa, pd_entry);
+		check(!vmed_page_write(vgpu, pd_gpa, &pd_entry, 8),
+		      "2 MiB page mapped again");
+	}
+
+	/* A single frame of a run needs the run's per-frame counts. */
+	for (i = 0; i < 2; i++) {
+		u64 one = gfn + 7;
+
+		vmed_user_fail_after = 0;
+		vmed_user_fail_times = 1;
+		mutex_lock(&vgpu->lock);
+		ret = i ? vmed_dma_map(vgpu, &one, 1, &dma) :
+			  vmed_dma_map_one(vgpu, one, &dma);
+		mutex_unlock(&vgpu->lock);
+		check(ret == -ENOMEM && dma == DMA_MAPPING_ERROR &&
+		      vmed_user_fail_after < 0 && hv->pins[one] == 1 &&
+		      vgpu->dma.nr_huge == 1,
+		      "no memory to count a single frame of a run: refused, run intact");
+	}
+}
+
+static void i915_ppgtt_tables(struct fake_hv *hv);
+
+/*
+ * No memory for a 2 MiB entry: the run is cached frame by frame from the
+ * hypervisor's results. No memory for that either: the frames go back to
+ * the hypervisor and the vGPU fails (checked on a second vGPU of @vgpu's
+ * device and guest).
+ */
+static void check_huge_nomem(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm,
+			     struct fake_hv *hv, u64 root_gpa, u64 gfn, u64 va,
+			     u64 pd_gpa, u64 pd_entry)
+{
+	struct vmed_ppgtt_mm *mm2;
+	struct vmed_vgpu *vgpu2;
+	struct fake_hv *hv2;
+	unsigned long calls;
+	u64 none = 0;
+
+	fake_write64(hv, pd_gpa, 0);
+	vmed_page_write(vgpu, pd_gpa, &none, 8);
+	check(!hv->pins[gfn] && !vgpu->dma.nr_huge, "2 MiB page unmapped");
+	fake_write64(hv, pd_gpa, pd_entry);
+	calls = hv->dma_map_calls;
+	/* The run's entry is the first allocation. */
+	vmed_user_fail_after = 0;
+	vmed_user_fail_times = 1;
+	vmed_page_write(vgpu, pd_gpa, &pd_entry, 8);
+	check(vmed_user_fail_after < 0 && !vgpu->failed && !vgpu->dma.nr_huge &&
+	      hv->dma_map_calls == calls + 1 &&
+	      hv->mapped == vgpu->dma.nr_entries,
+	      "2 MiB page without memory for one entry: cached per frame, mapped once");
+	check_translate(vgpu, mm, hv, va + 7 * PAGE_SIZE, gfn + 7,
+			"2 MiB page cached per frame");
+
+	/* A second guest with the same tables, the 2 MiB page not yet mapped. */
+	hv2 = fake_hv_create(hv->nr_frames);
+	i915_ppgtt_tables(hv2);
+	fake_write64(hv2, pd_gpa, 0);
+	vgpu2 = fake_vgpu_create(vgpu->dev, I915_TYPE_8, hv2, &fake_hv_ops);
+	if (!check(!IS_ERR(vgpu2), "second vGPU created")) {
+		fake_hv_destroy(hv2);
+		return;
+	}
+	mm2 = ppgtt_get(vgpu2, root_gpa);
+	fake_write64(hv2, pd_gpa, pd_entry);
+	vmed_user_fail_after = 0;
+	vmed_user_fail_times = 2;
+	vmed_page_write(vgpu2, pd_gpa, &pd_entry, 8);
+	vmed_user_fail_after = -1;
+	vmed_user_fail_times = 0;
+	check(mm2 && vgpu2->failed && !hv2->pins[gfn] &&
+	      hv2->mapped == vgpu2->dma.nr_entries,
+	      "no memory for the run at all: vGPU failed, frames handed back");
+	if (mm2)
+		ppgtt_put(vgpu2, mm2);
+	fake_vgpu_destroy(vgpu2);
+	check(!hv2->errors && !fake_hv_destroy(hv2),
+	      "second guest: hypervisor ops used correctly, nothing left");
+}
+
 /* DMA cache both ways, then the guest withdraws the frame. */
 static void check_dma(struct vmed_vgpu *vgpu, struct fake_hv *hv, u64 gfn,
 		      u32 ggtt_index)
@@ -425,6 +558,17 @@ static void test_i915(void)
 				I_HUGE + 3, "2 MiB page");
 		check_tracked_write(vgpu, mm, hv, (I_PT << PAGE_SHIFT) + 8,
 				    I_VA_DATA, I_DATA, I_NEW);
+		check_huge_invalidate(vgpu, mm, hv, I_HUGE, I_VA_HUGE,
+				      (I_PD << PAGE_SHIFT) + 8,
+				      guest_pte(&vmed_i915_vendor.ppgtt_format,
+						I_HUGE) | I915_PTE_PS);
+		check_translate(vgpu, mm, hv, I_VA_HUGE + 5 * PAGE_SIZE,
+				I_HUGE + 5, "2 MiB page mapped again");
+		check_huge_nomem(vgpu, mm, hv, I_PML4 << PAGE_SHIFT, I_HUGE,
+				 I_VA_HUGE,
+				 (I_PD << PAGE_SHIFT) + 8,
+				 guest_pte(&vmed_i915_vendor.ppgtt_format,
+					   I_HUGE) | I915_PTE_PS);
 		ppgtt_put(vgpu, mm);
 	}
 
