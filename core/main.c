@@ -7,6 +7,11 @@
  * link against one copy of the core.
  */
 #include <linux/module.h>
+#include "internal.h"
+
+/* The core's tracepoints are instantiated here, and only here. */
+#define CREATE_TRACE_POINTS
+#include "trace.h"
 
 MODULE_DESCRIPTION("vmed mediation core: GTT shadowing, DMA translation and interrupt virtualisation for mediated GPUs");
 MODULE_LICENSE("GPL");

@@ -262,6 +262,9 @@ struct vmed_msi {
  * @revalidated: guest page tables re-read at submission (shims without
  *	write tracking)
  * @failures: times the vGPU entered the failed state
+ * @workloads: workloads handed to vmed_vgpu_submit() on a live vGPU
+ * @workload_errors: of those, the ones the sync or the engine refused
+ *	(last code in &vmed_vgpu.last_workload_error)
  */
 struct vmed_vgpu_stats {
 	u64 mmio_reads;
@@ -285,6 +288,8 @@ struct vmed_vgpu_stats {
 	u64 intx_asserted;
 	u64 revalidated;
 	u64 failures;
+	u64 workloads;
+	u64 workload_errors;
 };
 
 /**
@@ -315,6 +320,8 @@ struct vmed_vgpu_stats {
  *	pending), used to detect edges
  * @intx_level: the level last given to &vmed_hv_ops.set_intx
  * @stats: counters
+ * @last_workload_error: what the last refused workload returned: a negative
+ *	errno from the core, or the vendor engine's own error code
  */
 struct vmed_vgpu {
 	struct vmed_device *dev;
@@ -344,6 +351,7 @@ struct vmed_vgpu {
 	bool irq_asserted;
 	bool intx_level;
 	struct vmed_vgpu_stats stats;
+	int last_workload_error;
 };
 
 /**
