@@ -207,6 +207,28 @@ void vmed_ggtt_invalidate(struct vmed_vgpu *vgpu, u64 gfn, u64 nr)
 }
 
 /**
+ * vmed_ggtt_summary() - count the vGPU's GGTT entries, for debugfs
+ * @vgpu: the vGPU; its lock held
+ * @mapped: out: entries pointing at a guest frame
+ * @scratch: out: entries the guest made present that point at the scratch
+ *	page (frame not guest memory, or not addressable by the device)
+ */
+void vmed_ggtt_summary(struct vmed_vgpu *vgpu, u32 *mapped, u32 *scratch)
+{
+	const struct vmed_pte_format *fmt = ggtt_fmt(vgpu);
+	const struct vmed_ggtt *ggtt = &vgpu->ggtt;
+	u32 slot;
+
+	lockdep_assert_held(&vgpu->lock);
+	*mapped = bitmap_weight(ggtt->mapped, ggtt->nr_slots);
+	*scratch = 0;
+	for (slot = 0; slot < ggtt->nr_slots; slot++)
+		if (!test_bit(slot, ggtt->mapped) &&
+		    vmed_pte_present(fmt, vgpu->dev->ggtt_host[ggtt_index(ggtt, slot)]))
+			(*scratch)++;
+}
+
+/**
  * vmed_ggtt_clear() - forget every guest entry and release every frame
  * @vgpu: the vGPU; its lock held
  *

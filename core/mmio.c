@@ -22,9 +22,6 @@
 #include "internal.h"
 #include "trace.h"
 
-#define VMED_REG_PAGE_SHIFT	12
-#define VMED_REG_PAGE_SLOTS	(1u << (VMED_REG_PAGE_SHIFT - 2))
-
 /*
  * 1, 2, 4 or 8 bytes at an offset aligned to them. Every trapped access
  * passes here: masks, not divisions (the size is not a constant).

@@ -1254,6 +1254,40 @@ void vmed_ppgtt_destroy_all(struct vmed_vgpu *vgpu)
 }
 
 /**
+ * vmed_ppgtt_summary() - count the vGPU's shadow page tables, for debugfs
+ * @vgpu: the vGPU; its lock held
+ * @s: out: the counts
+ */
+void vmed_ppgtt_summary(struct vmed_vgpu *vgpu, struct vmed_ppgtt_summary *s)
+{
+	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
+	unsigned int n = fmt->levels ? spt_entries(fmt) : 0, guest = 0, i;
+	struct vmed_ppgtt_mm *mm;
+	struct vmed_spt *spt;
+	unsigned long index;
+	void *entry;
+
+	lockdep_assert_held(&vgpu->lock);
+	memset(s, 0, sizeof(*s));
+	list_for_each_entry(mm, &vgpu->ppgtt.mms, node)
+		s->roots++;
+	xa_for_each(&vgpu->ppgtt.spts, index, spt) {
+		guest++;
+		if (spt->level < VMED_MAX_PT_LEVELS)
+			s->tables[spt->level]++;
+		s->mapped += bitmap_weight(spt->mapped, n);
+		if (!list_empty(&spt->pending_node))
+			s->pending++;
+		for (i = 0; i < n; i++)
+			if (!spt_get_entry(fmt, spt, i))
+				s->empty++;
+	}
+	s->split = vgpu->ppgtt.nr_spts - guest;
+	xa_for_each(&vgpu->ppgtt.tracked, index, entry)
+		s->tracked++;
+}
+
+/**
  * vmed_ppgtt_init() - empty PPGTT state
  * @vgpu: the vGPU
  */

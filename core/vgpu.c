@@ -131,6 +131,7 @@ struct vmed_vgpu *vmed_vgpu_create(struct vmed_device *dev, unsigned int type)
 	mutex_lock(&dev->lock);
 	list_add_tail(&vgpu->node, &dev->vgpus);
 	mutex_unlock(&dev->lock);
+	vmed_debugfs_vgpu_add(vgpu);
 	trace_vmed_vgpu_state(vgpu, "created");
 	return vgpu;
 
@@ -160,6 +161,8 @@ void vmed_vgpu_destroy(struct vmed_vgpu *vgpu)
 	struct vmed_device *dev = vgpu->dev;
 	const struct vmed_vendor_ops *ops = dev->vendor->ops;
 
+	/* Waits for readers of its files: nothing below is freed under them. */
+	vmed_debugfs_vgpu_remove(vgpu);
 	vmed_vgpu_detach(vgpu);
 	trace_vmed_vgpu_state(vgpu, "destroyed");
 	if (ops->vgpu_fini)
