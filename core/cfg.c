@@ -17,6 +17,7 @@
 #include <linux/string.h>
 #include <linux/unaligned.h>
 #include "internal.h"
+#include "trace.h"
 
 #define VMED_MSI_CTRL(o)	((o) + PCI_MSI_FLAGS)
 #define VMED_MSI_ADDR_LO(o)	((o) + PCI_MSI_ADDRESS_LO)
@@ -302,6 +303,7 @@ int vmed_cfg_write(struct vmed_vgpu *vgpu, unsigned int offset,
 	    (offset < VMED_MSI_END(msi) && offset + len > VMED_MSI_CTRL(msi)))
 		vmed_irq_update_intx(vgpu);
 out:
+	trace_vmed_cfg_write(vgpu, offset, buf, len, ret);
 	mutex_unlock(&vgpu->lock);
 	return ret;
 }

@@ -201,6 +201,7 @@ int vmed_device_register(struct vmed_device *dev)
 	ret = device_scratch_init(dev);
 	if (ret)
 		goto err_regs;
+	vmed_debugfs_device_add(dev);
 	vmed_registry_add(dev);
 	return 0;
 
@@ -224,6 +225,7 @@ void vmed_device_unregister(struct vmed_device *dev)
 	/* Shims destroy their vGPUs of the device first. */
 	vmed_registry_remove(dev);
 	WARN_ON(!list_empty(&dev->vgpus));
+	vmed_debugfs_device_remove(dev);
 	device_scratch_fini(dev);
 	vmed_regs_free(dev);
 	device_free_maps(dev);

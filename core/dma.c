@@ -38,6 +38,7 @@
 #include <linux/slab.h>
 #include <linux/xarray.h>
 #include "internal.h"
+#include "trace.h"
 
 #define VMED_DMA_HUGE_ORDER	9
 #define VMED_DMA_HUGE_FRAMES	BIT(VMED_DMA_HUGE_ORDER)
@@ -152,6 +153,7 @@ void vmed_dma_flush(struct vmed_vgpu *vgpu)
 	vgpu->hv->dma_unmap(vgpu, cache->release_gfn, cache->release_dma,
 			    cache->nr_release);
 	vgpu->stats.dma_unmaps += cache->nr_release;
+	trace_vmed_dma_unmap(vgpu, cache->release_gfn[0], cache->nr_release);
 	cache->nr_release = 0;
 }
 
@@ -281,6 +283,7 @@ static int vmed_dma_map_batch(struct vmed_vgpu *vgpu, const u64 *gfns,
 			if (entry->dma == DMA_MAPPING_ERROR)
 				continue;
 			vgpu->stats.dma_maps++;
+			trace_vmed_dma_map(vgpu, entry->gfn, entry->dma);
 			if (!PAGE_ALIGNED(entry->dma) ||
 			    xa_insert(&cache->by_dma, entry->dma >> PAGE_SHIFT,
 				      entry, GFP_KERNEL_ACCOUNT)) {
@@ -417,6 +420,14 @@ static int dma_huge_insert(struct vmed_vgpu *vgpu, u64 gfn, dma_addr_t dma)
 	cache->nr_huge++;
 	cache->nr_entries += VMED_DMA_HUGE_FRAMES;
 	vgpu->stats.dma_maps += VMED_DMA_HUGE_FRAMES;
+	/* One event per frame, as for frames mapped one by one. */
+	if (trace_vmed_dma_map_enabled()) {
+		unsigned int k;
+
+		for (k = 0; k < VMED_DMA_HUGE_FRAMES; k++)
+			trace_vmed_dma_map(vgpu, gfn + k,
+					   dma + ((u64)k << PAGE_SHIFT));
+	}
 	return 0;
 err:
 	kfree(entry);
@@ -757,6 +768,7 @@ void vmed_dma_invalidate(struct vmed_vgpu *vgpu, u64 gfn, u64 nr)
 	if (!nr || gfn + nr < gfn)
 		return;
 	mutex_lock(&vgpu->lock);
+	trace_vmed_dma_invalidate(vgpu, gfn, nr);
 	/*
 	 * Every frame a shadow entry points at holds a cache entry: a range
 	 * without one needs no look at the shadow tables.

@@ -26,6 +26,7 @@
 #include <linux/unaligned.h>
 #include <linux/vmalloc.h>
 #include "internal.h"
+#include "trace.h"
 
 static const struct vmed_pte_format *ggtt_fmt(struct vmed_vgpu *vgpu)
 {
@@ -89,6 +90,7 @@ static void ggtt_shadow(struct vmed_vgpu *vgpu, u32 slot, u64 entry)
 	u32 index = ggtt_index(&vgpu->ggtt, slot);
 	bool was_mapped = __test_and_clear_bit(slot, vgpu->ggtt.mapped);
 	u64 old_pte = vgpu->dev->ggtt_host[index];
+	bool mapped = false;
 	u64 gfn, pte;
 	dma_addr_t dma;
 
@@ -111,8 +113,10 @@ static void ggtt_shadow(struct vmed_vgpu *vgpu, u32 slot, u64 entry)
 	}
 	pte |= fmt->present_mask | (entry & (fmt->writable_mask | fmt->keep_mask));
 	__set_bit(slot, vgpu->ggtt.mapped);
+	mapped = true;
 install:
 	ggtt_set_host(vgpu, index, pte);
+	trace_vmed_ggtt_update(vgpu, index, entry, pte, mapped);
 	if (was_mapped)
 		ggtt_put_pte(vgpu, old_pte);
 	vmed_dma_flush(vgpu);
@@ -200,6 +204,28 @@ void vmed_ggtt_invalidate(struct vmed_vgpu *vgpu, u64 gfn, u64 nr)
 		ggtt_set_host(vgpu, index, ggtt_scratch_pte(vgpu, true));
 		vmed_dma_put(vgpu, frame);
 	}
+}
+
+/**
+ * vmed_ggtt_summary() - count the vGPU's GGTT entries, for debugfs
+ * @vgpu: the vGPU; its lock held
+ * @mapped: out: entries pointing at a guest frame
+ * @scratch: out: entries the guest made present that point at the scratch
+ *	page (frame not guest memory, or not addressable by the device)
+ */
+void vmed_ggtt_summary(struct vmed_vgpu *vgpu, u32 *mapped, u32 *scratch)
+{
+	const struct vmed_pte_format *fmt = ggtt_fmt(vgpu);
+	const struct vmed_ggtt *ggtt = &vgpu->ggtt;
+	u32 slot;
+
+	lockdep_assert_held(&vgpu->lock);
+	*mapped = bitmap_weight(ggtt->mapped, ggtt->nr_slots);
+	*scratch = 0;
+	for (slot = 0; slot < ggtt->nr_slots; slot++)
+		if (!test_bit(slot, ggtt->mapped) &&
+		    vmed_pte_present(fmt, vgpu->dev->ggtt_host[ggtt_index(ggtt, slot)]))
+			(*scratch)++;
 }
 
 /**

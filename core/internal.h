@@ -11,6 +11,12 @@
 
 #define VMED_MAX_VGPUS		128
 
+/* The register lookup and the register file go by 4 KiB pages of dwords. */
+#define VMED_REG_PAGE_SHIFT	12
+#define VMED_REG_PAGE_SLOTS	(1u << (VMED_REG_PAGE_SHIFT - 2))
+
+struct seq_file;
+
 /* Interrupt register kinds in struct vmed_reg_slot.irq_kind */
 enum vmed_irq_reg_kind {
 	VMED_IRQ_REG_NONE,
@@ -87,8 +93,32 @@ int vmed_ggtt_read(struct vmed_vgpu *vgpu, u64 offset, void *buf,
 int vmed_ggtt_write(struct vmed_vgpu *vgpu, u64 offset, const void *buf,
 		    unsigned int len);
 void vmed_ggtt_invalidate(struct vmed_vgpu *vgpu, u64 gfn, u64 nr);
+void vmed_ggtt_summary(struct vmed_vgpu *vgpu, u32 *mapped, u32 *scratch);
 
 /* ppgtt.c */
+
+/**
+ * struct vmed_ppgtt_summary - a vGPU's shadow page tables, counted
+ * @roots: address spaces (vmed_ppgtt_get() roots) shadowed
+ * @tables: guest-backed shadow tables per level
+ * @split: shadow tables of split huge pages (no guest table behind them)
+ * @mapped: entries of guest-backed tables holding frame references
+ * @empty: entries of guest-backed tables that point nowhere: the guest
+ *	entry is not present, or was bad and was refused
+ * @pending: tables with partially written entries awaiting a sync
+ * @tracked: guest frames write-tracked for shadow tables
+ */
+struct vmed_ppgtt_summary {
+	unsigned int roots;
+	unsigned int tables[VMED_MAX_PT_LEVELS];
+	unsigned int split;
+	unsigned long mapped;
+	unsigned long empty;
+	unsigned int pending;
+	unsigned long tracked;
+};
+
+void vmed_ppgtt_summary(struct vmed_vgpu *vgpu, struct vmed_ppgtt_summary *s);
 void vmed_ppgtt_init(struct vmed_vgpu *vgpu);
 void vmed_ppgtt_destroy_all(struct vmed_vgpu *vgpu);
 int vmed_ppgtt_sync(struct vmed_vgpu *vgpu);
@@ -117,5 +147,19 @@ void vmed_irq_reg_write(struct vmed_vgpu *vgpu, const struct vmed_reg_slot *slot
 			u64 val, u64 wmask);
 void vmed_irq_update(struct vmed_vgpu *vgpu, bool new_event);
 void vmed_irq_update_intx(struct vmed_vgpu *vgpu);
+
+/* debugfs.c */
+void vmed_debugfs_init(void);
+void vmed_debugfs_exit(void);
+void vmed_debugfs_device_add(struct vmed_device *dev);
+void vmed_debugfs_device_remove(struct vmed_device *dev);
+void vmed_debugfs_vgpu_add(struct vmed_vgpu *vgpu);
+void vmed_debugfs_vgpu_remove(struct vmed_vgpu *vgpu);
+void vmed_debugfs_show_state(struct seq_file *m, struct vmed_vgpu *vgpu);
+void vmed_debugfs_show_counters(struct seq_file *m, struct vmed_vgpu *vgpu);
+void vmed_debugfs_show_shadow(struct seq_file *m, struct vmed_vgpu *vgpu);
+void vmed_debugfs_show_registers(struct seq_file *m, struct vmed_vgpu *vgpu);
+void vmed_debugfs_show_partition(struct seq_file *m, struct vmed_device *dev);
+void vmed_debugfs_show_instances(struct seq_file *m, struct vmed_device *dev);
 
 #endif /* _VMED_CORE_INTERNAL_H */

@@ -19,6 +19,7 @@
  */
 #include <linux/unaligned.h>
 #include "internal.h"
+#include "trace.h"
 
 /**
  * vmed_irq_check() - validate a vendor's interrupt map
@@ -67,6 +68,7 @@ static void irq_inject(struct vmed_vgpu *vgpu)
 		return;
 	}
 	ret = vgpu->hv->inject_msi(vgpu, vgpu->msi.addr, vgpu->msi.data);
+	trace_vmed_msi_inject(vgpu, vgpu->msi.addr, vgpu->msi.data, ret);
 	if (ret)
 		vgpu->stats.msi_suppressed++;
 	else
@@ -156,8 +158,10 @@ void vmed_irq_raise(struct vmed_vgpu *vgpu, unsigned int event)
 	vgpu->stats.irq_events++;
 	if (irq_reg(vgpu, g->imr) & bit) {
 		vgpu->stats.irq_masked++;
+		trace_vmed_irq_raise(vgpu, event, true);
 		return;
 	}
+	trace_vmed_irq_raise(vgpu, event, false);
 	irq_set_reg(vgpu, g->iir, irq_reg(vgpu, g->iir) | bit);
 	vmed_irq_update(vgpu, irq_reg(vgpu, g->ier) & bit);
 }

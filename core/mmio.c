@@ -20,9 +20,7 @@
 #include <linux/string.h>
 #include <linux/unaligned.h>
 #include "internal.h"
-
-#define VMED_REG_PAGE_SHIFT	12
-#define VMED_REG_PAGE_SLOTS	(1u << (VMED_REG_PAGE_SHIFT - 2))
+#include "trace.h"
 
 /*
  * 1, 2, 4 or 8 bytes at an offset aligned to them. Every trapped access
@@ -501,12 +499,15 @@ static int mmio_rw(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
 {
 	struct vmed_device *dev = vgpu->dev;
 	const struct vmed_vendor *vendor = dev->vendor;
+	int kind = VMED_TRACE_MMIO_REG;
 	int ret = 0;
 	u64 val;
 
 	if (!mmio_access_ok(vgpu, bar, offset, len)) {
 		mutex_lock(&vgpu->lock);
 		vgpu->stats.mmio_rejected++;
+		trace_vmed_mmio(vgpu, bar, offset, buf, len, write,
+				VMED_TRACE_MMIO_REJECT, -EINVAL);
 		mutex_unlock(&vgpu->lock);
 		vmed_vgpu_log_reject(vgpu, write ? "MMIO write" : "MMIO read",
 				     offset, len);
@@ -520,11 +521,13 @@ static int mmio_rw(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
 		vgpu->stats.mmio_reads++;
 	if (vgpu->failed) {
 		/* A dead device: reads float high, writes go nowhere. */
+		kind = VMED_TRACE_MMIO_DEAD;
 		if (!write)
 			memset(buf, 0xff, len);
 		goto out;
 	}
 	if (bar != vendor->reg_bar) {
+		kind = VMED_TRACE_MMIO_BAR;
 		ret = vendor->ops->bar_rw ?
 		      vendor->ops->bar_rw(vgpu, bar, offset, buf, len, write) :
 		      -EINVAL;
@@ -532,12 +535,15 @@ static int mmio_rw(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
 	}
 	if (offset >= vendor->ggtt_offset &&
 	    offset - vendor->ggtt_offset < ggtt_bytes(dev)) {
-		offset -= vendor->ggtt_offset;
-		ret = write ? vmed_ggtt_write(vgpu, offset, buf, len) :
-			      vmed_ggtt_read(vgpu, offset, buf, len);
+		u64 pos = offset - vendor->ggtt_offset;
+
+		kind = VMED_TRACE_MMIO_GGTT;
+		ret = write ? vmed_ggtt_write(vgpu, pos, buf, len) :
+			      vmed_ggtt_read(vgpu, pos, buf, len);
 		goto out;
 	}
 	if (offset >= vendor->mmio_size) {
+		kind = VMED_TRACE_MMIO_HOLE;
 		if (!write)
 			memset(buf, 0, len);
 		goto out;
@@ -578,6 +584,7 @@ static int mmio_rw(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
 out:
 	if (ret == -EINVAL)
 		vgpu->stats.mmio_rejected++;
+	trace_vmed_mmio(vgpu, bar, offset, buf, len, write, kind, ret);
 	mutex_unlock(&vgpu->lock);
 	if (ret == -EINVAL)
 		vmed_vgpu_log_reject(vgpu, write ? "MMIO write" : "MMIO read",

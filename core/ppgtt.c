@@ -52,6 +52,7 @@
 #include <linux/gfp.h>
 #include <linux/slab.h>
 #include "internal.h"
+#include "trace.h"
 
 #define VMED_SPT_SPLIT		U64_MAX
 #define VMED_PT_MAX_ENTRIES	(PAGE_SIZE / 4)
@@ -756,6 +757,7 @@ static struct vmed_spt *spt_create(struct vmed_vgpu *vgpu, u64 gfn,
 	}
 	ppgtt_track_count(vgpu, gfn, 1);
 	vgpu->stats.shadowed_tables++;
+	trace_vmed_ppgtt_shadow(vgpu, gfn, level, vgpu->ppgtt.nr_spts);
 	ret = spt_populate(vgpu, spt);
 	if (ret) {
 		spt_put(vgpu, spt);
@@ -1021,10 +1023,13 @@ static int spt_write(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 		/* Hold a reference: the update may drop the last other one. */
 		spt->refs++;
 		if (offset <= start && offset + len >= start + esz) {
+			u64 entry = guest_entry_from(fmt, data + start - offset);
+
 			if (test_bit(i, spt->pending))
 				spt_clear_pending(spt, i);
-			ret = spt_update_entry(vgpu, spt, i,
-					       guest_entry_from(fmt, data + start - offset));
+			ret = spt_update_entry(vgpu, spt, i, entry);
+			trace_vmed_ppgtt_update(vgpu, spt->gfn, spt->level, i,
+						entry, ret);
 		} else if (esz == 8 && len == 4 && !(offset % 4)) {
 			unsigned int half = (offset % 8) / 4;
 
@@ -1098,6 +1103,7 @@ void vmed_ppgtt_page_written(struct vmed_vgpu *vgpu, u64 gpa, const void *buf,
 	}
 	if (!found)
 		vgpu->stats.stale_writes++;
+	trace_vmed_page_write(vgpu, gpa, len, found);
 	if (ret)
 		ppgtt_fatal(vgpu, ret);
 	ppgtt_flush(vgpu);
@@ -1245,6 +1251,40 @@ void vmed_ppgtt_destroy_all(struct vmed_vgpu *vgpu)
 		ppgtt_track_count(vgpu, index, 0);
 	if (vgpu->hv)
 		ppgtt_flush(vgpu);
+}
+
+/**
+ * vmed_ppgtt_summary() - count the vGPU's shadow page tables, for debugfs
+ * @vgpu: the vGPU; its lock held
+ * @s: out: the counts
+ */
+void vmed_ppgtt_summary(struct vmed_vgpu *vgpu, struct vmed_ppgtt_summary *s)
+{
+	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
+	unsigned int n = fmt->levels ? spt_entries(fmt) : 0, guest = 0, i;
+	struct vmed_ppgtt_mm *mm;
+	struct vmed_spt *spt;
+	unsigned long index;
+	void *entry;
+
+	lockdep_assert_held(&vgpu->lock);
+	memset(s, 0, sizeof(*s));
+	list_for_each_entry(mm, &vgpu->ppgtt.mms, node)
+		s->roots++;
+	xa_for_each(&vgpu->ppgtt.spts, index, spt) {
+		guest++;
+		if (spt->level < VMED_MAX_PT_LEVELS)
+			s->tables[spt->level]++;
+		s->mapped += bitmap_weight(spt->mapped, n);
+		if (!list_empty(&spt->pending_node))
+			s->pending++;
+		for (i = 0; i < n; i++)
+			if (!spt_get_entry(fmt, spt, i))
+				s->empty++;
+	}
+	s->split = vgpu->ppgtt.nr_spts - guest;
+	xa_for_each(&vgpu->ppgtt.tracked, index, entry)
+		s->tracked++;
 }
 
 /**

@@ -14,6 +14,7 @@
  */
 #include <linux/slab.h>
 #include "internal.h"
+#include "trace.h"
 
 /**
  * vmed_vgpu_log_reject() - note a refused guest access, rate limited
@@ -48,6 +49,8 @@ void vmed_vgpu_fail(struct vmed_vgpu *vgpu, const char *reason)
 		return;
 	vgpu->failed = true;
 	vgpu->fail_reason = reason;
+	trace_vmed_vgpu_fail(vgpu, reason);
+	/* The one line an operator gets: which vGPU (UUID) and why. */
 	pr_err_ratelimited("vmed: %s: vGPU failed: %s\n", vgpu->name, reason);
 	if (ops->engine_reset)
 		ops->engine_reset(vgpu);
@@ -128,6 +131,8 @@ struct vmed_vgpu *vmed_vgpu_create(struct vmed_device *dev, unsigned int type)
 	mutex_lock(&dev->lock);
 	list_add_tail(&vgpu->node, &dev->vgpus);
 	mutex_unlock(&dev->lock);
+	vmed_debugfs_vgpu_add(vgpu);
+	trace_vmed_vgpu_state(vgpu, "created");
 	return vgpu;
 
 err_ggtt:
@@ -156,7 +161,10 @@ void vmed_vgpu_destroy(struct vmed_vgpu *vgpu)
 	struct vmed_device *dev = vgpu->dev;
 	const struct vmed_vendor_ops *ops = dev->vendor->ops;
 
+	/* Waits for readers of its files: nothing below is freed under them. */
+	vmed_debugfs_vgpu_remove(vgpu);
 	vmed_vgpu_detach(vgpu);
+	trace_vmed_vgpu_state(vgpu, "destroyed");
 	if (ops->vgpu_fini)
 		ops->vgpu_fini(vgpu);
 	mutex_lock(&vgpu->lock);
@@ -210,6 +218,7 @@ int vmed_vgpu_attach(struct vmed_vgpu *vgpu, const struct vmed_hv_ops *ops,
 		/* A new shim's line starts low. */
 		vgpu->intx_level = false;
 		vmed_irq_update_intx(vgpu);
+		trace_vmed_vgpu_state(vgpu, "attached");
 	}
 	mutex_unlock(&vgpu->lock);
 	return ret;
@@ -232,6 +241,7 @@ void vmed_vgpu_detach(struct vmed_vgpu *vgpu)
 		vmed_cfg_untrap_all(vgpu);
 		vgpu->hv = NULL;
 		vgpu->hv_data = NULL;
+		trace_vmed_vgpu_state(vgpu, "detached");
 	}
 	mutex_unlock(&vgpu->lock);
 }
@@ -254,6 +264,7 @@ void vmed_vgpu_reset(struct vmed_vgpu *vgpu)
 	vmed_irq_reset(vgpu);
 	vgpu->failed = false;
 	vgpu->fail_reason = NULL;
+	trace_vmed_vgpu_state(vgpu, "reset");
 	mutex_unlock(&vgpu->lock);
 }
 EXPORT_SYMBOL_GPL(vmed_vgpu_reset);
@@ -279,11 +290,19 @@ int vmed_vgpu_submit(struct vmed_vgpu *vgpu, u64 desc)
 		return -EIO;
 	if (!ops->submit)
 		return -EOPNOTSUPP;
-	if (vgpu->dev->vendor->ppgtt_format.levels && vgpu->hv) {
+	vgpu->stats.workloads++;
+	trace_vmed_workload_submit(vgpu, desc);
+	ret = 0;
+	if (vgpu->dev->vendor->ppgtt_format.levels && vgpu->hv)
 		ret = vmed_ppgtt_sync(vgpu);
-		if (ret)
-			return ret;
+	/* Engines run to completion inside the hook (see vendor.h). */
+	if (!ret)
+		ret = ops->submit(vgpu, desc);
+	if (ret) {
+		vgpu->stats.workload_errors++;
+		vgpu->last_workload_error = ret;
 	}
-	return ops->submit(vgpu, desc);
+	trace_vmed_workload_complete(vgpu, desc, ret);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(vmed_vgpu_submit);

@@ -10,9 +10,10 @@
 #     unpacked kernel source (kernel_source_dir);
 #  3. the names the documentation promises exist in the code: every
 #     per-vGPU sysfs file (.../vmed/<name>), every mdev type
-#     (vmed_i915-N, vmed_nvstub-Nc), every "vmed_xen/<file>" debugfs file
-#     and every "<module>.<param>" module parameter mentioned in
-#     Documentation/*.rst.
+#     (vmed_i915-N, vmed_nvstub-Nc), every "vmed_xen/<file>" and
+#     "debug/vmed/.../<file>" debugfs file, every "vmed:<event>"
+#     tracepoint and every "<module>.<param>" module parameter mentioned
+#     in Documentation/*.rst.
 #
 #   bash scripts/docs.sh         all three; HTML in $VMED_BUILD/docs/html
 #
@@ -81,10 +82,11 @@ report() {	# report KIND NAME OK
 
 # Per-vGPU sysfs files: /sys/bus/mdev/devices/<uuid>/vmed/<name>, also
 # written "vmed/<name>". They are DEVICE_ATTR_*(name) or VGPU_STAT(name).
-# (include/vmed/*.h and the like are paths of the tree, and
-# /sys/module/vmed/ holds module parameters, not per-vGPU files.)
+# (include/vmed/*.h and the like are paths of the tree, /sys/module/vmed/
+# holds module parameters, not per-vGPU files, and debug/vmed/ and
+# events/vmed/ are debugfs and tracefs, checked below.)
 mapfile -t attrs < <(grep -ohE '[A-Za-z0-9_./-]*vmed/[a-z_]+[.]?[a-z]*' Documentation/*.rst |
-		     grep -vE '(^|/)(include|Documentation|module)/|[.][a-z]+$' |
+		     grep -vE '(^|/)(include|Documentation|module|debug|events)/|[.][a-z]+$' |
 		     sed 's|.*vmed/||' | sort -u)
 for a in "${attrs[@]}"; do
 	ok=0
@@ -130,6 +132,25 @@ for d in "${dbg[@]}"; do
 	report "debugfs file vmed_xen/" "$d" "$ok"
 done
 
+# The core's debugfs files: the last component of debug/vmed/<dir>/.../<file>.
+mapfile -t cdbg < <(grep -ohE 'debug/vmed/[^ `]*/[a-z_]+\b' Documentation/*.rst |
+		    sed 's|.*/||' | sort -u)
+for d in "${cdbg[@]}"; do
+	ok=0
+	has "debugfs_create_file\(\"$d\"" && ok=1
+	report "debugfs file vmed/.../" "$d" "$ok"
+done
+
+# Tracepoints, written <system>:<event> (as set_event and trace-cmd take
+# them) or events/<system>/<event>.
+mapfile -t tps < <(grep -ohE '\bvmed:vmed_[a-z_]+|events/vmed/vmed_[a-z_]+' Documentation/*.rst |
+		   sed 's|.*[:/]||' | sort -u)
+for t in "${tps[@]}"; do
+	ok=0
+	has "TRACE_EVENT\($t," && ok=1
+	report "tracepoint vmed:" "$t" "$ok"
+done
+
 # Module parameters, written <module>.<param>=... in the documentation.
 mapfile -t params < <(grep -ohE '\bvmed(_xen|_kvm|_i915|_nvstub)?\.[a-z_]+=' Documentation/*.rst |
 		      sed 's/=$//' | sort -u)
@@ -139,7 +160,8 @@ for p in "${params[@]}"; do
 	report "module parameter" "$p" "$ok"
 done
 
-checked=$(( ${#attrs[@]} + ${#types[@]} + ${#pretty[@]} + ${#dbg[@]} + ${#params[@]} ))
+checked=$(( ${#attrs[@]} + ${#types[@]} + ${#pretty[@]} + ${#dbg[@]} +
+	    ${#cdbg[@]} + ${#tps[@]} + ${#params[@]} ))
 if [ "$missing" -eq 0 ] && [ "$checked" -gt 0 ]; then
 	echo "PASS: names in the documentation: $checked found in the code"
 else

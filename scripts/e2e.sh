@@ -13,7 +13,7 @@
 # Prints one PASS:/FAIL: line per case and ends with "N passed, N failed".
 #
 #   bash scripts/e2e.sh                     build everything, boot, report
-#   E2E_TIMEOUT=900 bash scripts/e2e.sh     limit for the whole L2 run (600 s)
+#   E2E_TIMEOUT=1200 bash scripts/e2e.sh    limit for the whole L2 run (900 s)
 #
 # For bringing the harness up against another mdev driver (the kernel's
 # mtty sample, say) before vmed's own pieces exist:
@@ -28,7 +28,7 @@ set -euo pipefail
 
 E2E="$VMED_BUILD/e2e-kvm"
 LOG="$E2E/console.log"
-TIMEOUT="${E2E_TIMEOUT:-600}"
+TIMEOUT="${E2E_TIMEOUT:-900}"
 # Debian's modules L2 needs: the KVM/VFIO/mdev stack and 9p for the host
 # root; dependencies are added from modinfo.
 HOST_MODULES="ccp kvm_amd vfio vfio_iommu_type1 mdev irqbypass netfs 9pnet 9p 9pnet_virtio"

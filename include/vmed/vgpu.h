@@ -22,6 +22,7 @@
 
 struct page;
 struct device;
+struct dentry;
 struct vmed_spt;
 
 /**
@@ -65,6 +66,7 @@ struct vmed_reg_slot {
  * @scratch_page: the page unmapped or invalid guest frames are pointed at
  * @scratch_dma: its DMA address
  * @registry_node: link in the core's list of devices (core/registry.c)
+ * @debugfs: its directory in vmed's debugfs root (or an error pointer)
  */
 struct vmed_device {
 	const struct vmed_vendor *vendor;
@@ -92,6 +94,7 @@ struct vmed_device {
 	struct page *scratch_page;
 	dma_addr_t scratch_dma;
 	struct list_head registry_node;
+	struct dentry *debugfs;
 };
 
 /**
@@ -262,6 +265,9 @@ struct vmed_msi {
  * @revalidated: guest page tables re-read at submission (shims without
  *	write tracking)
  * @failures: times the vGPU entered the failed state
+ * @workloads: workloads handed to vmed_vgpu_submit() on a live vGPU
+ * @workload_errors: of those, the ones the sync or the engine refused
+ *	(last code in &vmed_vgpu.last_workload_error)
  */
 struct vmed_vgpu_stats {
 	u64 mmio_reads;
@@ -285,6 +291,8 @@ struct vmed_vgpu_stats {
 	u64 intx_asserted;
 	u64 revalidated;
 	u64 failures;
+	u64 workloads;
+	u64 workload_errors;
 };
 
 /**
@@ -315,6 +323,10 @@ struct vmed_vgpu_stats {
  *	pending), used to detect edges
  * @intx_level: the level last given to &vmed_hv_ops.set_intx
  * @stats: counters
+ * @last_workload_error: what the last refused workload returned: a negative
+ *	errno from the core, or the vendor engine's own error code
+ * @debugfs: its directory under the device's in debugfs (or an error
+ *	pointer; debugfs is best effort)
  */
 struct vmed_vgpu {
 	struct vmed_device *dev;
@@ -344,6 +356,8 @@ struct vmed_vgpu {
 	bool irq_asserted;
 	bool intx_level;
 	struct vmed_vgpu_stats stats;
+	int last_workload_error;
+	struct dentry *debugfs;
 };
 
 /**

@@ -59,6 +59,8 @@ static struct vgpu_stat_attr stat_attrs[] = {
 	VGPU_STAT(intx_asserted),
 	VGPU_STAT(revalidated),
 	VGPU_STAT(failures),
+	VGPU_STAT(workloads),
+	VGPU_STAT(workload_errors),
 };
 
 static ssize_t state_show(struct device *dev, struct device_attribute *attr,

@@ -27,11 +27,15 @@ static int vmed_kvm_init_dev(struct vfio_device *vdev)
 
 	vgpu = vmed_vgpu_create(t->parent->dev, t->index);
 	if (IS_ERR(vgpu)) {
-		dev_err_ratelimited(vdev->dev, "cannot create a vGPU of type %s: %s (%ld)\n",
-				    mdev->type->sysfs_name,
-				    PTR_ERR(vgpu) == -ENOSPC ?
-				    "no resources left on the device" : "error",
-				    PTR_ERR(vgpu));
+		/*
+		 * One line an operator can act on: the UUID being created and
+		 * the type as mdev names it in sysfs (vmed_i915-8, not 8).
+		 */
+		pr_err_ratelimited("vmed_kvm: vGPU %pUl of type %s refused: %s (%pe)\n",
+				   &mdev->uuid, kobject_name(&mdev->type->kobj),
+				   PTR_ERR(vgpu) == -ENOSPC ?
+				   "no resources left on the device" :
+				   "could not create it", vgpu);
 		return PTR_ERR(vgpu);
 	}
 	/* Logs and the core's messages name the vGPU by its mdev UUID. */

@@ -22,6 +22,7 @@
  * teardown, which unmaps what keeps a dying domain a zombie.
  */
 #include <linux/slab.h>
+#include <linux/stringify.h>
 #include "xen.h"
 
 /* Every set-up binding; the lock is never taken inside the vGPU lock. */
@@ -116,6 +117,7 @@ struct vmed_xen_vgpu *vmed_xen_setup(struct vmed_xen_hyp *hyp,
 	const struct vmed_hv_ops *hv_ops = &vmed_xen_hv_ops;
 	struct vmed_xen_vgpu *xv;
 	evtchn_port_t buf_port = 0;
+	const char *why;
 	unsigned int i;
 	int ret;
 
@@ -136,21 +138,23 @@ struct vmed_xen_vgpu *vmed_xen_setup(struct vmed_xen_hyp *hyp,
 	xa_init(&xv->frames);
 	xa_init(&xv->track);
 
+	why = "Xen refused dm_op nr_vcpus";
 	ret = ops_of(xv)->nr_vcpus(hyp, domid, &xv->nr_vcpus);
 	if (ret)
 		goto fail;
 	if (!xv->nr_vcpus || xv->nr_vcpus > VMED_XEN_MAX_VCPUS) {
-		pr_err("vmed_xen: dom %u has %u vCPUs, at most %u supported\n",
-		       domid, xv->nr_vcpus, VMED_XEN_MAX_VCPUS);
+		why = "more vCPUs than the shim serves (" __stringify(VMED_XEN_MAX_VCPUS) ")";
 		ret = -E2BIG;
 		goto fail;
 	}
+	why = "out of memory";
 	xv->wq = alloc_ordered_workqueue("vmed_xen-%u", 0, domid);
 	if (!xv->wq) {
 		ret = -ENOMEM;
 		goto fail;
 	}
 
+	why = "Xen refused to create the ioreq server";
 	ret = ops_of(xv)->create_server(hyp, domid,
 					opts->buffered ?
 					HVM_IOREQSRV_BUFIOREQ_ATOMIC :
@@ -159,12 +163,14 @@ struct vmed_xen_vgpu *vmed_xen_setup(struct vmed_xen_hyp *hyp,
 		goto fail;
 	xv->server_up = true;
 
+	why = "the ioreq pages could not be mapped";
 	ret = ops_of(xv)->map_iopages(hyp, domid, xv->server, opts->buffered,
 				      &xv->pages, &buf_port);
 	if (ret)
 		goto fail;
 	xv->pages_mapped = true;
 
+	why = "Xen refused the vGPU's PCI address";
 	ret = ops_of(xv)->map_range(hyp, domid, xv->server,
 				    XEN_DMOP_IO_RANGE_PCI, opts->sbdf,
 				    opts->sbdf, true);
@@ -188,16 +194,19 @@ struct vmed_xen_vgpu *vmed_xen_setup(struct vmed_xen_hyp *hyp,
 	 * config space, GTT entries, a failed state) carries over.
 	 */
 	vmed_vgpu_reset(vgpu);
+	why = "the vGPU is attached elsewhere";
 	ret = vmed_vgpu_attach(vgpu, hv_ops, xv);
 	if (ret)
 		goto fail;
 	xv->attached = true;
 
+	why = "Xen refused to enable the ioreq server";
 	ret = ops_of(xv)->set_state(hyp, domid, xv->server, true);
 	if (ret)
 		goto fail;
 	xv->enabled = true;
 
+	why = "the ioreq event channels could not be bound";
 	ret = bind_ports(xv, buf_port);
 	if (ret)
 		goto fail;
@@ -214,8 +223,9 @@ struct vmed_xen_vgpu *vmed_xen_setup(struct vmed_xen_hyp *hyp,
 	return xv;
 
 fail:
-	pr_err("vmed_xen: %s: binding to dom %u failed: %d\n", vgpu->name,
-	       domid, ret);
+	/* The one line naming the vGPU (its UUID) and what refused it. */
+	pr_err_ratelimited("vmed_xen: %s: binding to dom %u refused: %s (%pe)\n",
+			   vgpu->name, domid, why, ERR_PTR(ret));
 	vmed_xen_teardown(xv);
 	return ERR_PTR(ret);
 }

@@ -9,12 +9,14 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/dma-mapping.h>
 #include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/pci_regs.h>
+#include <linux/seq_file.h>
 #include <user_env.h>
 #include "../../core/internal.h"
 #include "../../vendors/i915/i915.h"
@@ -505,6 +507,75 @@ static void i915_workload(struct vmed_vgpu *vgpu, struct fake_hv *hv)
 	      "context switch reported in the CSB");
 }
 
+/*
+ * The core's debugfs printers on a live vGPU (there is no debugfs here:
+ * they are called directly, as the files' show functions call them).
+ */
+static const char *seq_value(const char *buf, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p;
+
+	for (p = buf; p; p = strchr(p, '\n')) {
+		if (*p == '\n')
+			p++;
+		if (!strncmp(p, name, len) && p[len] == ' ')
+			return p + len + 1;
+	}
+	return NULL;
+}
+
+static void check_debugfs(struct vmed_vgpu *vgpu)
+{
+	static char buf[65536];
+	struct seq_file m = { .buf = buf, .size = sizeof(buf) - 1 };
+	unsigned long long n = ~0ull;
+	const char *v;
+	char line[32];
+
+	vmed_debugfs_show_state(&m, vgpu);
+	buf[m.count] = 0;
+	check(!strcmp(buf, "active\n"), "debugfs state reads \"active\"");
+
+	m.count = 0;
+	vmed_debugfs_show_counters(&m, vgpu);
+	buf[m.count] = 0;
+	v = seq_value(buf, "mmio_writes");
+	if (v)
+		sscanf(v, "%llu", &n);
+	check(n == vgpu->stats.mmio_writes && n > 0,
+	      "debugfs counters: mmio_writes %llu, the vGPU counted %llu", n,
+	      vgpu->stats.mmio_writes);
+	v = seq_value(buf, "workloads");
+	check(v && strtoull(v, NULL, 10) == vgpu->stats.workloads &&
+	      vgpu->stats.workloads > 0, "debugfs counters: workloads %llu",
+	      vgpu->stats.workloads);
+
+	m.count = 0;
+	vmed_debugfs_show_shadow(&m, vgpu);
+	buf[m.count] = 0;
+	v = seq_value(buf, "ppgtt_tables_level3");
+	check(v && strtoul(v, NULL, 10) >= 1, "debugfs shadow: a PML4 is shadowed");
+
+	m.count = 0;
+	vmed_debugfs_show_registers(&m, vgpu);
+	buf[m.count] = 0;
+	snprintf(line, sizeof(line), "%#07x ", I915_PV_MAGIC);
+	check(m.count < m.size && strstr(buf, line),
+	      "debugfs registers: PVINFO magic listed");
+
+	m.count = 0;
+	vmed_debugfs_show_instances(&m, vgpu->dev);
+	buf[m.count] = 0;
+	check(strstr(buf, vgpu->name), "debugfs instances name %s",
+	      vgpu->name);
+	m.count = 0;
+	vmed_debugfs_show_partition(&m, vgpu->dev);
+	buf[m.count] = 0;
+	v = seq_value(buf, "vgpus");
+	check(v && *v == '1', "debugfs partition: one vGPU");
+}
+
 static void test_i915(void)
 {
 	long mem = vmed_user_mem_total(), allocs = vmed_user_mem.allocs;
@@ -574,6 +645,7 @@ static void test_i915(void)
 
 	check_dma(vgpu, hv, I_BUF, index);
 	i915_workload(vgpu, hv);
+	check_debugfs(vgpu);
 	check_teardown(vgpu, hv);
 out:
 	vmed_user_i915_exit();

@@ -52,6 +52,18 @@ static inline bool bitmap_empty(const unsigned long *src, unsigned int nbits)
 	return find_first_bit(src, nbits) >= nbits;
 }
 
+static inline unsigned int bitmap_weight(const unsigned long *src,
+					 unsigned int nbits)
+{
+	unsigned int i, w = 0;
+
+	for (i = 0; i < nbits / BITS_PER_LONG; i++)
+		w += __builtin_popcountl(src[i]);
+	if (nbits % BITS_PER_LONG)
+		w += __builtin_popcountl(src[i] & BITMAP_LAST_WORD_MASK(nbits));
+	return w;
+}
+
 static inline bool bitmap_full(const unsigned long *src, unsigned int nbits)
 {
 	return find_first_zero_bit(src, nbits) >= nbits;
