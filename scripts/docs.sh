@@ -79,6 +79,15 @@ report() {	# report KIND NAME OK
 	echo "  missing in the code: $1 $2"
 	missing=$((missing + 1))
 }
+check_names() {	# check_names KIND PATTERN NAME...: has PATTERN, @ the name
+	local kind=$1 pattern=$2 n ok
+	shift 2
+	for n in "$@"; do
+		ok=0
+		has "${pattern//@/$n}" && ok=1
+		report "$kind" "$n" "$ok"
+	done
+}
 
 # Per-vGPU sysfs files: /sys/bus/mdev/devices/<uuid>/vmed/<name>, also
 # written "vmed/<name>". They are DEVICE_ATTR_*(name) or VGPU_STAT(name).
@@ -88,11 +97,7 @@ report() {	# report KIND NAME OK
 mapfile -t attrs < <(grep -ohE '[A-Za-z0-9_./-]*vmed/[a-z_]+[.]?[a-z]*' Documentation/*.rst |
 		     grep -vE '(^|/)(include|Documentation|module|debug|events)/|[.][a-z]+$' |
 		     sed 's|.*vmed/||' | sort -u)
-for a in "${attrs[@]}"; do
-	ok=0
-	has "(DEVICE_ATTR_R[OW]+|VGPU_STAT)\\($a\\)" && ok=1
-	report "sysfs file vmed/" "$a" "$ok"
-done
+check_names "sysfs file vmed/" "(DEVICE_ATTR_R[OW]+|VGPU_STAT)\\(@\\)" "${attrs[@]}"
 
 # mdev types: <driver>-<type>, where the driver is a vendor's platform
 # driver and the type a .name in the type table of the same vendor; the
@@ -126,30 +131,18 @@ done
 # debugfs files of vmed_xen.
 mapfile -t dbg < <(grep -ohE 'debug/vmed_xen/[a-z_]+' Documentation/*.rst |
 		   sed 's|.*/||' | sort -u)
-for d in "${dbg[@]}"; do
-	ok=0
-	has "debugfs_create_[a-z0-9_]+\\(\"$d\"" && ok=1
-	report "debugfs file vmed_xen/" "$d" "$ok"
-done
+check_names "debugfs file vmed_xen/" "debugfs_create_[a-z0-9_]+\\(\"@\"" "${dbg[@]}"
 
 # The core's debugfs files: the last component of debug/vmed/<dir>/.../<file>.
 mapfile -t cdbg < <(grep -ohE 'debug/vmed/[^ `]*/[a-z_]+\b' Documentation/*.rst |
 		    sed 's|.*/||' | sort -u)
-for d in "${cdbg[@]}"; do
-	ok=0
-	has "debugfs_create_file\(\"$d\"" && ok=1
-	report "debugfs file vmed/.../" "$d" "$ok"
-done
+check_names "debugfs file vmed/.../" "debugfs_create_file\(\"@\"" "${cdbg[@]}"
 
 # Tracepoints, written <system>:<event> (as set_event and trace-cmd take
 # them) or events/<system>/<event>.
 mapfile -t tps < <(grep -ohE '\bvmed:vmed_[a-z_]+|events/vmed/vmed_[a-z_]+' Documentation/*.rst |
 		   sed 's|.*[:/]||' | sort -u)
-for t in "${tps[@]}"; do
-	ok=0
-	has "TRACE_EVENT\($t," && ok=1
-	report "tracepoint vmed:" "$t" "$ok"
-done
+check_names "tracepoint vmed:" "TRACE_EVENT\(@," "${tps[@]}"
 
 # Module parameters, written <module>.<param>=... in the documentation.
 mapfile -t params < <(grep -ohE '\bvmed(_xen|_kvm|_i915|_nvstub)?\.[a-z_]+=' Documentation/*.rst |
