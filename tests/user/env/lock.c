@@ -51,3 +51,10 @@ void vmed_user_mutex_assert_held(const struct mutex *lock, const char *file,
 	if (!mutex_mine(lock))
 		vmed_user_warn(file, line, "lockdep_assert_held: mutex not held");
 }
+
+void vmed_user_mutex_assert_not_held(const struct mutex *lock,
+				     const char *file, int line)
+{
+	if (mutex_mine(lock))
+		vmed_user_warn(file, line, "lockdep_assert_not_held: mutex held");
+}

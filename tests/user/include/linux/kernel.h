@@ -39,6 +39,9 @@
 #define pr_warn_once(fmt, ...)		pr_warn(fmt, ##__VA_ARGS__)
 #define pr_info_once(fmt, ...)		pr_info(fmt, ##__VA_ARGS__)
 
+/* Nothing runs in atomic context here: there is nothing to check. */
+#define might_sleep()		do { } while (0)
+
 #define upper_32_bits(n)	((u32)(((n) >> 16) >> 16))
 #define lower_32_bits(n)	((u32)((n) & 0xffffffff))
 

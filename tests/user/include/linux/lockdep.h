@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The part of lockdep the core uses: lockdep_assert_held() on a mutex
- * checks that the calling thread owns it (see mutex.h). Lock classes and
- * ordering are not modelled.
+ * The part of lockdep the core uses: lockdep_assert_held() and
+ * lockdep_assert_not_held() on a mutex check whether the calling thread owns
+ * it (see mutex.h). Lock classes and ordering are not modelled.
  */
 #ifndef _VMED_USER_LINUX_LOCKDEP_H
 #define _VMED_USER_LINUX_LOCKDEP_H
@@ -16,8 +16,12 @@ struct lock_class_key {
 struct mutex;
 void vmed_user_mutex_assert_held(const struct mutex *lock, const char *file,
 				 int line);
+void vmed_user_mutex_assert_not_held(const struct mutex *lock,
+				     const char *file, int line);
 
 #define lockdep_assert_held(l)	vmed_user_mutex_assert_held(l, __FILE__, __LINE__)
+#define lockdep_assert_not_held(l)	\
+	vmed_user_mutex_assert_not_held(l, __FILE__, __LINE__)
 /* Only used inside rcu_dereference_check(), which ignores its condition. */
 #define lockdep_is_held(l)	((void)(l), 1)
 #define lockdep_set_class(l, key)	do { } while (0)
