@@ -17,6 +17,7 @@
 #include <linux/string.h>
 #include <linux/unaligned.h>
 #include "internal.h"
+#include "ops.h"
 #include "trace.h"
 
 #define VMED_MSI_CTRL(o)	((o) + PCI_MSI_FLAGS)
@@ -157,7 +158,7 @@ static void cfg_set_trap(struct vmed_vgpu *vgpu, unsigned int bar, bool map,
 	 */
 	if (!vgpu->hv || !vgpu->hv->set_trap_area)
 		return;
-	ret = vgpu->hv->set_trap_area(vgpu, bar, base, size, map);
+	ret = vmed_hv_set_trap_area(vgpu, bar, base, size, map);
 	if (ret) {
 		/* The guest put the BAR somewhere the hypervisor refuses. */
 		vmed_vgpu_log_reject(vgpu, "BAR placement", base, 0);

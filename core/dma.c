@@ -38,6 +38,7 @@
 #include <linux/slab.h>
 #include <linux/xarray.h>
 #include "internal.h"
+#include "ops.h"
 #include "trace.h"
 
 #define VMED_DMA_HUGE_ORDER	9
@@ -150,8 +151,8 @@ void vmed_dma_flush(struct vmed_vgpu *vgpu)
 	lockdep_assert_held(&vgpu->lock);
 	if (!cache->nr_release)
 		return;
-	vgpu->hv->dma_unmap(vgpu, cache->release_gfn, cache->release_dma,
-			    cache->nr_release);
+	vmed_hv_dma_unmap(vgpu, cache->release_gfn, cache->release_dma,
+			  cache->nr_release);
 	vgpu->stats.dma_unmaps += cache->nr_release;
 	trace_vmed_dma_unmap(vgpu, cache->release_gfn[0], cache->nr_release);
 	cache->nr_release = 0;
@@ -269,8 +270,8 @@ static int vmed_dma_map_batch(struct vmed_vgpu *vgpu, const u64 *gfns,
 			cache->batch_dma[i] = premapped ? premapped[i] :
 						       DMA_MAPPING_ERROR;
 		if (!premapped)
-			ret = vgpu->hv->dma_map(vgpu, cache->batch_gfn, misses,
-						cache->batch_dma);
+			ret = vmed_hv_dma_map(vgpu, cache->batch_gfn, misses,
+					      cache->batch_dma);
 		/*
 		 * Walk the slots for the first one of each miss (a frame
 		 * listed twice shares its entry) rather than look each up.
@@ -293,8 +294,8 @@ static int vmed_dma_map_batch(struct vmed_vgpu *vgpu, const u64 *gfns,
 				 * rather than corrupt the reverse map.
 				 */
 				WARN_ONCE(1, "vmed: bad DMA address from hypervisor\n");
-				vgpu->hv->dma_unmap(vgpu, &entry->gfn,
-						    &entry->dma, 1);
+				vmed_hv_dma_unmap(vgpu, &entry->gfn,
+						  &entry->dma, 1);
 				vgpu->stats.dma_unmaps++;
 				entry->dma = DMA_MAPPING_ERROR;
 				continue;
@@ -477,7 +478,7 @@ int vmed_dma_map_range(struct vmed_vgpu *vgpu, const u64 *gfns,
 
 	for (k = 0; k < nr; k++)
 		dma[k] = DMA_MAPPING_ERROR;
-	ret = vgpu->hv->dma_map(vgpu, gfns, nr, dma);
+	ret = vmed_hv_dma_map(vgpu, gfns, nr, dma);
 	if (ret) {
 		for (k = 0; k < nr; k++)
 			dma[k] = DMA_MAPPING_ERROR;

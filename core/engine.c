@@ -19,6 +19,7 @@
  */
 #include <linux/dma-mapping.h>
 #include "internal.h"
+#include "ops.h"
 
 /**
  * vmed_ggtt_translate() - GGTT address to DMA address, as the device walks it
@@ -88,8 +89,8 @@ int vmed_dma_rw(struct vmed_vgpu *vgpu, dma_addr_t dma, void *buf, size_t len,
 		if (vmed_dma_to_gfn(vgpu, pos, &gfn))
 			return -EFAULT;
 		gpa = (gfn << PAGE_SHIFT) + offset_in_page(pos);
-		ret = write ? vgpu->hv->write_gpa(vgpu, gpa, buf + done, chunk) :
-			      vgpu->hv->read_gpa(vgpu, gpa, buf + done, chunk);
+		ret = write ? vmed_hv_write_gpa(vgpu, gpa, buf + done, chunk) :
+			      vmed_hv_read_gpa(vgpu, gpa, buf + done, chunk);
 		if (ret)
 			return ret;
 		/*

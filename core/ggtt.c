@@ -26,6 +26,7 @@
 #include <linux/unaligned.h>
 #include <linux/vmalloc.h>
 #include "internal.h"
+#include "ops.h"
 #include "trace.h"
 
 static const struct vmed_pte_format *ggtt_fmt(struct vmed_vgpu *vgpu)
@@ -60,7 +61,7 @@ static void ggtt_set_host(struct vmed_vgpu *vgpu, u32 index, u64 pte)
 
 	dev->ggtt_host[index] = pte;
 	if (dev->vendor->ops->ggtt_update)
-		dev->vendor->ops->ggtt_update(dev, index, pte);
+		vmed_vendor_ggtt_update(vgpu, index, pte);
 }
 
 static u64 ggtt_scratch_pte(struct vmed_vgpu *vgpu, bool present)
@@ -237,14 +238,14 @@ void vmed_ggtt_summary(struct vmed_vgpu *vgpu, u32 *mapped, u32 *scratch)
 void vmed_ggtt_clear(struct vmed_vgpu *vgpu)
 {
 	struct vmed_device *dev = vgpu->dev;
-	void (*update)(struct vmed_device *dev, u32 index, u64 pte) =
-		dev->vendor->ops->ggtt_update;
+	bool update = dev->vendor->ops->ggtt_update;
 	struct vmed_ggtt *ggtt = &vgpu->ggtt;
 	u64 scratch = ggtt_scratch_pte(vgpu, false);
 	unsigned long slot;
 	u32 index, end;
 	int kind;
 
+	lockdep_assert_held(&vgpu->lock);
 	/* Entries holding a frame: scratch first, then the frame released. */
 	for_each_set_bit(slot, ggtt->mapped, ggtt->nr_slots) {
 		u64 old_pte;
@@ -261,7 +262,7 @@ void vmed_ggtt_clear(struct vmed_vgpu *vgpu)
 		for (index = ggtt->first[kind]; index < end; index++)
 			dev->ggtt_host[index] = scratch;
 		for (index = ggtt->first[kind]; update && index < end; index++)
-			update(dev, index, scratch);
+			vmed_vendor_ggtt_update(vgpu, index, scratch);
 	}
 	memset(ggtt->guest, 0, ggtt->nr_slots * sizeof(*ggtt->guest));
 	bitmap_zero(ggtt->halves, 2 * ggtt->nr_slots);
@@ -271,7 +272,7 @@ void vmed_ggtt_clear(struct vmed_vgpu *vgpu)
 
 /**
  * vmed_ggtt_init() - set up the vGPU's view of its GGTT slices
- * @vgpu: the vGPU; its graphics memory slices assigned
+ * @vgpu: the vGPU; its graphics memory slices assigned, its lock not held
  *
  * Return: 0 or -ENOMEM.
  */
@@ -294,7 +295,13 @@ int vmed_ggtt_init(struct vmed_vgpu *vgpu)
 		vmed_ggtt_fini(vgpu);
 		return -ENOMEM;
 	}
+	/*
+	 * Nobody else can reach the vGPU yet, but ggtt_update is promised
+	 * the lock of the vGPU whose entries it writes.
+	 */
+	mutex_lock(&vgpu->lock);
 	vmed_ggtt_clear(vgpu);
+	mutex_unlock(&vgpu->lock);
 	return 0;
 }
 

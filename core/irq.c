@@ -19,6 +19,7 @@
  */
 #include <linux/unaligned.h>
 #include "internal.h"
+#include "ops.h"
 #include "trace.h"
 
 /**
@@ -67,7 +68,7 @@ static void irq_inject(struct vmed_vgpu *vgpu)
 		vgpu->stats.msi_suppressed++;
 		return;
 	}
-	ret = vgpu->hv->inject_msi(vgpu, vgpu->msi.addr, vgpu->msi.data);
+	ret = vmed_hv_inject_msi(vgpu, vgpu->msi.addr, vgpu->msi.data);
 	trace_vmed_msi_inject(vgpu, vgpu->msi.addr, vgpu->msi.data, ret);
 	if (ret)
 		vgpu->stats.msi_suppressed++;
@@ -133,7 +134,7 @@ void vmed_irq_update_intx(struct vmed_vgpu *vgpu)
 		return;
 	if (level)
 		vgpu->stats.intx_asserted++;
-	vgpu->hv->set_intx(vgpu, level);
+	vmed_hv_set_intx(vgpu, level);
 }
 
 /**

@@ -20,6 +20,7 @@
 #include <linux/string.h>
 #include <linux/unaligned.h>
 #include "internal.h"
+#include "ops.h"
 #include "trace.h"
 
 /*
@@ -406,7 +407,7 @@ static void reg_unknown(struct vmed_vgpu *vgpu, u32 offset, unsigned int len,
 static u64 reg_value(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg)
 {
 	if (reg->read)
-		return reg->read(vgpu, reg);
+		return vmed_vendor_reg_read(vgpu, reg);
 	return table_reg_load(vgpu, reg);
 }
 
@@ -476,7 +477,7 @@ static int regs_write(struct vmed_vgpu *vgpu, u32 offset, unsigned int len,
 	new = vmed_reg_apply(reg, old, val << shift, wmask);
 	table_reg_store(vgpu, reg, new);
 	if (reg->write) {
-		ret = reg->write(vgpu, reg, old, new);
+		ret = vmed_vendor_reg_write(vgpu, reg, old, new);
 		if (ret < 0)
 			vmed_vgpu_fail(vgpu, "register handler refused a write");
 	}
@@ -529,7 +530,7 @@ static int mmio_rw(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
 	if (bar != vendor->reg_bar) {
 		kind = VMED_TRACE_MMIO_BAR;
 		ret = vendor->ops->bar_rw ?
-		      vendor->ops->bar_rw(vgpu, bar, offset, buf, len, write) :
+		      vmed_vendor_bar_rw(vgpu, bar, offset, buf, len, write) :
 		      -EINVAL;
 		goto out;
 	}

@@ -52,6 +52,7 @@
 #include <linux/gfp.h>
 #include <linux/slab.h>
 #include "internal.h"
+#include "ops.h"
 #include "trace.h"
 
 #define VMED_SPT_SPLIT		U64_MAX
@@ -202,7 +203,7 @@ static void ppgtt_flush_untrack(struct vmed_vgpu *vgpu)
 	if (!ppgtt->nr_untrack)
 		return;
 	if (vgpu->hv->track_remove)
-		vgpu->hv->track_remove(vgpu, ppgtt->untrack, ppgtt->nr_untrack);
+		vmed_hv_track_remove(vgpu, ppgtt->untrack, ppgtt->nr_untrack);
 	ppgtt->nr_untrack = 0;
 }
 
@@ -220,7 +221,7 @@ static int ppgtt_track(struct vmed_vgpu *vgpu, const u64 *gfns, unsigned int nr)
 		return 0;
 	/* A queued untrack of one of these frames must not land after. */
 	ppgtt_flush_untrack(vgpu);
-	ret = vgpu->hv->track_add ? vgpu->hv->track_add(vgpu, gfns, nr) : 0;
+	ret = vgpu->hv->track_add ? vmed_hv_track_add(vgpu, gfns, nr) : 0;
 	for (i = 0; i < nr; i++) {
 		if (ret)
 			xa_erase(&ppgtt->tracked, gfns[i]);
@@ -538,9 +539,9 @@ static int spt_reshadow_slots(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 	unsigned int k;
 	int ret = 0;
 
-	if (vgpu->hv->read_gpa(vgpu, (spt->gfn << PAGE_SHIFT) +
-				first * fmt->entry_size, raw,
-			       nr * fmt->entry_size))
+	if (vmed_hv_read_gpa(vgpu, (spt->gfn << PAGE_SHIFT) +
+			     first * fmt->entry_size, raw,
+			     nr * fmt->entry_size))
 		memset(raw, 0, sizeof(raw));	/* table gone: unmap */
 	for (k = 0; !ret && k < nr; k++)
 		ret = spt_shadow_entry(vgpu, spt, first + k,
@@ -589,7 +590,7 @@ static int spt_update_entry(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 
 static bool ppgtt_gfn_ok(struct vmed_vgpu *vgpu, u64 gfn)
 {
-	return gfn <= VMED_MAX_GFN && vgpu->hv->is_guest_memory(vgpu, gfn, 1);
+	return gfn <= VMED_MAX_GFN && vmed_hv_is_guest_memory(vgpu, gfn, 1);
 }
 
 /*
@@ -743,8 +744,8 @@ static struct vmed_spt *spt_create(struct vmed_vgpu *vgpu, u64 gfn,
 	spt = spt_alloc(vgpu, gfn, level);
 	if (IS_ERR(spt))
 		return spt;
-	ret = vgpu->hv->read_gpa(vgpu, gfn << PAGE_SHIFT, spt->shadow,
-				 PAGE_SIZE);
+	ret = vmed_hv_read_gpa(vgpu, gfn << PAGE_SHIFT, spt->shadow,
+			       PAGE_SIZE);
 	if (ret) {
 		spt_free(vgpu, spt);
 		return ERR_PTR(-EFAULT);
@@ -1000,8 +1001,8 @@ static int spt_resync_entry(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 	u64 raw = 0;
 
 	spt_clear_pending(spt, i);
-	if (vgpu->hv->read_gpa(vgpu, (spt->gfn << PAGE_SHIFT) + i * fmt->entry_size,
-			       &raw, fmt->entry_size))
+	if (vmed_hv_read_gpa(vgpu, (spt->gfn << PAGE_SHIFT) + i * fmt->entry_size,
+			     &raw, fmt->entry_size))
 		raw = 0;	/* the table's memory is gone: unmap */
 	return spt_update_entry(vgpu, spt, i, guest_entry_from(fmt, &raw));
 }
@@ -1129,8 +1130,8 @@ static int ppgtt_revalidate(struct vmed_vgpu *vgpu)
 	if (!buf)
 		return -ENOMEM;
 	xa_for_each(&vgpu->ppgtt.spts, index, spt) {
-		if (vgpu->hv->read_gpa(vgpu, spt->gfn << PAGE_SHIFT, buf,
-				       PAGE_SIZE))
+		if (vmed_hv_read_gpa(vgpu, spt->gfn << PAGE_SHIFT, buf,
+				     PAGE_SIZE))
 			memset(buf, 0, PAGE_SIZE);	/* table gone: unmap */
 		vgpu->stats.revalidated++;
 		ret = spt_write(vgpu, spt, 0, buf, PAGE_SIZE);
