@@ -24,43 +24,65 @@ struct vmed_vgpu;
  * struct vmed_hv_ops - what a hypervisor shim provides to the core
  *
  * Every op receives the vGPU and may recover the shim's own state with
- * vmed_vgpu_hv_data(). Unless noted, ops are called in process context,
- * with the vGPU lock held, and may sleep.
+ * vmed_vgpu_hv_data(). The core calls the ops only while the vGPU is
+ * attached (from vmed_vgpu_attach() until vmed_vgpu_detach() returns), in
+ * process context, with the vGPU lock held; every op may sleep. An op must
+ * not call the entry points declared below: they take that lock. Batches of
+ * frames hold at most %VMED_DMA_BATCH frames.
  *
- * @read_gpa: copy @len bytes of guest physical memory at @gpa into @buf.
- *	Returns 0 or a negative errno; a range that is not guest RAM fails.
- * @write_gpa: copy @len bytes from @buf to guest physical memory at @gpa.
- *	Returns 0 or a negative errno.
+ * @read_gpa: copy @len bytes of guest physical memory at @gpa into @buf,
+ *	for shadowing guest page tables and for the device's reads of frames
+ *	mapped with @dma_map (vmed_dma_rw()). Returns 0 or a negative errno;
+ *	a range that is not guest RAM fails.
+ * @write_gpa: copy @len bytes from @buf to guest physical memory at @gpa,
+ *	for the device's writes to frames mapped with @dma_map
+ *	(vmed_dma_rw()). Returns 0 or a negative errno.
  * @dma_map: make @nr guest frames @gfns reachable by the device and store
- *	each frame's DMA address in @dma. A frame that is not guest memory, or
- *	that cannot be mapped, gets %DMA_MAPPING_ERROR in its slot; the other
- *	frames are still mapped, and the call returns 0: bad frames are the
- *	guest's doing and end up pointing at scratch. A negative errno means
- *	the call itself failed (-ENOMEM): nothing was mapped, every slot is
- *	ignored, and the core fails the operation. Each successfully mapped
+ *	each frame's DMA address in @dma; called when a GGTT or PPGTT entry
+ *	is shadowed and its frame is not mapped yet. A frame that is not guest
+ *	memory, or that cannot be mapped, gets %DMA_MAPPING_ERROR in its slot;
+ *	the other frames are still mapped, and the call returns 0: bad frames
+ *	are the guest's doing and end up pointing at scratch. A negative errno
+ *	means the call itself failed (-ENOMEM): nothing was mapped, every slot
+ *	is ignored, and the core fails the operation. Each successfully mapped
  *	frame is released by exactly one later @dma_unmap.
  * @dma_unmap: release @nr frames previously mapped by @dma_map; @gfns and
- *	@dma are pairs as @dma_map returned them. Must not fail.
+ *	@dma are pairs as @dma_map returned them. Called once no shadow entry
+ *	uses a frame any more, before the core entry point that dropped the
+ *	last use returns (vmed_dma_invalidate() included). Must not fail.
  * @track_add: write-protect @nr guest frames so that guest writes to them
- *	reach vmed_page_write(). Returns 0 or a negative errno; on error no
- *	frame of the batch is tracked. Optional, together with @track_remove:
- *	a shim that cannot track writes leaves both NULL, and the core then
- *	re-reads every shadowed guest page table before each submission
- *	(correct, but a submission costs a read of every shadowed table).
- * @track_remove: undo @track_add for @nr frames. Must not fail.
+ *	reach vmed_page_write(); called for the frames of guest page tables
+ *	before they are read for shadowing. Returns 0 or a negative errno; on
+ *	error no frame of the batch is tracked. Optional, together with
+ *	@track_remove: a shim that cannot track writes leaves both NULL, and
+ *	the core then re-reads every shadowed guest page table in
+ *	vmed_vgpu_submit(), before each submission (correct, but a submission
+ *	costs a read of every shadowed table).
+ * @track_remove: undo @track_add for @nr frames that no longer hold a
+ *	shadowed guest page table. Must not fail.
  * @inject_msi: deliver an MSI with the guest-programmed @addr and @data.
- *	May be called in atomic context (from vmed_irq_raise()), without the
- *	vGPU lock.
+ *	Called while MSI is enabled, when the vGPU's interrupt newly asserts or
+ *	a new enabled event arrives while it is asserted: from vmed_irq_raise()
+ *	(a vendor's engine) and from guest config and register writes. Returns
+ *	0, or a negative errno if the MSI was not delivered; the core counts it
+ *	as suppressed and does not retry.
  * @set_intx: the legacy interrupt line changed level: @asserted while an
  *	enabled interrupt is pending, MSI is off and the guest has not set
- *	INTx Disable in the command register. Called with the vGPU lock held;
- *	must not sleep. Optional: without it the vGPU has MSI only.
+ *	INTx Disable in the command register. Called on changes only; the
+ *	line of a newly attached shim starts low. Optional: without it the
+ *	vGPU has MSI only.
  * @set_trap_area: start (@map true) or stop trapping guest accesses to
  *	[@gpa, @gpa + @size) as BAR @bar of the vGPU; called when the guest
- *	enables memory decoding or moves a BAR. Returns 0 or a negative errno.
+ *	enables memory decoding or moves a BAR, at attach for BARs the guest
+ *	enabled before, and to stop every trap on reset and detach. Returns 0
+ *	or a negative errno: the core logs the refusal and keeps its record of
+ *	the trap, except on reset and detach, after which it assumes none.
  *	Optional: a shim whose VMM routes BAR accesses itself (VFIO) leaves it
  *	NULL.
- * @is_guest_memory: whether all of [@gfn, @gfn + @nr) is guest RAM.
+ * @is_guest_memory: whether all of [@gfn, @gfn + @nr) is guest RAM. The
+ *	core asks, one frame at a time, before it tracks and reads a frame as
+ *	a guest page table; a frame that is not RAM is neither tracked nor
+ *	read, and the entry pointing at it points nowhere.
  */
 struct vmed_hv_ops {
 	int (*read_gpa)(struct vmed_vgpu *vgpu, u64 gpa, void *buf, size_t len);

@@ -135,14 +135,22 @@ enum vmed_reg_flags {
  * @flags: a combination of &enum vmed_reg_flags
  * @ro_mask: bits a guest write cannot change (applied after @flags)
  * @reset: value after vGPU creation and reset
- * @read: optional; produces the value a guest read returns. Called with the
- *	vGPU lock held. May read the virtual register file.
+ * @read: optional; produces the value of the whole register for a guest
+ *	read (the core returns the bytes the access covers and stores
+ *	nothing). May read the virtual register file.
  * @write: optional; called after the core has computed and stored the new
- *	value (@flags and @ro_mask applied) with the old and new value. Called
- *	with the vGPU lock held. A negative return fails the vGPU.
+ *	value (@flags and @ro_mask applied) with the old and new value of the
+ *	whole register, also when the access covered half of it. May start
+ *	work (vmed_vgpu_submit()). A negative return fails the vGPU; the new
+ *	value stays stored.
  *
  * Registers not in the table are backed by the virtual register file: reads
  * return the last value written (initially 0).
+ *
+ * The hooks run for guest accesses (vmed_mmio_read(), vmed_mmio_write()) to
+ * a vGPU that has not failed, in process context with the vGPU lock held,
+ * and may sleep. A qword access spanning two registers reaches each
+ * register's hook separately.
  */
 struct vmed_mmio_reg {
 	u32 offset;
@@ -236,20 +244,49 @@ struct vmed_vgpu_type {
 
 /**
  * struct vmed_vendor_ops - code a vendor provides
- * @vgpu_init: optional; called once when a vGPU is created, after the core
- *	state exists. Vendor state goes in the vGPU's vendor_data. A negative
- *	return fails the creation.
- * @vgpu_fini: optional; undoes @vgpu_init. Must not fail.
+ *
+ * Every op is optional. Unless noted, an op is called in process context
+ * with the vGPU lock held and may sleep.
+ *
+ * @vgpu_init: called once from vmed_vgpu_create(), after the core state
+ *	(registers, GGTT slices, config space) exists and before the vGPU is
+ *	handed to the shim, without the vGPU lock held. Vendor state goes in
+ *	the vGPU's vendor_data. A negative return fails the creation, and
+ *	@vgpu_fini is not called.
+ * @vgpu_fini: undoes @vgpu_init; called once from vmed_vgpu_destroy() after
+ *	it has detached the vGPU (so no shadow state is left), without the
+ *	vGPU lock held. Must not fail.
  * @ggtt_update: called when the host GGTT entry @index (relative to the
- *	start of the GGTT) changes to @host_pte, for real hardware to write
- *	the entry to the device. Called with the vGPU lock held.
- * @submit: optional; an engine hook called by the vendor's own register
- *	handlers through vmed_vgpu_submit() after the core has brought shadow
- *	page tables up to date; runs the workload described by @desc.
- * @engine_reset: optional; stops the vGPU's engines and drops queued work.
- *	Called on vGPU reset, detach and destroy. Must not fail.
- * @bar_rw: optional; accesses to BARs other than the register BAR (e.g. an
- *	aperture). Without it such accesses are rejected.
+ *	start of the GGTT) changes to @host_pte, which is already stored in
+ *	&vmed_device.ggtt_host, for real hardware to write the entry to the
+ *	device: for guest GGTT writes and withdrawn frames, and for every
+ *	entry of a vGPU's slices when it is created, reset, detached and
+ *	destroyed. Called with the lock of the vGPU whose slice holds @index,
+ *	so calls for different vGPUs of @dev may run concurrently.
+ * @submit: the engine: runs the workload described by @desc to completion,
+ *	raising its events with vmed_irq_raise(). Called only through
+ *	vmed_vgpu_submit(), which the vendor's own register handlers call, on
+ *	a vGPU that has not failed, after the core has applied partially
+ *	written page-table entries (or re-read every shadowed table, for a
+ *	shim without write tracking). Without a hypervisor attached it still
+ *	runs, but reaches no guest memory. Returns 0, a negative errno or a
+ *	vendor-defined positive code; anything but 0 is counted as a workload
+ *	error and returned by vmed_vgpu_submit(), without failing the vGPU.
+ * @engine_reset: stops the vGPU's engines, drops queued work and lets go
+ *	of shadow page tables (vmed_ppgtt_put()). Called on vGPU reset and
+ *	detach, before the core tears down shadow tables, GGTT entries and
+ *	DMA mappings, and when the vGPU fails (the shadow state then stays
+ *	until reset or detach); so it may run again with no work in between,
+ *	and from inside the vendor's own hooks when a core call they make
+ *	(vmed_vgpu_submit(), vmed_ppgtt_get(), ...) fails the vGPU. Must not
+ *	fail.
+ * @bar_rw: accesses to BARs other than the register BAR (e.g. an
+ *	aperture), from vmed_mmio_read() and vmed_mmio_write() on a vGPU that
+ *	has not failed. @offset and @len are checked: the access lies inside
+ *	the BAR, @len is 1, 2, 4 or 8 and @offset aligned to it. Returns 0 or
+ *	a negative errno, handed to the shim; -EINVAL is also counted and
+ *	logged as a refused access. Without @bar_rw such accesses are refused
+ *	with -EINVAL.
  */
 struct vmed_vendor_ops {
 	int (*vgpu_init)(struct vmed_vgpu *vgpu);
