@@ -17,6 +17,7 @@
 #ifndef _VMED_CORE_OPS_H
 #define _VMED_CORE_OPS_H
 
+#include <linux/bitmap.h>
 #include <linux/bug.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
@@ -183,16 +184,20 @@ static inline int vmed_hv_set_trap_area(struct vmed_vgpu *vgpu,
 /**
  * vmed_hv_is_guest_memory() - &vmed_hv_ops.is_guest_memory
  * @vgpu: the vGPU; its lock held and a hypervisor attached
- * @gfn: first guest frame
- * @nr: number of frames
+ * @gfns: guest frames, possibly repeated
+ * @nr: number of frames, at most %VMED_DMA_BATCH
+ * @ram: out: bit i set if @gfns[i] is guest RAM; the shim only sets bits,
+ *	so it is cleared here first
  *
- * Return: whether all of [@gfn, @gfn + @nr) is guest RAM.
+ * Return: 0, or the shim's negative errno (then @ram says nothing).
  */
-static inline bool vmed_hv_is_guest_memory(struct vmed_vgpu *vgpu, u64 gfn,
-					   unsigned long nr)
+static inline int vmed_hv_is_guest_memory(struct vmed_vgpu *vgpu,
+					  const u64 *gfns, unsigned int nr,
+					  unsigned long *ram)
 {
 	vmed_hv_context(vgpu);
-	return vgpu->hv->is_guest_memory(vgpu, gfn, nr);
+	bitmap_zero(ram, nr);
+	return vgpu->hv->is_guest_memory(vgpu, gfns, nr, ram);
 }
 
 /* ---- vendor ops -------------------------------------------------------- */

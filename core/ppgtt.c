@@ -28,7 +28,9 @@
  * context), and kept current afterwards through write tracking: every frame
  * holding a guest-backed shadow table is tracked, and vmed_page_write()
  * updates the entries a guest write touched. Frames are tracked before they
- * are read, so no guest write is missed. A write that covers whole entries
+ * are read, so no guest write is missed; the child tables of a table are
+ * checked to be guest RAM and tracked with one hypervisor call each for all
+ * of them (spt_track_children()). A write that covers whole entries
  * applies at once; a partial write (a 32-bit half) applies when both halves
  * have arrived or at the next vmed_ppgtt_sync(), which runs before every
  * submission. Until then the old translation stays, which is safe: its frame
@@ -588,48 +590,98 @@ static int spt_update_entry(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 	return ret;
 }
 
-static bool ppgtt_gfn_ok(struct vmed_vgpu *vgpu, u64 gfn)
+/* Entry @i points at a frame that cannot hold a table: it points nowhere. */
+static void spt_refuse_entry(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
+			     unsigned int i)
 {
-	return gfn <= VMED_MAX_GFN && vmed_hv_is_guest_memory(vgpu, gfn, 1);
+	spt_set_entry(ppgtt_fmt(vgpu), spt, i, 0);
+	vgpu->stats.ppgtt_scratch++;
 }
 
 /*
- * Track, in one call, the frames of the child tables @spt's entries point at
- * that no shadow table covers yet, so they are tracked before being read.
+ * Ask the hypervisor in one call which of the @nr frames collected in
+ * ppgtt.track, for the entries marked in @asked within [@first, @end), are
+ * guest RAM. Entries whose frame is not are refused; the other frames are
+ * reserved and tracked, each once.
+ */
+static int spt_track_batch(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
+			   const unsigned long *asked, unsigned int first,
+			   unsigned int end, unsigned int nr)
+{
+	DECLARE_BITMAP(ram, VMED_DMA_BATCH);
+	u64 *gfns = vgpu->ppgtt.track;
+	unsigned int i, k = 0, m = 0;
+	int ret;
+
+	ret = vmed_hv_is_guest_memory(vgpu, gfns, nr, ram);
+	if (ret)
+		return ret;
+	/* The frames to track are compacted in place: m never passes k. */
+	for (i = first; i < end; i++) {
+		u64 gfn;
+
+		if (!test_bit(i, asked))
+			continue;
+		gfn = gfns[k];
+		if (!test_bit(k++, ram)) {
+			spt_refuse_entry(vgpu, spt, i);
+			continue;
+		}
+		/* Listed twice: reserved already. */
+		if (xa_load(&vgpu->ppgtt.tracked, gfn))
+			continue;
+		ret = ppgtt_track_reserve(vgpu, gfn);
+		if (ret)
+			goto err;
+		gfns[m++] = gfn;
+	}
+	return ppgtt_track(vgpu, gfns, m);
+err:
+	while (m--)
+		xa_erase(&vgpu->ppgtt.tracked, gfns[m]);
+	return ret;
+}
+
+/*
+ * Before any child table of @spt is read, find the frames its entries point
+ * at as next-level tables that no shadow table covers yet, and check and
+ * track them in batches: a table of up to %VMED_DMA_BATCH entries costs one
+ * call of each kind. Entries whose frame cannot hold a table are refused
+ * here, so shadowing them later asks the hypervisor nothing.
  */
 static int spt_track_children(struct vmed_vgpu *vgpu, struct vmed_spt *spt)
 {
 	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
-	u64 *batch = vgpu->ppgtt.track;
-	unsigned int i, nr = 0;
+	unsigned int i, first = 0, nr = 0, n = spt_entries(fmt);
+	DECLARE_BITMAP(asked, VMED_PT_MAX_ENTRIES);
 	int ret;
 
 	if (!spt->level)
 		return 0;
-	for (i = 0; i < spt_entries(fmt); i++) {
+	bitmap_zero(asked, n);
+	for (i = 0; i < n; i++) {
 		u64 entry = spt_get_entry(fmt, spt, i);
 		u64 gfn = vmed_pte_addr(fmt, entry) >> PAGE_SHIFT;
 
 		if (!vmed_pte_present(fmt, entry) ||
 		    entry_is_leaf(fmt, spt->level, entry) ||
-		    xa_load(&vgpu->ppgtt.tracked, gfn) || !ppgtt_gfn_ok(vgpu, gfn))
+		    xa_load(&vgpu->ppgtt.tracked, gfn))
 			continue;
-		ret = ppgtt_track_reserve(vgpu, gfn);
-		if (ret)
-			goto err;
-		batch[nr++] = gfn;
-		if (nr == VMED_DMA_BATCH) {
-			ret = ppgtt_track(vgpu, batch, nr);
-			if (ret)
-				return ret;
-			nr = 0;
+		if (gfn > VMED_MAX_GFN) {
+			spt_refuse_entry(vgpu, spt, i);
+			continue;
 		}
+		__set_bit(i, asked);
+		vgpu->ppgtt.track[nr++] = gfn;
+		if (nr < VMED_DMA_BATCH)
+			continue;
+		ret = spt_track_batch(vgpu, spt, asked, first, i + 1, nr);
+		if (ret)
+			return ret;
+		first = i + 1;
+		nr = 0;
 	}
-	return ppgtt_track(vgpu, batch, nr);
-err:
-	while (nr--)
-		xa_erase(&vgpu->ppgtt.tracked, batch[nr]);
-	return ret;
+	return nr ? spt_track_batch(vgpu, spt, asked, first, n, nr) : 0;
 }
 
 /*
@@ -779,12 +831,17 @@ static struct vmed_spt *spt_get(struct vmed_vgpu *vgpu, u64 gfn,
 		return spt;
 	}
 	if (!xa_load(&vgpu->ppgtt.tracked, gfn)) {
+		DECLARE_BITMAP(ram, 1);
 		int err;
 
-		if (!ppgtt_gfn_ok(vgpu, gfn))
+		if (gfn > VMED_MAX_GFN)
 			return ERR_PTR(-EINVAL);
-		err = ppgtt_track_reserve(vgpu, gfn) ?:
-		      ppgtt_track(vgpu, &gfn, 1);
+		err = vmed_hv_is_guest_memory(vgpu, &gfn, 1, ram);
+		if (!err && !test_bit(0, ram))
+			return ERR_PTR(-EINVAL);
+		if (!err)
+			err = ppgtt_track_reserve(vgpu, gfn) ?:
+			      ppgtt_track(vgpu, &gfn, 1);
 		if (err)
 			return ERR_PTR(err == -ENOMEM ? err : -EINVAL);
 	}

@@ -79,10 +79,17 @@ struct vmed_vgpu;
  *	the trap, except on reset and detach, after which it assumes none.
  *	Optional: a shim whose VMM routes BAR accesses itself (VFIO) leaves it
  *	NULL.
- * @is_guest_memory: whether all of [@gfn, @gfn + @nr) is guest RAM. The
- *	core asks, one frame at a time, before it tracks and reads a frame as
- *	a guest page table; a frame that is not RAM is neither tracked nor
- *	read, and the entry pointing at it points nowhere.
+ * @is_guest_memory: say which of @nr guest frames @gfns (frames may repeat)
+ *	are guest RAM, by setting bit i of @ram, which arrives cleared, when
+ *	@gfns[i] is. The core asks before it tracks and reads a frame as a
+ *	guest page table: for a root (vmed_ppgtt_get()) or a table a guest
+ *	write links in, one frame; and once per shadowed table (per
+ *	%VMED_DMA_BATCH of its entries), for all the frames its entries point
+ *	at as next-level tables that are not tracked yet, if there are any.
+ *	A frame that is not RAM is neither tracked nor read, and the entry
+ *	pointing at it points nowhere. Returns 0, or a negative errno if the
+ *	query itself failed: @ram is ignored and the table is not shadowed
+ *	(-ENOMEM also fails the vGPU).
  */
 struct vmed_hv_ops {
 	int (*read_gpa)(struct vmed_vgpu *vgpu, u64 gpa, void *buf, size_t len);
@@ -100,8 +107,8 @@ struct vmed_hv_ops {
 	void (*set_intx)(struct vmed_vgpu *vgpu, bool asserted);
 	int (*set_trap_area)(struct vmed_vgpu *vgpu, unsigned int bar, u64 gpa,
 			     u64 size, bool map);
-	bool (*is_guest_memory)(struct vmed_vgpu *vgpu, u64 gfn,
-				unsigned long nr);
+	int (*is_guest_memory)(struct vmed_vgpu *vgpu, const u64 *gfns,
+			       unsigned int nr, unsigned long *ram);
 };
 
 /* Entry points a shim calls. All take the vGPU lock themselves. */

@@ -40,19 +40,20 @@ static int vmed_kvm_write_gpa(struct vmed_vgpu *vgpu, u64 gpa,
 	return vfio_dma_rw(&kv->vdev, gpa, (void *)buf, len, true);
 }
 
-static bool vmed_kvm_is_guest_memory(struct vmed_vgpu *vgpu, u64 gfn,
-				     unsigned long nr)
+static int vmed_kvm_is_guest_memory(struct vmed_vgpu *vgpu, const u64 *gfns,
+				    unsigned int nr, unsigned long *ram)
 {
 	struct vmed_kvm_vgpu *kv = vmed_vgpu_hv_data(vgpu);
+	unsigned int i;
 	u8 byte;
 
-	if (gfn > VMED_KVM_MAX_GFN || nr > VMED_KVM_MAX_GFN - gfn)
-		return false;
 	/* VFIO has no query: a one-byte read finds the mapping or fails. */
-	for (; nr; nr--, gfn++)
-		if (vfio_dma_rw(&kv->vdev, gfn << PAGE_SHIFT, &byte, 1, false))
-			return false;
-	return true;
+	for (i = 0; i < nr; i++)
+		if (gfns[i] <= VMED_KVM_MAX_GFN &&
+		    !vfio_dma_rw(&kv->vdev, gfns[i] << PAGE_SHIFT, &byte, 1,
+				 false))
+			__set_bit(i, ram);
+	return 0;
 }
 
 static void unpin(struct vmed_kvm_vgpu *kv, u64 gfn, unsigned int nr)

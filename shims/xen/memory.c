@@ -318,36 +318,32 @@ static int xen_set_trap_area(struct vmed_vgpu *vgpu, unsigned int bar, u64 gpa,
 	return 0;
 }
 
-static bool xen_is_guest_memory(struct vmed_vgpu *vgpu, u64 gfn,
-				unsigned long nr)
+/* A frame is guest RAM if it maps. */
+static int xen_is_guest_memory(struct vmed_vgpu *vgpu, const u64 *gfns,
+			       unsigned int nr, unsigned long *ram)
 {
 	struct vmed_xen_vgpu *xv = xv_of(vgpu);
-	u64 gfns[PROBE_CHUNK], bus[PROBE_CHUNK];
+	u64 bus[PROBE_CHUNK];
 	void *va[PROBE_CHUNK];
 	int err[PROBE_CHUNK];
 	unsigned int i, n, k;
-	bool ok = true;
 	int ret;
 
-	if (!nr || gfn + nr < gfn)
-		return false;
-	for (i = 0; ok && i < nr; i += n) {
-		n = min_t(unsigned long, nr - i, PROBE_CHUNK);
-		for (k = 0; k < n; k++)
-			gfns[k] = gfn + i + k;
-		ret = ops_of(xv)->map_frames(xv->hyp, xv->domid, gfns, n, va,
+	for (i = 0; i < nr; i += n) {
+		n = min_t(unsigned int, nr - i, PROBE_CHUNK);
+		ret = ops_of(xv)->map_frames(xv->hyp, xv->domid, gfns + i, n, va,
 					     bus, err);
 		vmed_xen_domain_gone(xv, ret);
 		if (ret)
-			return false;
+			return ret;
 		for (k = 0; k < n; k++) {
 			if (err[k])
-				ok = false;
-			else
-				ops_of(xv)->unmap_frames(xv->hyp, &va[k], 1);
+				continue;
+			__set_bit(i + k, ram);
+			ops_of(xv)->unmap_frames(xv->hyp, &va[k], 1);
 		}
 	}
-	return ok;
+	return 0;
 }
 
 const struct vmed_hv_ops vmed_xen_hv_ops = {

@@ -230,10 +230,15 @@ static int fake_set_trap_area(struct vmed_vgpu *vgpu, unsigned int bar, u64 gpa,
 	return 0;
 }
 
-static bool fake_is_guest_memory(struct vmed_vgpu *vgpu, u64 gfn,
-				 unsigned long nr)
+static int fake_is_guest_memory(struct vmed_vgpu *vgpu, const u64 *gfns,
+				unsigned int nr, unsigned long *ram)
 {
-	return gfn < FAKE_GUEST_FRAMES && nr <= FAKE_GUEST_FRAMES - gfn;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (gfns[i] < FAKE_GUEST_FRAMES)
+			__set_bit(i, ram);
+	return 0;
 }
 
 const struct vmed_hv_ops fake_hv_ops = {

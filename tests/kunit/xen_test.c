@@ -669,7 +669,10 @@ static void xen_memory_ops(struct kunit *test)
 	struct xt *t = xt_create(test, 1);
 	struct vmed_vgpu *vgpu = t->env->vgpu;
 	u64 gfns[3] = { 1, 2, FAKE_GUEST_FRAMES + 5 };
+	DECLARE_BITMAP(ram, 40) = {};
 	dma_addr_t dma[3];
+	u64 probe[40];
+	unsigned int i;
 	u32 val = 0;
 
 	put_unaligned_le32(0x5a5a, guest(t, 0x1010));
@@ -693,12 +696,25 @@ static void xen_memory_ops(struct kunit *test)
 	vgpu->hv->dma_unmap(vgpu, gfns, dma, 2);
 	KUNIT_EXPECT_EQ(test, t->fx->mapped, 0);
 
-	KUNIT_EXPECT_TRUE(test, vgpu->hv->is_guest_memory(vgpu, 0, 40));
-	KUNIT_EXPECT_FALSE(test, vgpu->hv->is_guest_memory(vgpu,
-							   FAKE_GUEST_FRAMES - 1,
-							   2));
-	KUNIT_EXPECT_FALSE(test, vgpu->hv->is_guest_memory(vgpu, ~0ULL, 2));
+	/* Three probe chunks; frames beyond guest RAM among the others. */
+	for (i = 0; i < ARRAY_SIZE(probe); i++)
+		probe[i] = i;
+	probe[5] = FAKE_GUEST_FRAMES;
+	probe[38] = ~0ULL;
+	probe[39] = 3;
+	KUNIT_EXPECT_EQ(test, vgpu->hv->is_guest_memory(vgpu, probe, 40, ram),
+			0);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(ram, 40), 38);
+	KUNIT_EXPECT_FALSE(test, test_bit(5, ram));
+	KUNIT_EXPECT_TRUE(test, test_bit(6, ram));
+	KUNIT_EXPECT_FALSE(test, test_bit(38, ram));
+	KUNIT_EXPECT_TRUE(test, test_bit(39, ram));
 	KUNIT_EXPECT_EQ(test, t->fx->mapped, 0);
+	/* A dying domain maps nothing at all: the query itself fails. */
+	t->fx->dying = true;
+	KUNIT_EXPECT_EQ(test, vgpu->hv->is_guest_memory(vgpu, probe, 1, ram),
+			-ENOENT);
+	t->fx->dying = false;
 
 	KUNIT_EXPECT_EQ(test, vgpu->hv->inject_msi(vgpu, 0xfee01000, 0x4041),
 			0);

@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <linux/bitmap.h>
 #include <linux/dma-mapping.h>
 #include <linux/err.h>
 #include <linux/kernel.h>
@@ -256,12 +257,19 @@ static int fake_set_trap_area(struct vmed_vgpu *vgpu, unsigned int bar,
 	return 0;
 }
 
-static bool fake_is_guest_memory(struct vmed_vgpu *vgpu, u64 gfn,
-				 unsigned long nr)
+static int fake_is_guest_memory(struct vmed_vgpu *vgpu, const u64 *gfns,
+				unsigned int nr, unsigned long *ram)
 {
 	struct fake_hv *hv = to_fake(vgpu);
+	unsigned int i;
 
-	return gfn < hv->nr_frames && nr <= hv->nr_frames - gfn;
+	/* The core hands over a cleared bitmap and at most one batch. */
+	if (nr > VMED_DMA_BATCH || !bitmap_empty(ram, nr))
+		hv->errors++;
+	for (i = 0; i < nr; i++)
+		if (gfns[i] < hv->nr_frames)
+			__set_bit(i, ram);
+	return 0;
 }
 
 const struct vmed_hv_ops fake_hv_ops = {
