@@ -16,6 +16,11 @@ static struct fake_hv *to_fake(struct vmed_vgpu *vgpu)
 	return vmed_vgpu_hv_data(vgpu);
 }
 
+static bool fake_is_ram(struct fake_hv *hv, u64 gfn)
+{
+	return gfn < FAKE_GUEST_FRAMES && !test_bit(gfn, hv->holes);
+}
+
 /**
  * fake_frame() - kernel address of a guest frame, allocated on first use
  * @hv: the fake hypervisor
@@ -73,6 +78,8 @@ static int fake_copy(struct fake_hv *hv, u64 gpa, void *buf, size_t len,
 		void *frame = fake_frame(hv, pos >> PAGE_SHIFT);
 
 		chunk = min_t(size_t, len - done, PAGE_SIZE - offset_in_page(pos));
+		if (!fake_is_ram(hv, pos >> PAGE_SHIFT))
+			return -EFAULT;
 		if (!frame)
 			return -ENOMEM;
 		if (to_guest)
@@ -110,7 +117,7 @@ static int fake_dma_map(struct vmed_vgpu *vgpu, const u64 *gfns,
 		return ret;
 	}
 	for (i = 0; i < nr; i++) {
-		if (gfns[i] >= FAKE_GUEST_FRAMES) {
+		if (!fake_is_ram(hv, gfns[i])) {
 			dma[i] = DMA_MAPPING_ERROR;
 			continue;
 		}
@@ -154,7 +161,7 @@ static int fake_track_add(struct vmed_vgpu *vgpu, const u64 *gfns,
 		return ret;
 	}
 	for (i = 0; i < nr; i++)
-		if (gfns[i] >= FAKE_GUEST_FRAMES)
+		if (!fake_is_ram(hv, gfns[i]))
 			return -EINVAL;
 	for (i = 0; i < nr; i++) {
 		/* Like KVM, tracking is counted; the core tracks once. */
@@ -233,10 +240,25 @@ static int fake_set_trap_area(struct vmed_vgpu *vgpu, unsigned int bar, u64 gpa,
 static int fake_is_guest_memory(struct vmed_vgpu *vgpu, const u64 *gfns,
 				unsigned int nr, unsigned long *ram)
 {
+	struct fake_hv *hv = to_fake(vgpu);
 	unsigned int i;
+	int ret;
 
+	lockdep_assert_held(&vgpu->lock);
+	hv->ram_queries++;
+	hv->ram_queried += nr;
+	if (hv->fail_ram_query && !hv->ram_query_skip) {
+		ret = hv->fail_ram_query;
+		hv->fail_ram_query = 0;
+		return ret;
+	}
+	if (hv->fail_ram_query)
+		hv->ram_query_skip--;
+	/* The core hands over a cleared bitmap and at most one batch. */
+	if (nr > VMED_DMA_BATCH || !bitmap_empty(ram, nr))
+		hv->errors++;
 	for (i = 0; i < nr; i++)
-		if (gfns[i] < FAKE_GUEST_FRAMES)
+		if (fake_is_ram(hv, gfns[i]))
 			__set_bit(i, ram);
 	return 0;
 }

@@ -15,7 +15,10 @@
 #include <kunit/test.h>
 #include <vmed/vgpu.h>
 
-/* Guest RAM: frames [0, FAKE_GUEST_FRAMES); anything else is not RAM. */
+/*
+ * Guest RAM: frames [0, FAKE_GUEST_FRAMES), except the frames a test marks
+ * in @holes; anything else is not RAM.
+ */
 #define FAKE_GUEST_FRAMES	2048
 /* Made-up DMA window, far from anything real. */
 #define FAKE_DMA_BASE		BIT_ULL(40)
@@ -65,8 +68,12 @@ struct fake_hv {
 	int fail_dma_map;	/* next dma_map call fails with this errno */
 	int fail_track;		/* next track_add call fails with this errno */
 	bool fail_read;		/* read_gpa fails */
+	int fail_ram_query;	/* an is_guest_memory call fails with this */
+	unsigned int ram_query_skip;	/* ... after this many more succeed */
+	DECLARE_BITMAP(holes, FAKE_GUEST_FRAMES);	/* frames not RAM */
 	unsigned long dma_map_calls, dma_unmap_calls;
 	unsigned long track_calls, untrack_calls;
+	unsigned long ram_queries, ram_queried;	/* calls, frames asked */
 	unsigned long mapped, tracked_frames;
 	unsigned long msis;
 	u64 msi_addr;

@@ -170,6 +170,119 @@ static void ppgtt_batched_tracking(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env->hv.untrack_calls, 1);
 }
 
+/*
+ * Which frames are guest RAM is asked once per table, for all the tables
+ * its entries point at: here the root, then PML4, PDP and a full PD of 512
+ * page tables, the last one the same as the second.
+ */
+static void ppgtt_guest_memory_batched(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+	unsigned int i;
+
+	build_tree(env);
+	for (i = 1; i < 511; i++)
+		fake_write_entry(&env->hv, gpa_of(G_PD, i), PTE(200 + i));
+	fake_write_entry(&env->hv, gpa_of(G_PD, 511), PTE(201));
+	fake_write_entry(&env->hv, gpa_of(201, 0), PTE(G_DATA + 1));
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	KUNIT_EXPECT_EQ(test, env->hv.ram_queries, 4);
+	KUNIT_EXPECT_EQ(test, env->hv.ram_queried, 1 + 1 + 1 + 512);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked_frames, 3 + 511);
+	expect_maps(test, env, mm, 511ULL << 21, G_DATA + 1);
+
+	/* A table linked in later: one query for it, one for its children. */
+	for (i = 0; i < 8; i++)
+		fake_write_entry(&env->hv, gpa_of(1000, i), PTE(1010 + i));
+	guest_set(test, env, G_PDP, 1, PTE(1000));
+	KUNIT_EXPECT_EQ(test, env->hv.ram_queries, 4 + 2);
+	KUNIT_EXPECT_EQ(test, env->hv.ram_queried, 515 + 1 + 8);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked_frames, 3 + 511 + 1 + 8);
+	put_mm(env, mm);
+}
+
+/*
+ * Frames the hypervisor does not report as RAM (a hole in guest memory, a
+ * frame beyond it) are neither tracked nor read: the entries pointing at
+ * them point nowhere, whether found while shadowing or written later.
+ */
+static void ppgtt_guest_memory_holes(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+	dma_addr_t dma;
+
+	build_tree(env);
+	fake_write_entry(&env->hv, gpa_of(G_PT2, 0), PTE(G_DATA + 20));
+	__set_bit(G_PT2, env->hv.holes);
+	fake_write_entry(&env->hv, gpa_of(G_PD, 1), PTE(G_PT2));
+	fake_write_entry(&env->hv, gpa_of(G_PD, 2), PTE(FAKE_GUEST_FRAMES + 7));
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	KUNIT_EXPECT_EQ(test, env->hv.ram_queries, 4);
+	KUNIT_EXPECT_EQ(test, translate(env, mm, 1ULL << 21, &dma), -EFAULT);
+	KUNIT_EXPECT_EQ(test, translate(env, mm, 2ULL << 21, &dma), -EFAULT);
+	expect_maps(test, env, mm, 0, G_DATA);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked[G_PT2], 0);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked_frames, 4);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[G_DATA + 20], 0);
+	KUNIT_EXPECT_EQ(test, env->vgpu->ppgtt.nr_spts, 4);
+	KUNIT_EXPECT_EQ(test, env->vgpu->stats.ppgtt_scratch, 2);
+
+	/* Linked in by a guest write, as a page directory this time. */
+	guest_set(test, env, G_PDP, 1, PTE(G_PT2));
+	KUNIT_EXPECT_EQ(test, env->hv.ram_queries, 5);
+	KUNIT_EXPECT_EQ(test, translate(env, mm, 1ULL << 30, &dma), -EFAULT);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked[G_PT2], 0);
+	KUNIT_EXPECT_EQ(test, env->vgpu->stats.ppgtt_scratch, 3);
+	KUNIT_EXPECT_FALSE(test, env->vgpu->failed);
+	put_mm(env, mm);
+}
+
+/* A query that fails as a whole fails the shadowing of the root... */
+static void ppgtt_guest_memory_query_fails(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+
+	build_tree(env);
+	env->hv.fail_ram_query = -ENOMEM;
+	mm = get_mm(env, G_PML4);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(mm), -ENOMEM);
+	KUNIT_EXPECT_TRUE(test, env->vgpu->failed);
+	KUNIT_EXPECT_STREQ(test, env->vgpu->fail_reason,
+			   "out of memory shadowing guest page tables");
+	KUNIT_EXPECT_EQ(test, env->vgpu->ppgtt.nr_spts, 0);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked_frames, 0);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
+}
+
+/* ... and of a table whose children it was asked about. */
+static void ppgtt_guest_memory_batch_query_fails(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+
+	build_tree(env);
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	fake_write_entry(&env->hv, gpa_of(300, 0), PTE(G_PT2));
+	fake_write_entry(&env->hv, gpa_of(G_PT2, 0), PTE(G_DATA));
+	/* The new directory's own query succeeds, its children's fails. */
+	env->hv.fail_ram_query = -ENOMEM;
+	env->hv.ram_query_skip = 1;
+	guest_set(test, env, G_PDP, 1, PTE(300));
+	KUNIT_EXPECT_EQ(test, env->hv.ram_queries, 4 + 2);
+	KUNIT_EXPECT_TRUE(test, env->vgpu->failed);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked[300], 0);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked[G_PT2], 0);
+	KUNIT_EXPECT_EQ(test, env->vgpu->ppgtt.nr_spts, 4);
+	put_mm(env, mm);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked_frames, 0);
+}
+
 static void ppgtt_write_full_entry(struct kunit *test)
 {
 	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
@@ -1013,6 +1126,10 @@ static struct kunit_case ppgtt_cases[] = {
 	KUNIT_CASE(ppgtt_shadow_and_translate),
 	KUNIT_CASE(ppgtt_read_only_entry),
 	KUNIT_CASE(ppgtt_batched_tracking),
+	KUNIT_CASE(ppgtt_guest_memory_batched),
+	KUNIT_CASE(ppgtt_guest_memory_holes),
+	KUNIT_CASE(ppgtt_guest_memory_query_fails),
+	KUNIT_CASE(ppgtt_guest_memory_batch_query_fails),
 	KUNIT_CASE(ppgtt_write_full_entry),
 	KUNIT_CASE(ppgtt_write_halves),
 	KUNIT_CASE(ppgtt_partial_write_synced_at_submit),
