@@ -5,7 +5,7 @@
 # make fuzz FUZZ_SECONDS=N: every fuzz target for N seconds (default 60)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all modules kunit checkpatch docs dkms user-test bench fuzz e2e-boot e2e e2e-xen-smoke e2e-xen check run clean
+.PHONY: all modules kunit checkpatch docs dkms user-test bench fuzz e2e-boot e2e e2e-xen-smoke e2e-xen e2e-xen-peers check run clean
 
 all: modules
 
@@ -44,6 +44,9 @@ e2e-xen-smoke:
 
 e2e-xen:
 	@bash scripts/e2e-xen.sh
+
+e2e-xen-peers:
+	@bash scripts/e2e-xen-peers.sh
 
 check:
 	@bash scripts/check.sh

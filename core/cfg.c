@@ -258,7 +258,7 @@ int vmed_cfg_read(struct vmed_vgpu *vgpu, unsigned int offset, void *buf,
 	mutex_unlock(&vgpu->lock);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(vmed_cfg_read);
+EXPORT_SYMBOL_NS_GPL(vmed_cfg_read, VMED);
 
 /**
  * vmed_cfg_write() - a guest config space write
@@ -308,4 +308,4 @@ out:
 	mutex_unlock(&vgpu->lock);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(vmed_cfg_write);
+EXPORT_SYMBOL_NS_GPL(vmed_cfg_write, VMED);

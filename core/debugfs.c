@@ -47,7 +47,7 @@ void vmed_debugfs_show_state(struct seq_file *m, struct vmed_vgpu *vgpu)
 {
 	mutex_lock(&vgpu->lock);
 	if (vgpu->failed)
-		seq_printf(m, "failed: %s\n", vgpu->fail_reason ?: "?");
+		seq_printf(m, "failed: %s\n", vgpu->fail_reason);
 	else
 		seq_puts(m, vgpu->hv ? "active\n" : "idle\n");
 	mutex_unlock(&vgpu->lock);

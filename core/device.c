@@ -8,6 +8,8 @@
  * that fit ("available instances") is computed exactly from the free runs,
  * so what sysfs promises is what creation delivers.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/bitmap.h>
 #include <linux/dma-mapping.h>
 #include <linux/gfp.h>
@@ -155,43 +157,54 @@ static void device_free_maps(struct vmed_device *dev)
 
 /**
  * vmed_device_register() - make a physical device available for vGPUs
- * @dev: the device, with @vendor, @dma_dev and @name set and the rest zeroed
+ * @vendor: the vendor's description; must outlive the device
+ * @dma_dev: the device that DMA-maps shadow page tables and the scratch page
+ * @name: the device's name in logs and debugfs; must outlive the device
  *
  * Validates the vendor's descriptors, builds the register lookup and sets
  * up the partition and the scratch page; then the device is announced to
- * the hypervisor shims' listeners.
+ * the listeners (vmed_mdev offers its vGPU types).
  *
- * Return: 0, -EINVAL for inconsistent descriptors (logged), -ENOMEM, or -EIO
- * if the scratch page is not addressable by the formats.
+ * Context: process context; sleeps.
+ * Return: the device, or ERR_PTR(-EINVAL) for missing arguments or
+ * inconsistent descriptors (logged), -ENOMEM, or -EIO if the scratch page
+ * is not addressable by the formats.
  */
-int vmed_device_register(struct vmed_device *dev)
+struct vmed_device *vmed_device_register(const struct vmed_vendor *vendor,
+					 struct device *dma_dev, const char *name)
 {
-	const struct vmed_vendor *v = dev->vendor;
+	struct vmed_device *dev;
 	u64 gm;
 	int k, ret;
 
-	if (!v || !dev->dma_dev || !dev->name)
-		return -EINVAL;
-	ret = vendor_check(v);
+	if (!vendor || !dma_dev || !name)
+		return ERR_PTR(-EINVAL);
+	ret = vendor_check(vendor);
 	if (ret) {
-		pr_err("vmed: %s: inconsistent vendor description\n",
-		       v->name ?: "?");
-		return ret;
+		pr_err("%s: inconsistent vendor description\n",
+		       vendor->name ?: "?");
+		return ERR_PTR(ret);
 	}
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return ERR_PTR(-ENOMEM);
+	dev->vendor = vendor;
+	dev->dma_dev = dma_dev;
+	dev->name = name;
 	mutex_init(&dev->lock);
 	INIT_LIST_HEAD(&dev->vgpus);
 	xa_init_flags(&dev->vgpu_ids, XA_FLAGS_ALLOC);
-	gm = v->gm_total[VMED_GM_MAPPABLE] + v->gm_total[VMED_GM_HIDDEN];
+	gm = vendor->gm_total[VMED_GM_MAPPABLE] + vendor->gm_total[VMED_GM_HIDDEN];
 	dev->ggtt_entries = gm >> PAGE_SHIFT;
 
 	ret = -ENOMEM;
 	for (k = 0; k < VMED_GM_KINDS; k++) {
-		dev->gm_map[k] = bitmap_zalloc(v->gm_total[k] / VMED_GM_GRANULE,
+		dev->gm_map[k] = bitmap_zalloc(vendor->gm_total[k] / VMED_GM_GRANULE,
 					       GFP_KERNEL);
 		if (!dev->gm_map[k])
 			goto err_maps;
 	}
-	dev->fence_map = bitmap_zalloc(v->fences, GFP_KERNEL);
+	dev->fence_map = bitmap_zalloc(vendor->fences, GFP_KERNEL);
 	dev->ggtt_host = vcalloc(dev->ggtt_entries, sizeof(u64));
 	if (!dev->fence_map || !dev->ggtt_host)
 		goto err_maps;
@@ -203,26 +216,30 @@ int vmed_device_register(struct vmed_device *dev)
 		goto err_regs;
 	vmed_debugfs_device_add(dev);
 	vmed_registry_add(dev);
-	return 0;
+	return dev;
 
 err_regs:
 	vmed_regs_free(dev);
 err_maps:
 	device_free_maps(dev);
-	return ret;
+	mutex_destroy(&dev->lock);
+	kfree(dev);
+	return ERR_PTR(ret);
 }
-EXPORT_SYMBOL_GPL(vmed_device_register);
+EXPORT_SYMBOL_NS_GPL(vmed_device_register, VMED);
 
 /**
  * vmed_device_unregister() - undo vmed_device_register()
- * @dev: the device
+ * @dev: the device; freed
  *
- * The shims' listeners are told first and destroy the vGPUs they created;
- * any other vGPU must have been destroyed already.
+ * The listeners are told first and destroy the vGPUs they created (which
+ * waits for their holders to let go); any other vGPU must have been
+ * destroyed already.
+ *
+ * Context: process context; sleeps.
  */
 void vmed_device_unregister(struct vmed_device *dev)
 {
-	/* Shims destroy their vGPUs of the device first. */
 	vmed_registry_remove(dev);
 	WARN_ON(!list_empty(&dev->vgpus));
 	vmed_debugfs_device_remove(dev);
@@ -231,8 +248,34 @@ void vmed_device_unregister(struct vmed_device *dev)
 	device_free_maps(dev);
 	xa_destroy(&dev->vgpu_ids);
 	mutex_destroy(&dev->lock);
+	kfree(dev);
 }
-EXPORT_SYMBOL_GPL(vmed_device_unregister);
+EXPORT_SYMBOL_NS_GPL(vmed_device_unregister, VMED);
+
+/**
+ * vmed_device_vendor() - the description a device was registered with
+ * @dev: the device
+ *
+ * Return: the vendor description (types, PCI identity, ...).
+ */
+const struct vmed_vendor *vmed_device_vendor(const struct vmed_device *dev)
+{
+	return dev->vendor;
+}
+EXPORT_SYMBOL_NS_GPL(vmed_device_vendor, VMED);
+
+/**
+ * vmed_device_dma_dev() - the struct device behind a vmed device
+ * @dev: the device
+ *
+ * Return: the device given to vmed_device_register(): the parent of the
+ * device's mdev types.
+ */
+struct device *vmed_device_dma_dev(const struct vmed_device *dev)
+{
+	return dev->dma_dev;
+}
+EXPORT_SYMBOL_NS_GPL(vmed_device_dma_dev, VMED);
 
 /* How many runs of @need consecutive free bits fit in the bitmap. */
 static unsigned int free_runs(const unsigned long *map, unsigned int size,
@@ -279,7 +322,7 @@ unsigned int vmed_type_available(struct vmed_device *dev, unsigned int type)
 	mutex_unlock(&dev->lock);
 	return n;
 }
-EXPORT_SYMBOL_GPL(vmed_type_available);
+EXPORT_SYMBOL_NS_GPL(vmed_type_available, VMED);
 
 static int take_range(unsigned long *map, unsigned int size, unsigned int need,
 		      unsigned int *start)

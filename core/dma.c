@@ -584,7 +584,6 @@ int vmed_dma_lookup(struct vmed_vgpu *vgpu, u64 gfn, dma_addr_t *dma)
 	*dma = entry_dma_of(entry, gfn);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(vmed_dma_lookup);
 
 /**
  * vmed_dma_to_gfn() - guest frame behind a DMA address
@@ -608,7 +607,7 @@ int vmed_dma_to_gfn(struct vmed_vgpu *vgpu, dma_addr_t dma, u64 *gfn)
 	*gfn = entry_gfn_at(entry, dma);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(vmed_dma_to_gfn);
+EXPORT_SYMBOL_NS_GPL(vmed_dma_to_gfn, VMED);
 
 /*
  * Turn a 2 MiB entry into one 4 KiB entry per referenced frame, each
@@ -789,7 +788,7 @@ void vmed_dma_invalidate(struct vmed_vgpu *vgpu, u64 gfn, u64 nr)
 	}
 	mutex_unlock(&vgpu->lock);
 }
-EXPORT_SYMBOL_GPL(vmed_dma_invalidate);
+EXPORT_SYMBOL_NS_GPL(vmed_dma_invalidate, VMED);
 
 /**
  * vmed_dma_fini() - release every mapping (teardown)

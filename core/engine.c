@@ -52,7 +52,7 @@ int vmed_ggtt_translate(struct vmed_vgpu *vgpu, u64 gm_addr, dma_addr_t *dma)
 	*dma = vmed_pte_addr(fmt, pte) + offset_in_page(gm_addr);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(vmed_ggtt_translate);
+EXPORT_SYMBOL_NS_GPL(vmed_ggtt_translate, VMED);
 
 /**
  * vmed_dma_rw() - the device reads or writes memory at a DMA address
@@ -102,7 +102,6 @@ int vmed_dma_rw(struct vmed_vgpu *vgpu, dma_addr_t dma, void *buf, size_t len,
 	}
 	return 0;
 }
-EXPORT_SYMBOL_GPL(vmed_dma_rw);
 
 /**
  * vmed_gm_rw() - the device accesses graphics memory through the GGTT
@@ -132,7 +131,7 @@ int vmed_gm_rw(struct vmed_vgpu *vgpu, u64 gm_addr, void *buf, size_t len,
 	}
 	return 0;
 }
-EXPORT_SYMBOL_GPL(vmed_gm_rw);
+EXPORT_SYMBOL_NS_GPL(vmed_gm_rw, VMED);
 
 /**
  * vmed_ppgtt_rw() - the device accesses memory through a shadow PPGTT
@@ -167,4 +166,4 @@ int vmed_ppgtt_rw(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm, u64 gva,
 	}
 	return 0;
 }
-EXPORT_SYMBOL_GPL(vmed_ppgtt_rw);
+EXPORT_SYMBOL_NS_GPL(vmed_ppgtt_rw, VMED);

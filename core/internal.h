@@ -7,7 +7,7 @@
 
 #include <linux/bits.h>
 #include <linux/mm.h>
-#include <vmed/vgpu.h>
+#include "state.h"
 
 #define VMED_MAX_VGPUS		128
 
@@ -66,6 +66,7 @@ int vmed_partition_take(struct vmed_vgpu *vgpu);
 void vmed_partition_give(struct vmed_vgpu *vgpu);
 
 /* vgpu.c */
+void vmed_vgpu_fail(struct vmed_vgpu *vgpu, const char *reason);
 void vmed_vgpu_log_reject(struct vmed_vgpu *vgpu, const char *what, u64 offset,
 			  unsigned int len);
 
@@ -96,6 +97,7 @@ void vmed_ggtt_invalidate(struct vmed_vgpu *vgpu, u64 gfn, u64 nr);
 void vmed_ggtt_summary(struct vmed_vgpu *vgpu, u32 *mapped, u32 *scratch);
 
 /* ppgtt.c */
+dma_addr_t vmed_ppgtt_root_dma(const struct vmed_ppgtt_mm *mm);
 
 /**
  * struct vmed_ppgtt_summary - a vGPU's shadow page tables, counted
@@ -127,6 +129,7 @@ void vmed_ppgtt_page_written(struct vmed_vgpu *vgpu, u64 gpa, const void *buf,
 			     unsigned int len);
 
 /* dma.c */
+int vmed_dma_lookup(struct vmed_vgpu *vgpu, u64 gfn, dma_addr_t *dma);
 void vmed_dma_init(struct vmed_vgpu *vgpu);
 int vmed_dma_map(struct vmed_vgpu *vgpu, const u64 *gfns, unsigned int nr,
 		 dma_addr_t *dma);
@@ -139,6 +142,10 @@ int vmed_dma_put_addr(struct vmed_vgpu *vgpu, dma_addr_t dma);
 void vmed_dma_flush(struct vmed_vgpu *vgpu);
 void vmed_dma_release_range(struct vmed_vgpu *vgpu, u64 gfn, u64 nr);
 void vmed_dma_fini(struct vmed_vgpu *vgpu);
+
+/* engine.c */
+int vmed_dma_rw(struct vmed_vgpu *vgpu, dma_addr_t dma, void *buf, size_t len,
+		bool write);
 
 /* irq.c */
 int vmed_irq_check(const struct vmed_vendor *vendor);

@@ -166,7 +166,7 @@ void vmed_irq_raise(struct vmed_vgpu *vgpu, unsigned int event)
 	irq_set_reg(vgpu, g->iir, irq_reg(vgpu, g->iir) | bit);
 	vmed_irq_update(vgpu, irq_reg(vgpu, g->ier) & bit);
 }
-EXPORT_SYMBOL_GPL(vmed_irq_raise);
+EXPORT_SYMBOL_NS_GPL(vmed_irq_raise, VMED);
 
 /**
  * vmed_irq_reg_write() - a guest write to an interrupt register

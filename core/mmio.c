@@ -15,6 +15,8 @@
  * them. A guest can therefore make the core allocate at most mmio_size bytes
  * per vGPU, once; reads of never-written pages return zero.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/bitmap.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -117,7 +119,7 @@ int vmed_regs_build(struct vmed_device *dev)
 	for (i = 0; i < vendor->nr_regs; i++) {
 		ret = regs_add(dev, &vendor->regs[i], VMED_IRQ_REG_NONE, 0);
 		if (ret) {
-			pr_err("vmed: %s: register %#x: bad or duplicate entry\n",
+			pr_err("%s: register %#x: bad or duplicate entry\n",
 			       vendor->name, vendor->regs[i].offset);
 			goto err;
 		}
@@ -140,7 +142,7 @@ int vmed_regs_build(struct vmed_device *dev)
 		      regs_add(dev, &r[3], VMED_IRQ_REG_IER, i);
 	}
 	if (ret) {
-		pr_err("vmed: %s: interrupt registers overlap or are bad\n",
+		pr_err("%s: interrupt registers overlap or are bad\n",
 		       vendor->name);
 		goto err;
 	}
@@ -224,7 +226,7 @@ u64 vmed_vreg_read(struct vmed_vgpu *vgpu, u32 offset, unsigned int size)
 		return 0;
 	return (*slot >> (8 * (offset & 7))) & size_mask(size);
 }
-EXPORT_SYMBOL_GPL(vmed_vreg_read);
+EXPORT_SYMBOL_NS_GPL(vmed_vreg_read, VMED);
 
 /**
  * vmed_vreg_write() - write the virtual register file, bypassing guest rules
@@ -254,7 +256,7 @@ int vmed_vreg_write(struct vmed_vgpu *vgpu, u32 offset, unsigned int size,
 	*slot = (*slot & ~mask) | ((val << shift) & mask);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(vmed_vreg_write);
+EXPORT_SYMBOL_NS_GPL(vmed_vreg_write, VMED);
 
 /*
  * Storage of a table register: its page exists from vGPU creation on and
@@ -400,7 +402,7 @@ static void reg_unknown(struct vmed_vgpu *vgpu, u32 offset, unsigned int len,
 			test_and_set_bit(dw, vgpu->dev->unknown_seen);
 	if (seen)
 		return;
-	pr_info_ratelimited("vmed: %s: untracked register %#x (%u bytes) %s\n",
+	pr_info_ratelimited("%s: untracked register %#x (%u bytes) %s\n",
 			    vgpu->name, offset, len, write ? "written" : "read");
 }
 
@@ -611,7 +613,7 @@ int vmed_mmio_read(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
 {
 	return mmio_rw(vgpu, bar, offset, buf, len, false);
 }
-EXPORT_SYMBOL_GPL(vmed_mmio_read);
+EXPORT_SYMBOL_NS_GPL(vmed_mmio_read, VMED);
 
 /**
  * vmed_mmio_write() - a trapped guest write to a BAR
@@ -632,4 +634,4 @@ int vmed_mmio_write(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
 {
 	return mmio_rw(vgpu, bar, offset, (void *)buf, len, true);
 }
-EXPORT_SYMBOL_GPL(vmed_mmio_write);
+EXPORT_SYMBOL_NS_GPL(vmed_mmio_write, VMED);

@@ -948,7 +948,7 @@ struct vmed_ppgtt_mm *vmed_ppgtt_get(struct vmed_vgpu *vgpu, u64 root_gpa)
 	list_add(&mm->node, &vgpu->ppgtt.mms);
 	return mm;
 }
-EXPORT_SYMBOL_GPL(vmed_ppgtt_get);
+EXPORT_SYMBOL_NS_GPL(vmed_ppgtt_get, VMED);
 
 static void ppgtt_mm_destroy(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm)
 {
@@ -973,7 +973,7 @@ void vmed_ppgtt_put(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm)
 	ppgtt_mm_destroy(vgpu, mm);
 	ppgtt_flush(vgpu);
 }
-EXPORT_SYMBOL_GPL(vmed_ppgtt_put);
+EXPORT_SYMBOL_NS_GPL(vmed_ppgtt_put, VMED);
 
 /**
  * vmed_ppgtt_root_dma() - DMA address of the shadow root, for the engine
@@ -985,7 +985,6 @@ dma_addr_t vmed_ppgtt_root_dma(const struct vmed_ppgtt_mm *mm)
 {
 	return mm->root->dma;
 }
-EXPORT_SYMBOL_GPL(vmed_ppgtt_root_dma);
 
 /**
  * vmed_ppgtt_translate() - walk the shadow tree as the device would
@@ -1031,7 +1030,7 @@ int vmed_ppgtt_translate(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm,
 		return 0;
 	}
 }
-EXPORT_SYMBOL_GPL(vmed_ppgtt_translate);
+EXPORT_SYMBOL_NS_GPL(vmed_ppgtt_translate, VMED);
 
 static void spt_mark_pending(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 			     unsigned int i)
@@ -1126,7 +1125,7 @@ int vmed_page_write(struct vmed_vgpu *vgpu, u64 gpa, const void *buf,
 	mutex_unlock(&vgpu->lock);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(vmed_page_write);
+EXPORT_SYMBOL_NS_GPL(vmed_page_write, VMED);
 
 /**
  * vmed_ppgtt_page_written() - bring shadows on a frame up to date after a write
@@ -1357,3 +1356,20 @@ void vmed_ppgtt_init(struct vmed_vgpu *vgpu)
 	INIT_LIST_HEAD(&vgpu->ppgtt.pending);
 	vgpu->ppgtt.max_spts = max_shadow_tables;
 }
+
+/**
+ * vmed_ppgtt_is_table_frame() - does a guest frame hold a shadowed table?
+ * @vgpu: the vGPU; its lock held
+ * @gfn: the guest frame
+ *
+ * An engine that writes guest memory directly (not through write tracking)
+ * asks this first: a write to such a frame would leave the shadow stale.
+ *
+ * Return: true if a shadow page table is built from @gfn now.
+ */
+bool vmed_ppgtt_is_table_frame(struct vmed_vgpu *vgpu, u64 gfn)
+{
+	lockdep_assert_held(&vgpu->lock);
+	return xa_load(&vgpu->ppgtt.tracked, gfn);
+}
+EXPORT_SYMBOL_NS_GPL(vmed_ppgtt_is_table_frame, VMED);

@@ -8,6 +8,8 @@
  * unregisters it. One mutex serialises the two lists and the callbacks, so
  * a listener never sees a device twice or after its removal.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include "internal.h"
@@ -31,7 +33,7 @@ void vmed_registry_add(struct vmed_device *dev)
 	list_add_tail(&dev->registry_node, &registry_devices);
 	list_for_each_entry(l, &registry_listeners, node)
 		if (l->add(l, dev))
-			pr_err("vmed: %s: %s could not take the device\n",
+			pr_err("%s: %s could not take the device\n",
 			       dev->name, l->name);
 	mutex_unlock(&registry_lock);
 }
@@ -84,7 +86,7 @@ int vmed_listener_register(struct vmed_device_listener *l)
 	mutex_unlock(&registry_lock);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(vmed_listener_register);
+EXPORT_SYMBOL_NS_GPL(vmed_listener_register, VMED);
 
 /**
  * vmed_listener_unregister() - stop hearing of devices
@@ -102,4 +104,4 @@ void vmed_listener_unregister(struct vmed_device_listener *l)
 		l->remove(l, dev);
 	mutex_unlock(&registry_lock);
 }
-EXPORT_SYMBOL_GPL(vmed_listener_unregister);
+EXPORT_SYMBOL_NS_GPL(vmed_listener_unregister, VMED);

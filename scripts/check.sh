@@ -77,6 +77,8 @@ suite "real-Xen smoke test (Xen 4.17 in QEMU, PV dom0)" e2e-xen-smoke \
 	bash "$VMED_ROOT/scripts/e2e-xen-smoke.sh"
 suite "Xen end to end (Xen 4.17 in QEMU, HVM guests, ioreq server)" e2e-xen \
 	bash "$VMED_ROOT/scripts/e2e-xen.sh"
+suite "Xen and VFIO frontends as peers (Xen 4.17 in QEMU)" e2e-xen-peers \
+	bash "$VMED_ROOT/scripts/e2e-xen-peers.sh"
 
 echo
 echo "== vmed check summary =="

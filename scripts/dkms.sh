@@ -14,7 +14,7 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-MODULES="vmed vmed_i915 vmed_nvstub vmed_kvm vmed_xen"
+MODULES="vmed vmed_mdev vmed_i915 vmed_nvstub vmed_kvm vmed_xen"
 
 stage "dkms: checking packages"
 need_pkgs dkms make gcc libc6-dev kmod
@@ -108,6 +108,15 @@ for m in $MODULES; do
 		else
 			fail "$m: depends on vmed"
 			echo "    depends '$deps'"
+		fi
+	fi
+	# The shims are peers: neither needs the other, and Xen needs no VFIO.
+	if [ "$m" = vmed_xen ]; then
+		if echo ",$deps," | grep -qE ',(vmed_kvm|vfio[a-z_]*),'; then
+			fail "vmed_xen: needs neither vmed_kvm nor vfio"
+			echo "    depends '$deps'"
+		else
+			pass "vmed_xen: needs neither vmed_kvm nor vfio ($deps)"
 		fi
 	fi
 done

@@ -17,7 +17,7 @@ LOG="$E2E/console.log"
 TIMEOUT="${E2E_TIMEOUT:-300}"
 # Load order is decided by dependencies, but these are what later tests use.
 HOST_MODULES="ccp kvm_amd vfio vfio_iommu_type1 mdev"
-VMED_MODULES="core/vmed.ko vendors/i915/vmed_i915.ko vendors/nvidia-stub/vmed_nvstub.ko shims/kvm/vmed_kvm.ko"
+VMED_MODULES="core/vmed.ko core/vmed_mdev.ko vendors/i915/vmed_i915.ko vendors/nvidia-stub/vmed_nvstub.ko shims/kvm/vmed_kvm.ko"
 
 stage "e2e: checking packages"
 need_pkgs qemu-system-x86 busybox-static cpio kmod xz-utils linux-headers-6.12-amd64

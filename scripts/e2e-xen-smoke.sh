@@ -19,14 +19,12 @@ LOG="$E2E/console.log"
 TIMEOUT="${E2E_TIMEOUT:-300}"
 # Debian's modules dom0 loads, dependencies added from modinfo.  Xen's
 # device nodes and xenfs (for /proc/xen/capabilities) are what a real dom0
-# has; the VFIO/mdev stack is what vmed_kvm, which creates the vGPUs,
-# links against.  No kvm.ko: vmed_kvm looks KVM up only when a VMM opens a
-# vGPU with one, and Xen hides SVM from a PV dom0 anyway.
-HOST_MODULES="xen-evtchn xen-privcmd xenfs vfio vfio_iommu_type1 mdev"
-VMED_MODULES="core/vmed.ko vendors/i915/vmed_i915.ko
-	vendors/nvidia-stub/vmed_nvstub.ko shims/kvm/vmed_kvm.ko"
-# Written in parallel with this test: included when built, and reported by
-# dom0 as missing otherwise.
+# has; mdev is what vmed_mdev, which creates the vGPUs, links against.
+# Neither KVM nor VFIO: a Xen dom0 serves vGPUs without them.
+HOST_MODULES="xen-evtchn xen-privcmd xenfs mdev"
+VMED_MODULES="core/vmed.ko core/vmed_mdev.ko vendors/i915/vmed_i915.ko
+	vendors/nvidia-stub/vmed_nvstub.ko"
+# Included when built, and reported by dom0 as missing otherwise.
 XEN_SHIM=shims/xen/vmed_xen.ko
 
 stage "e2e-xen: checking packages"

@@ -5,7 +5,8 @@
 #   build machine
 #    └ QEMU TCG, SVM + NPT CPU: Debian's Xen 4.17
 #       dom0: Debian's 6.12 kernel, PV  (tests/e2e/xen/init-host)
-#       vmed modules + vmed_kvm (mdev) + vmed_xen; the build machine's root
+#       vmed modules + vmed_mdev + vmed_xen (no VFIO, no vmed_kvm; with
+#       E2E_XEN_PEERS=1 they come later, as peers); the build machine's root
 #       over 9p, chrooted into for Debian's toolstack (xl, oxenstored,
 #       xenconsoled) and QEMU as the guests' primary device model
 #       └ xl create: an HVM guest, Debian's 6.12 kernel  (tests/e2e/init-guest)
@@ -18,23 +19,31 @@
 #   E2E_TIMEOUT=1800 bash scripts/...       limit for the whole run (2700 s)
 #   E2E_XEN_RUNS="normal" bash scripts/...  only these guest runs per vendor
 #                                           (of: normal hostile destroyed unbound)
+#   E2E_XEN_PEERS=1 bash scripts/...        no guest runs: the frontends as
+#                                           peers instead (make e2e-xen-peers)
 #
 # Output: $VMED_BUILD/e2e-xen/{console.log,initramfs.cpio.gz,guest-initramfs.cpio.gz}
+# (e2e-xen-peers/ with E2E_XEN_PEERS=1)
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+PEERS="${E2E_XEN_PEERS:-0}"
 E2E="$VMED_BUILD/e2e-xen"
+[ "$PEERS" = 1 ] && E2E="$VMED_BUILD/e2e-xen-peers"
 LOG="$E2E/console.log"
 TIMEOUT="${E2E_TIMEOUT:-2700}"
 # Debian's modules dom0 loads, dependencies added from modinfo: Xen's dom0
-# devices (xl needs gntdev and gntalloc too), the VFIO/mdev stack vmed_kvm
-# links against (vGPUs are created through mdev for both hypervisors) and
-# 9p for the build machine's root.
+# devices (xl needs gntdev and gntalloc too), mdev (vGPUs are created
+# through mdev for both hypervisors, by vmed_mdev) and 9p for the build
+# machine's root.  No VFIO and no vmed_kvm.
 HOST_MODULES="xen-evtchn xen-privcmd xenfs xen-gntdev xen-gntalloc
-	vfio vfio_iommu_type1 mdev netfs 9pnet 9p 9pnet_virtio"
-VMED_MODULES="core/vmed.ko vendors/i915/vmed_i915.ko
-	vendors/nvidia-stub/vmed_nvstub.ko shims/kvm/vmed_kvm.ko
-	shims/xen/vmed_xen.ko"
+	mdev netfs 9pnet 9p 9pnet_virtio"
+VMED_MODULES="core/vmed.ko core/vmed_mdev.ko vendors/i915/vmed_i915.ko
+	vendors/nvidia-stub/vmed_nvstub.ko shims/xen/vmed_xen.ko"
+# Only with E2E_XEN_PEERS=1 (frontends as peers), loaded by dom0 after the
+# Xen-only checks: the VFIO stack and vmed_kvm next to vmed_xen.
+PEER_HOST_MODULES="vfio vfio_iommu_type1"
+PEER_VMED_MODULES="shims/kvm/vmed_kvm.ko"
 
 stage "e2e-xen: checking packages"
 # The toolstack and the guests' QEMU run in dom0 from this machine's root,
@@ -63,13 +72,24 @@ root="$E2E/root"
 initramfs_root "$root" "$VMED_ROOT/tests/e2e/xen/init-host"
 mkdir -p "$root"/{guest,mnt}
 initramfs_modules "$root" "$HOST_MODULES" "$VMED_MODULES"
+if [ "$PEERS" = 1 ]; then
+	# The peers' modules go in a list of their own, loaded late.
+	cp "$root/etc/e2e-modules" "$E2E/boot-modules"
+	initramfs_modules "$root" "$PEER_HOST_MODULES" "$PEER_VMED_MODULES"
+	grep -vxF -f "$E2E/boot-modules" "$root/etc/e2e-modules" \
+		>"$root/etc/e2e-modules-peers" || true
+	cp "$E2E/boot-modules" "$root/etc/e2e-modules"
+fi
 cp "$VMLINUZ" "$root/guest/vmlinuz"
 [ "$vmm" = 1 ] && cp "$E2E/vmed-vmm" "$root/bin/vmed-vmm"
 cp "$E2E/guest-initramfs.cpio.gz" "$root/guest/initramfs.cpio.gz"
 {
 	echo "XEN_VER=$XEN_VER"
 	echo "GUEST_DRIVER=$GUEST_KO_BUILT"
-	if [ -n "${E2E_XEN_RUNS:-}" ]; then
+	echo "PEERS=$PEERS"
+	if [ "$PEERS" = 1 ]; then
+		echo 'RUNS=""'
+	elif [ -n "${E2E_XEN_RUNS:-}" ]; then
 		echo "RUNS=\"$E2E_XEN_RUNS\""
 	fi
 } >"$root/etc/e2e.conf"

@@ -32,9 +32,8 @@ TIMEOUT="${E2E_TIMEOUT:-900}"
 # Debian's modules L2 needs: the KVM/VFIO/mdev stack and 9p for the host
 # root; dependencies are added from modinfo.
 HOST_MODULES="ccp kvm_amd vfio vfio_iommu_type1 mdev irqbypass netfs 9pnet 9p 9pnet_virtio"
-# The vmed modules, as built by scripts/modules.sh.  The KVM shim is new:
-# until it is built, L2 reports it as missing and goes on.
-VMED_MODULES="core/vmed.ko vendors/i915/vmed_i915.ko
+# The vmed modules, as built by scripts/modules.sh.
+VMED_MODULES="core/vmed.ko core/vmed_mdev.ko vendors/i915/vmed_i915.ko
 	vendors/nvidia-stub/vmed_nvstub.ko shims/kvm/vmed_kvm.ko"
 GUEST_DIR="${E2E_GUEST_DIR:-$VMED_ROOT/tests/guest}"
 VMM_DIR="${E2E_VMM_DIR:-$VMED_ROOT/tests/vmm}"

@@ -92,7 +92,7 @@ for v in vmed_i915 vmed_nvstub; do
 	set -- $(xen_numbers "$v" normal) 0 0 0 0 0 0 0 0
 	cat <<TXT
 $v on Xen 4.17 (HVM guest made with xl, QEMU its device model; vmed_xen the vGPU's ioreq server):
-  vGPUs created        $(count $o "^PASS: $v: create ") through mdev sysfs, bound to the guest's domain with vmed/xen_domid; VFIO open while bound: $(yes_no $o "^PASS: $v normal: vmm open-bound: VFIO_GROUP_GET_DEVICE_FD" refused "not refused")
+  vGPUs created        $(count $o "^PASS: $v: create ") through mdev sysfs, bound to the guest's domain with vmed/xen_domid; dom0 without VFIO or vmed_kvm: $(yes_no $o "^PASS: $v normal: VFIO not loaded" yes no)
   ioreqs served        $1: $3 config (PCI_CONFIG), $4 MMIO (COPY), $5 tracked page-table writes (p2m_ioreq_server), $6 port I/O; $8 malformed
   page tables shadowed $(value $o "$v" normal shadowed_tables); core tracked writes $(value $o "$v" normal tracked_writes)
   interrupts           $7 MSIs injected with XEN_DMOP_inject_msi

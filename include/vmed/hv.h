@@ -20,6 +20,9 @@
 
 struct vmed_vgpu;
 
+/** VMED_DMA_BATCH - frames the core hands to one hypervisor op at most */
+#define VMED_DMA_BATCH	512
+
 /**
  * struct vmed_hv_ops - what a hypervisor shim provides to the core
  *
@@ -31,12 +34,12 @@ struct vmed_vgpu;
  * frames hold at most %VMED_DMA_BATCH frames.
  *
  * @read_gpa: copy @len bytes of guest physical memory at @gpa into @buf,
- *	for shadowing guest page tables and for the device's reads of frames
- *	mapped with @dma_map (vmed_dma_rw()). Returns 0 or a negative errno;
+ *	for shadowing guest page tables and for a software engine's reads of
+ *	frames mapped with @dma_map. Returns 0 or a negative errno;
  *	a range that is not guest RAM fails.
  * @write_gpa: copy @len bytes from @buf to guest physical memory at @gpa,
- *	for the device's writes to frames mapped with @dma_map
- *	(vmed_dma_rw()). Returns 0 or a negative errno.
+ *	for a software engine's writes to frames mapped with @dma_map.
+ *	Returns 0 or a negative errno.
  * @dma_map: make @nr guest frames @gfns reachable by the device and store
  *	each frame's DMA address in @dma; called when a GGTT or PPGTT entry
  *	is shadowed and its frame is not mapped yet. A frame that is not guest
@@ -73,8 +76,8 @@ struct vmed_vgpu;
  *	vGPU has MSI only.
  * @set_trap_area: start (@map true) or stop trapping guest accesses to
  *	[@gpa, @gpa + @size) as BAR @bar of the vGPU; called when the guest
- *	enables memory decoding or moves a BAR, at attach for BARs the guest
- *	enabled before, and to stop every trap on reset and detach. Returns 0
+ *	enables memory decoding or moves a BAR, and to stop every trap on
+ *	reset and detach (attach resets the vGPU: nothing is trapped then). Returns 0
  *	or a negative errno: the core logs the refusal and keeps its record of
  *	the trap, except on reset and detach, after which it assumes none.
  *	Optional: a shim whose VMM routes BAR accesses itself (VFIO) leaves it
@@ -111,11 +114,56 @@ struct vmed_hv_ops {
 			       unsigned int nr, unsigned long *ram);
 };
 
+/**
+ * struct vmed_frontend - a way for guests to reach vGPUs (VFIO, a Xen
+ *	ioreq server, ...), registered by a hypervisor shim
+ * @name: the frontend's name in logs and in &vmed_vgpu_status.holder
+ *	("vfio", "xen")
+ * @held_state: the word vmed/state shows while this frontend holds a vGPU
+ *	("open", "bound")
+ * @vgpu_added: optional; a vGPU was published (now, or before the
+ *	frontend registered): offer it to guests (a VFIO device, a binding
+ *	file). May store the frontend's state for the vGPU in @data, which
+ *	vmed_vgpu_frontend_data() returns and @vgpu_removed gets. Returns 0,
+ *	or a negative errno: the failure is logged, the vGPU is not offered
+ *	through this frontend and @vgpu_removed is not called for it.
+ * @vgpu_removed: the vGPU is being destroyed, or the frontend is being
+ *	unregistered: stop offering it and, if the frontend holds it, detach
+ *	it before returning (VFIO waits for the VMM to close the device). Must
+ *	not fail. A reference taken with vmed_vgpu_get() keeps the object, not
+ *	its state: once this returns the frontend calls nothing on the vGPU
+ *	but what vmed_vgpu_get() allows after destruction.
+ *
+ * Both callbacks run in process context, may sleep, and are called with
+ * no lock of the core held: a callback for one vGPU holds up nothing but
+ * that vGPU's publication or removal and the frontend's own registration
+ * or unregistration. The core never runs two callbacks for the same
+ * (vGPU, frontend) pair at once.
+ */
+struct vmed_frontend {
+	const char *name;
+	const char *held_state;
+	int (*vgpu_added)(struct vmed_frontend *fe, struct vmed_vgpu *vgpu,
+			  void **data);
+	void (*vgpu_removed)(struct vmed_frontend *fe, struct vmed_vgpu *vgpu,
+			     void *data);
+	/* private: core state */
+	unsigned int slot;
+	bool live;
+};
+
+int vmed_frontend_register(struct vmed_frontend *fe);
+void vmed_frontend_unregister(struct vmed_frontend *fe);
+void *vmed_vgpu_frontend_data(struct vmed_vgpu *vgpu,
+			      const struct vmed_frontend *fe);
+
 /* Entry points a shim calls. All take the vGPU lock themselves. */
-int vmed_vgpu_attach(struct vmed_vgpu *vgpu, const struct vmed_hv_ops *ops,
-		     void *hv_data);
-void vmed_vgpu_detach(struct vmed_vgpu *vgpu);
+int vmed_vgpu_attach(struct vmed_vgpu *vgpu, const struct vmed_frontend *fe,
+		     const struct vmed_hv_ops *ops, void *hv_data);
+void vmed_vgpu_detach(struct vmed_vgpu *vgpu, const struct vmed_frontend *fe);
 void vmed_vgpu_reset(struct vmed_vgpu *vgpu);
+void vmed_vgpu_fail_guest(struct vmed_vgpu *vgpu, const char *reason);
+void *vmed_vgpu_hv_data(struct vmed_vgpu *vgpu);
 
 int vmed_cfg_read(struct vmed_vgpu *vgpu, unsigned int offset, void *buf,
 		  unsigned int len);

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vmed_kvm internals: a vmed vGPU as a VFIO mediated device.
+ * vmed_kvm internals: vmed vGPUs as VFIO devices, for KVM guests (or any
+ * VFIO VMM).
  *
- * Objects. Every vmed physical device gets an mdev parent (parent.c) whose
- * types are the vendor's vGPU types. Creating an mdev creates a vmed vGPU
- * and a VFIO device around it (struct vmed_kvm_vgpu). Opening the VFIO
- * device attaches the vGPU to the core with this shim's hypervisor ops;
- * closing it detaches. While open:
+ * Objects. vmed_kvm is the "vfio" frontend of the core: for every published
+ * vGPU that has a sysfs device (an mdev created through vmed_mdev) it
+ * registers a VFIO device on that device (struct vmed_kvm_vgpu), which
+ * QEMU's vfio-pci,sysfsdev= opens like any mdev's. Opening it attaches the
+ * vGPU to the core with this shim's hypervisor ops; refused while another
+ * frontend (a Xen binding) holds it. Closing it detaches. While open:
  *  - guest memory is the VFIO container's view: vfio_dma_rw() for reads and
  *    writes, vfio_pin_pages() + dma_map_page() for device access (memory.c),
  *    with the QEMU convention that IOVA == guest physical address;
@@ -14,6 +16,8 @@
  *    when the VFIO group was added to a KVM (track.c), and through
  *    revalidation at submission otherwise;
  *  - interrupts leave through eventfds (irq.c).
+ * When the vGPU is destroyed (mdev removal) or this module unloads, the
+ * VFIO device is unregistered, which asks the VMM to close it and waits.
  *
  * Locking. The VFIO core serialises open_device/close_device. The vGPU lock
  * (core) serialises guest-driven work; hypervisor ops run under it, which is
@@ -27,57 +31,39 @@
 #define _VMED_KVM_H
 
 #include <linux/atomic.h>
-#include <linux/mdev.h>
+#include <linux/device.h>
 #include <linux/spinlock.h>
 #include <linux/vfio.h>
-#include <linux/workqueue.h>
 #include <asm/kvm_page_track.h>
-#include <vmed/bind.h>
+#include <vmed/hv.h>
 #include <vmed/vgpu.h>
 
 struct eventfd_ctx;
 struct virqfd;
 
 /**
- * struct vmed_kvm_type - one vendor vGPU type as an mdev type
- * @type: the mdev type (sysfs directory "<driver>-<name>")
- * @parent: the parent it belongs to
- * @index: index in the vendor's type table
+ * struct vmed_kvm_attrs - the shim's files in a vGPU's vmed/ directory
+ * @kvm: whether the last VMM session used KVM write tracking
+ * @pinned_pages: guest pages pinned now
+ * @msi_signals: MSIs signalled
+ * @intx_signals: INTx assertions signalled
+ * @list: the four, NULL-terminated
+ * @group: @list as an attribute group merged into vmed/
  */
-struct vmed_kvm_type {
-	struct mdev_type type;
-	struct vmed_kvm_parent *parent;
-	unsigned int index;
-};
-
-/**
- * struct vmed_kvm_parent - a vmed physical device as an mdev parent
- * @mdev: the mdev parent
- * @dev: the vmed device
- * @types: one per vendor type
- * @type_ptrs: @types as mdev_register_parent() wants them
- * @node: link in the list of parents (parent.c)
- */
-struct vmed_kvm_parent {
-	struct mdev_parent mdev;
-	struct vmed_device *dev;
-	struct vmed_kvm_type *types;
-	struct mdev_type **type_ptrs;
-	struct list_head node;
+struct vmed_kvm_attrs {
+	struct device_attribute kvm;
+	struct device_attribute pinned_pages;
+	struct device_attribute msi_signals;
+	struct device_attribute intx_signals;
+	struct attribute *list[5];
+	struct attribute_group group;
 };
 
 /**
  * struct vmed_kvm_vgpu - a vGPU as a VFIO device
  * @vdev: the VFIO device; first member, as vfio_alloc_device() requires
- * @vgpu: the core's vGPU
- * @type: its mdev type
- * @state_lock: orders VFIO open/close against binding (bind.c)
- * @node: link in bind.c's list of every vGPU
- * @open: the VFIO device is open and the vGPU attached
- * @binder: the other hypervisor's shim the vGPU is bound to, else NULL
- * @bind_data: that shim's state for the binding
- * @bound_domid: the guest it is bound to
- * @unbind_work: unbinds when the binder reports its guest gone
+ * @vgpu: the core's vGPU; a counted reference
+ * @attrs: this shim's files in the vGPU's vmed/ directory (sysfs.c)
  * @kvm: the KVM whose write tracking is in use while open, else NULL
  * @had_kvm: the last open used KVM write tracking (for sysfs)
  * @track_node: KVM write-tracking notifier
@@ -97,15 +83,7 @@ struct vmed_kvm_parent {
 struct vmed_kvm_vgpu {
 	struct vfio_device vdev;
 	struct vmed_vgpu *vgpu;
-	struct vmed_kvm_type *type;
-
-	struct mutex state_lock;	/* open vs. binding */
-	struct list_head node;
-	bool open;
-	struct vmed_kvm_binder *binder;
-	void *bind_data;
-	u32 bound_domid;
-	struct work_struct unbind_work;
+	struct vmed_kvm_attrs attrs;
 	struct kvm *kvm;
 	bool had_kvm;
 #if IS_ENABLED(CONFIG_KVM_EXTERNAL_WRITE_TRACKING)
@@ -138,16 +116,16 @@ static inline struct vmed_kvm_vgpu *vdev_to_kv(struct vfio_device *vdev)
 	return container_of(vdev, struct vmed_kvm_vgpu, vdev);
 }
 
-/* main.c: pages pinned and DMA mappings of all vGPUs, checked at unload */
+/* main.c */
 extern atomic_long_t vmed_kvm_pinned_total;
 extern atomic_long_t vmed_kvm_mapped_total;
-
-/* parent.c */
-int vmed_kvm_parents_init(void);
-void vmed_kvm_parents_exit(void);
+extern struct vmed_frontend vmed_kvm_frontend;
 
 /* vfio.c */
-extern const struct vfio_device_ops vmed_kvm_vfio_ops;
+int vmed_kvm_vgpu_added(struct vmed_frontend *fe, struct vmed_vgpu *vgpu,
+			void **data);
+void vmed_kvm_vgpu_removed(struct vmed_frontend *fe, struct vmed_vgpu *vgpu,
+			   void *data);
 
 /* memory.c */
 extern const struct vmed_hv_ops vmed_kvm_tracked_ops;
@@ -171,14 +149,8 @@ void vmed_kvm_request(struct vfio_device *vdev, unsigned int count);
 int vmed_kvm_inject_msi(struct vmed_vgpu *vgpu, u64 addr, u32 data);
 void vmed_kvm_set_intx(struct vmed_vgpu *vgpu, bool asserted);
 
-/* bind.c */
-void vmed_kvm_bind_add(struct vmed_kvm_vgpu *kv);
-void vmed_kvm_bind_remove(struct vmed_kvm_vgpu *kv);
-int vmed_kvm_bind_open(struct vmed_kvm_vgpu *kv);
-extern struct device_attribute dev_attr_xen_domid;
-
 /* sysfs.c */
-extern const struct attribute_group *vmed_kvm_vgpu_groups[];
-void vmed_kvm_sysfs_init(void);
+int vmed_kvm_sysfs_add(struct vmed_kvm_vgpu *kv);
+void vmed_kvm_sysfs_remove(struct vmed_kvm_vgpu *kv);
 
 #endif /* _VMED_KVM_H */

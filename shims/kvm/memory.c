@@ -114,7 +114,7 @@ static int vmed_kvm_dma_map(struct vmed_vgpu *vgpu, const u64 *gfns,
 			    unsigned int nr, dma_addr_t *dma)
 {
 	struct vmed_kvm_vgpu *kv = vmed_vgpu_hv_data(vgpu);
-	struct device *dev = vgpu->dev->dma_dev;
+	struct device *dev = vmed_device_dma_dev(vmed_vgpu_device(vgpu));
 	DECLARE_BITMAP(pinned, VMED_DMA_BATCH);
 	unsigned int done, chunk, i;
 
@@ -144,7 +144,7 @@ static void vmed_kvm_dma_unmap_frames(struct vmed_vgpu *vgpu, const u64 *gfns,
 				      const dma_addr_t *dma, unsigned int nr)
 {
 	struct vmed_kvm_vgpu *kv = vmed_vgpu_hv_data(vgpu);
-	struct device *dev = vgpu->dev->dma_dev;
+	struct device *dev = vmed_device_dma_dev(vmed_vgpu_device(vgpu));
 	unsigned int i, run;
 
 	for (i = 0; i < nr; i++)

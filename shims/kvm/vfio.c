@@ -12,6 +12,7 @@
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/pci_regs.h>
 #include "kvm.h"
 
 #define VMED_KVM_INDEX_SHIFT	40
@@ -20,31 +21,9 @@
 static int vmed_kvm_init_dev(struct vfio_device *vdev)
 {
 	struct vmed_kvm_vgpu *kv = vdev_to_kv(vdev);
-	struct mdev_device *mdev = to_mdev_device(vdev->dev);
-	struct vmed_kvm_type *t = container_of(mdev->type, struct vmed_kvm_type,
-					       type);
-	struct vmed_vgpu *vgpu;
 
-	vgpu = vmed_vgpu_create(t->parent->dev, t->index);
-	if (IS_ERR(vgpu)) {
-		/*
-		 * One line an operator can act on: the UUID being created and
-		 * the type as mdev names it in sysfs (vmed_i915-8, not 8).
-		 */
-		pr_err_ratelimited("vmed_kvm: vGPU %pUl of type %s refused: %s (%pe)\n",
-				   &mdev->uuid, kobject_name(&mdev->type->kobj),
-				   PTR_ERR(vgpu) == -ENOSPC ?
-				   "no resources left on the device" :
-				   "could not create it", vgpu);
-		return PTR_ERR(vgpu);
-	}
-	/* Logs and the core's messages name the vGPU by its mdev UUID. */
-	snprintf(vgpu->name, sizeof(vgpu->name), "%pUl", &mdev->uuid);
-	kv->vgpu = vgpu;
-	kv->type = t;
 	atomic_long_set(&kv->pinned, 0);
 	vmed_kvm_irq_init(kv);
-	vmed_kvm_bind_add(kv);
 	return 0;
 }
 
@@ -52,20 +31,15 @@ static void vmed_kvm_release_dev(struct vfio_device *vdev)
 {
 	struct vmed_kvm_vgpu *kv = vdev_to_kv(vdev);
 
-	vmed_kvm_bind_remove(kv);
-	vmed_vgpu_destroy(kv->vgpu);
+	if (kv->vgpu)
+		vmed_vgpu_put(kv->vgpu);
 }
 
-static int vmed_kvm_open_device(struct vfio_device *vdev)
+static int vmed_kvm_open(struct vmed_kvm_vgpu *kv, struct vfio_device *vdev)
 {
-	struct vmed_kvm_vgpu *kv = vdev_to_kv(vdev);
 	const struct vmed_hv_ops *ops = &vmed_kvm_untracked_ops;
 	int ret;
 
-	mutex_lock(&kv->state_lock);
-	ret = vmed_kvm_bind_open(kv);
-	if (ret)
-		goto out;
 	/*
 	 * KVM tracking needs the group added to a KVM before the device is
 	 * opened; VMMs that do not (or plain VFIO users) get revalidation.
@@ -73,21 +47,40 @@ static int vmed_kvm_open_device(struct vfio_device *vdev)
 	if (vdev->kvm) {
 		ret = vmed_kvm_track_start(kv);
 		if (ret)
-			goto out;
+			return ret;
 		if (kv->kvm)
 			ops = &vmed_kvm_tracked_ops;
 	}
-	kv->had_kvm = kv->kvm;
-	/* A new VMM finds the device as after a reset. */
-	vmed_vgpu_reset(kv->vgpu);
-	ret = vmed_vgpu_attach(kv->vgpu, ops, kv);
+	/*
+	 * The core refuses (and logs) if another frontend holds the vGPU;
+	 * otherwise the VMM gets it as after a reset.
+	 */
+	ret = vmed_vgpu_attach(kv->vgpu, &vmed_kvm_frontend, ops, kv);
 	if (ret) {
 		vmed_kvm_track_stop(kv);
-		goto out;
+		return ret;
 	}
-	kv->open = true;
-out:
-	mutex_unlock(&kv->state_lock);
+	kv->had_kvm = kv->kvm;
+	return 0;
+}
+
+static int vmed_kvm_open_device(struct vfio_device *vdev)
+{
+	struct vmed_kvm_vgpu *kv = vdev_to_kv(vdev);
+	int ret;
+
+	/*
+	 * VFIO pins the module of the device's driver (vmed_mdev); these ops
+	 * are ours, so pin this module too while the device is open: rmmod
+	 * then says -EBUSY instead of waiting for the VMM. Unloading waits
+	 * for the last close to have returned (vfio_unregister_group_dev()),
+	 * so the put in close is not racing our own exit.
+	 */
+	if (!try_module_get(THIS_MODULE))
+		return -ENODEV;
+	ret = vmed_kvm_open(kv, vdev);
+	if (ret)
+		module_put(THIS_MODULE);
 	return ret;
 }
 
@@ -101,18 +94,17 @@ static void vmed_kvm_close_device(struct vfio_device *vdev)
 	 * waits for running notifications (they take the vGPU lock, so this
 	 * must not hold it).
 	 */
-	vmed_vgpu_detach(kv->vgpu);
+	vmed_vgpu_detach(kv->vgpu, &vmed_kvm_frontend);
 	vmed_kvm_track_stop(kv);
 	vmed_kvm_irq_release(kv);
-	mutex_lock(&kv->state_lock);
-	kv->open = false;
-	mutex_unlock(&kv->state_lock);
 	WARN_ON_ONCE(atomic_long_read(&kv->pinned));
+	module_put(THIS_MODULE);
 }
 
 static u64 region_size(struct vmed_kvm_vgpu *kv, unsigned int index)
 {
-	const struct vmed_pci_desc *pci = &kv->vgpu->dev->vendor->pci;
+	const struct vmed_pci_desc *pci =
+		&vmed_device_vendor(vmed_vgpu_device(kv->vgpu))->pci;
 
 	if (index == VFIO_PCI_CONFIG_REGION_INDEX)
 		return PCI_CFG_SPACE_SIZE;
@@ -253,7 +245,7 @@ static long vmed_kvm_ioctl(struct vfio_device *vdev, unsigned int cmd,
 	return -ENOTTY;
 }
 
-const struct vfio_device_ops vmed_kvm_vfio_ops = {
+static const struct vfio_device_ops vmed_kvm_vfio_ops = {
 	.name = "vmed_kvm",
 	.init = vmed_kvm_init_dev,
 	.release = vmed_kvm_release_dev,
@@ -269,3 +261,63 @@ const struct vfio_device_ops vmed_kvm_vfio_ops = {
 	.attach_ioas = vfio_iommufd_emulated_attach_ioas,
 	.detach_ioas = vfio_iommufd_emulated_detach_ioas,
 };
+
+/**
+ * vmed_kvm_vgpu_added() - offer a published vGPU as a VFIO device
+ * @fe: this shim's frontend
+ * @vgpu: the vGPU
+ * @data: set to the VFIO device's state
+ *
+ * The VFIO device hangs off the vGPU's sysfs device (the mdev), so VMMs
+ * find it as they find any mdev's. vGPUs without one are not offered.
+ *
+ * Return: 0, -ENODEV without a sysfs device, or the VFIO core's error.
+ */
+int vmed_kvm_vgpu_added(struct vmed_frontend *fe, struct vmed_vgpu *vgpu,
+			void **data)
+{
+	struct device *dev = vmed_vgpu_sysfs_dev(vgpu);
+	struct vmed_kvm_vgpu *kv;
+	int ret;
+
+	/* VFIO pins dev->driver's module on open: a bound device only. */
+	if (!dev || !dev->driver)
+		return -ENODEV;
+	kv = vfio_alloc_device(vmed_kvm_vgpu, vdev, dev, &vmed_kvm_vfio_ops);
+	if (IS_ERR(kv))
+		return PTR_ERR(kv);
+	kv->vgpu = vmed_vgpu_get(vgpu);
+	ret = vfio_register_emulated_iommu_dev(&kv->vdev);
+	if (ret)
+		goto err_put;
+	ret = vmed_kvm_sysfs_add(kv);
+	if (ret)
+		goto err_unregister;
+	*data = kv;
+	return 0;
+
+err_unregister:
+	vfio_unregister_group_dev(&kv->vdev);
+err_put:
+	vfio_put_device(&kv->vdev);
+	return ret;
+}
+
+/**
+ * vmed_kvm_vgpu_removed() - withdraw the VFIO device of a vGPU
+ * @fe: this shim's frontend
+ * @vgpu: the vGPU
+ * @data: the VFIO device's state, from vmed_kvm_vgpu_added()
+ *
+ * Waits for the VMM to close the device, asking it through the request
+ * eventfd (QEMU unplugs it); the close detaches the vGPU.
+ */
+void vmed_kvm_vgpu_removed(struct vmed_frontend *fe, struct vmed_vgpu *vgpu,
+			   void *data)
+{
+	struct vmed_kvm_vgpu *kv = data;
+
+	vmed_kvm_sysfs_remove(kv);
+	vfio_unregister_group_dev(&kv->vdev);
+	vfio_put_device(&kv->vdev);
+}

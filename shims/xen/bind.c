@@ -2,13 +2,15 @@
 /*
  * Binding a vGPU to a Xen domain: the ioreq server's life.
  *
- * Setup, in the order Xen needs it: learn the vCPU count; create the server
- * (with a buffered ring if asked); map its page(s) while it is still
- * disabled (the legacy gfns leave the guest's p2m on enable); claim the
- * guest PCI address; claim the ioreq_server memory type for write
- * tracking (without it the core revalidates page tables instead); attach
- * the vGPU to the core; enable the server, which makes Xen write each
- * vCPU's event channel port into its slot; bind those ports.
+ * Setup: attach the vGPU to the core first (refused while another frontend
+ * holds it, before the domain is touched); then, in the order Xen needs
+ * it: learn the vCPU count; create the server (with a buffered ring if
+ * asked); map its page(s) while it is still disabled (the legacy gfns
+ * leave the guest's p2m on enable); claim the guest PCI address; claim the
+ * ioreq_server memory type for write tracking (without it the vGPU is
+ * attached again without track ops, and the core revalidates page tables
+ * instead); enable the server, which makes Xen write each vCPU's event
+ * channel port into its slot; bind those ports.
  *
  * Teardown undoes it in reverse and cannot fail: with the domain gone every
  * hypercall fails, and that is ignored. Requests still waiting are answered
@@ -21,6 +23,8 @@
  * worker leaves the ioreq pages alone) and its lost callback asks for the
  * teardown, which unmaps what keeps a dying domain a zombie.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/slab.h>
 #include <linux/stringify.h>
 #include "xen.h"
@@ -101,6 +105,28 @@ static void unbind_ports(struct vmed_xen_vgpu *xv)
 	}
 }
 
+/*
+ * Attach the vGPU with @ops. On failure *@why says why for the caller's
+ * line, or is NULL when the core logged the refusal itself (another
+ * frontend holds the vGPU).
+ */
+static int attach(struct vmed_xen_vgpu *xv, const struct vmed_hv_ops *ops,
+		  const char **why)
+{
+	int ret;
+
+	ret = vmed_vgpu_attach(xv->vgpu, &vmed_xen_frontend, ops, xv);
+	if (!ret)
+		xv->attached = true;
+	else if (ret == -EBUSY)
+		*why = NULL;
+	else if (ret == -ENODEV)
+		*why = "the vGPU is being removed";
+	else
+		*why = "the core refused the hypervisor ops";
+	return ret;
+}
+
 /**
  * vmed_xen_setup() - serve @vgpu to domain @domid through @hyp
  * @hyp: the hypervisor calls
@@ -137,6 +163,17 @@ struct vmed_xen_vgpu *vmed_xen_setup(struct vmed_xen_hyp *hyp,
 	mutex_init(&xv->frames_lock);
 	xa_init(&xv->frames);
 	xa_init(&xv->track);
+
+	/*
+	 * The core's exclusion point comes first, so that a vGPU another
+	 * frontend holds is refused (and logged, by the core) before anything
+	 * is done to the domain. It is safe this early: after attach's reset
+	 * the core calls no op until the guest's first access, and there is
+	 * no guest access before the server is enabled.
+	 */
+	ret = attach(xv, hv_ops, &why);
+	if (ret)
+		goto fail;
 
 	why = "Xen refused dm_op nr_vcpus";
 	ret = ops_of(xv)->nr_vcpus(hyp, domid, &xv->nr_vcpus);
@@ -181,24 +218,17 @@ struct vmed_xen_vgpu *vmed_xen_setup(struct vmed_xen_hyp *hyp,
 	ret = ops_of(xv)->map_mem_type(hyp, domid, xv->server,
 				       XEN_DMOP_IOREQ_MEM_ACCESS_WRITE);
 	if (ret) {
-		pr_notice("vmed_xen: dom %u: no ioreq_server memory type (%d): page tables revalidated at submission\n",
+		pr_notice("dom %u: no ioreq_server memory type (%d): page tables revalidated at submission\n",
 			  domid, ret);
-		hv_ops = &vmed_xen_untracked_hv_ops;
+		/* Nothing reports writes: attach again without track ops. */
+		vmed_vgpu_detach(vgpu, &vmed_xen_frontend);
+		xv->attached = false;
+		ret = attach(xv, &vmed_xen_untracked_hv_ops, &why);
+		if (ret)
+			goto fail;
 	} else {
 		xv->mem_claimed = true;
 	}
-
-	/*
-	 * Each domain gets the vGPU as after a function-level reset, as a VFIO
-	 * open does: nothing the previous domain programmed (registers,
-	 * config space, GTT entries, a failed state) carries over.
-	 */
-	vmed_vgpu_reset(vgpu);
-	why = "the vGPU is attached elsewhere";
-	ret = vmed_vgpu_attach(vgpu, hv_ops, xv);
-	if (ret)
-		goto fail;
-	xv->attached = true;
 
 	why = "Xen refused to enable the ioreq server";
 	ret = ops_of(xv)->set_state(hyp, domid, xv->server, true);
@@ -210,8 +240,8 @@ struct vmed_xen_vgpu *vmed_xen_setup(struct vmed_xen_hyp *hyp,
 	ret = bind_ports(xv, buf_port);
 	if (ret)
 		goto fail;
-	pr_info("vmed_xen: %s: bound to dom %u (server %u, %u vCPUs, sbdf %04x:%02x:%02x.%x%s)\n",
-		vgpu->name, domid, xv->server, xv->nr_vcpus, opts->sbdf >> 16,
+	pr_info("%s: bound to dom %u (server %u, %u vCPUs, sbdf %04x:%02x:%02x.%x%s)\n",
+		vmed_vgpu_name(vgpu), domid, xv->server, xv->nr_vcpus, opts->sbdf >> 16,
 		(opts->sbdf >> 8) & 0xff, (opts->sbdf >> 3) & 0x1f,
 		opts->sbdf & 7, xv->pages.buf ? ", buffered" : "");
 	mutex_lock(&bindings_lock);
@@ -224,8 +254,9 @@ struct vmed_xen_vgpu *vmed_xen_setup(struct vmed_xen_hyp *hyp,
 
 fail:
 	/* The one line naming the vGPU (its UUID) and what refused it. */
-	pr_err_ratelimited("vmed_xen: %s: binding to dom %u refused: %s (%pe)\n",
-			   vgpu->name, domid, why, ERR_PTR(ret));
+	if (why)
+		pr_err_ratelimited("%s: binding to dom %u refused: %s (%pe)\n",
+				   vmed_vgpu_name(vgpu), domid, why, ERR_PTR(ret));
 	vmed_xen_teardown(xv);
 	return ERR_PTR(ret);
 }
@@ -264,10 +295,10 @@ void vmed_xen_teardown(struct vmed_xen_vgpu *xv)
 		destroy_workqueue(xv->wq);
 	}
 	if (xv->attached)
-		vmed_vgpu_detach(xv->vgpu);
+		vmed_vgpu_detach(xv->vgpu, &vmed_xen_frontend);
 	if (xv->enabled)
-		pr_info("vmed_xen: %s: unbound from dom %u: %llu ioreqs, %llu buffered; accesses: %llu config, %llu MMIO, %llu tracked writes, %llu port I/O; %llu MSIs; %llu hostile requests\n",
-			xv->vgpu->name, xv->domid, xv->stats.ioreqs,
+		pr_info("%s: unbound from dom %u: %llu ioreqs, %llu buffered; accesses: %llu config, %llu MMIO, %llu tracked writes, %llu port I/O; %llu MSIs; %llu hostile requests\n",
+			vmed_vgpu_name(xv->vgpu), xv->domid, xv->stats.ioreqs,
 			xv->stats.buffered, xv->stats.cfg, xv->stats.mmio,
 			xv->stats.tracked_writes, xv->stats.pio,
 			xv->stats.msis, xv->stats.hostile);
@@ -318,24 +349,6 @@ void vmed_xen_domain_gone(struct vmed_xen_vgpu *xv, int err)
 	schedule_work(&check_work);
 }
 
-/* One lost binding to report, under bindings_lock; false if none. */
-static bool next_lost(void (**lost)(void *data), void **data)
-{
-	struct vmed_xen_vgpu *xv;
-
-	list_for_each_entry(xv, &bindings, node) {
-		if (!READ_ONCE(xv->gone) || xv->lost_reported)
-			continue;
-		xv->lost_reported = true;
-		pr_info("vmed_xen: %s: dom %u is gone, no longer served\n",
-			xv->vgpu->name, xv->domid);
-		*lost = xv->opts.lost;
-		*data = xv->opts.lost_data;
-		return true;
-	}
-	return false;
-}
-
 /**
  * vmed_xen_check_domains() - find the bindings whose domain died
  *
@@ -343,14 +356,12 @@ static bool next_lost(void (**lost)(void *data), void **data)
  * domain has lost it already, a dead one fails with -ESRCH). Each binding
  * found dead, or marked by vmed_xen_domain_gone(), stops serving (its
  * worker is flushed and leaves the ioreq pages alone from then on) and
- * has its lost callback called, once per binding, with no lock held.
+ * has its lost callback called, once per binding, under the bindings lock.
  * Process context; sleeps. Must not be called with the vGPU lock held.
  */
 void vmed_xen_check_domains(void)
 {
-	void (*lost)(void *data);
 	struct vmed_xen_vgpu *xv;
-	void *data;
 	int err;
 
 	mutex_lock(&bindings_lock);
@@ -362,16 +373,14 @@ void vmed_xen_check_domains(void)
 				continue;
 			WRITE_ONCE(xv->gone, true);
 		}
-		if (!xv->lost_reported)
-			flush_workqueue(xv->wq);
-	}
-	for (;;) {
-		if (!next_lost(&lost, &data))
-			break;
-		mutex_unlock(&bindings_lock);
-		if (lost)
-			lost(data);
-		mutex_lock(&bindings_lock);
+		if (xv->lost_reported)
+			continue;
+		flush_workqueue(xv->wq);
+		xv->lost_reported = true;
+		pr_info("%s: dom %u is gone, no longer served\n",
+			vmed_vgpu_name(xv->vgpu), xv->domid);
+		if (xv->opts.lost)
+			xv->opts.lost(xv->opts.lost_data);
 	}
 	mutex_unlock(&bindings_lock);
 }

@@ -19,6 +19,8 @@
  * from the PTE: what a PV dom0 without a dom0 IOMMU translation (the Xen
  * default) gives devices for its own pages too.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/xarray.h>
@@ -392,7 +394,7 @@ static int hc_map_iopages(struct vmed_xen_hyp *h, domid_t dom, ioservid_t id,
 		return -EOPNOTSUPP;
 	ret = acquire_iopages(dom, id, buffered, va);
 	if (ret) {
-		pr_info("vmed_xen: dom %u: acquire_resource failed (%d), trying the legacy ioreq gfns\n",
+		pr_info("dom %u: acquire_resource failed (%d), trying the legacy ioreq gfns\n",
 			dom, ret);
 		ret = legacy_iopages(dom, id, buffered, va);
 		if (ret)

@@ -19,6 +19,8 @@
  * answer (a vCPU never hangs on us) and the vGPU may be failed; the host
  * never is.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/mm.h>
 #include "xen.h"
 
@@ -40,15 +42,13 @@ static u64 size_mask(u32 size)
 static void hostile(struct vmed_xen_vgpu *xv, const char *what, u64 val)
 {
 	xv->stats.hostile++;
-	pr_warn_ratelimited("vmed_xen: dom %u: %s: bad ioreq (%s %#llx)\n",
-			    xv->domid, xv->vgpu->name, what, val);
+	pr_warn_ratelimited("dom %u: %s: bad ioreq (%s %#llx)\n",
+			    xv->domid, vmed_vgpu_name(xv->vgpu), what, val);
 }
 
 static void fail_vgpu(struct vmed_xen_vgpu *xv, const char *reason)
 {
-	mutex_lock(&xv->vgpu->lock);
-	vmed_vgpu_fail(xv->vgpu, reason);
-	mutex_unlock(&xv->vgpu->lock);
+	vmed_vgpu_fail_guest(xv->vgpu, reason);
 }
 
 /* The BAR holding [@addr, @addr + @size), or -1. */
@@ -118,8 +118,8 @@ static void mmio_access(struct vmed_xen_vgpu *xv, u64 addr, u32 size, u64 *val,
 		return;
 	}
 	xv->stats.dropped++;
-	pr_notice_ratelimited("vmed_xen: dom %u: %s: %s of %u bytes at %#llx outside the vGPU dropped\n",
-			      xv->domid, xv->vgpu->name,
+	pr_notice_ratelimited("dom %u: %s: %s of %u bytes at %#llx outside the vGPU dropped\n",
+			      xv->domid, vmed_vgpu_name(xv->vgpu),
 			      write ? "write" : "read", size, addr);
 	if (!write)
 		*val = size_mask(size);

@@ -5,20 +5,23 @@
  *
  * Loading checks that this kernel is a PV dom0 and logs one line saying
  * what it found (see README for the formats); anything else refuses to
- * load. vGPUs are created through mdev (vmed_kvm) like any other; this
- * module registers the "xen" binder with vmed_kvm, so writing a domain id
- * to a vGPU's vmed/xen_domid calls vmed_xen_bind() and "none" unbinds.
+ * load. vGPUs are created through mdev (vmed_mdev) like any other; this
+ * module registers the "xen" frontend with the core (frontend.c), which
+ * gives every vGPU a vmed/xen_domid file: writing a domain id binds it,
+ * "none" unbinds. Neither vfio nor vmed_kvm is needed.
  *
  * Domain death: once xenstore is up, a watch on @releaseDomain (fired by
  * xenstored whenever a domain shuts down or dies; VIRQ_DOM_EXC is
  * xenstored's) checks every binding; one whose domain is dead or dying
- * stops serving it and is unbound through vmed_kvm_unbind_async().
+ * stops serving it and is unbound from a work item (frontend.c).
  *
  * debugfs: writing a domain id to /sys/kernel/debug/vmed_xen/probe_domid
  * issues XEN_DMOP_nr_vcpus on it and logs the result: a harmless dm_op
  * round trip for smoke tests. foreign_mappings reads how many guest frames
  * are mapped into dom0 now; the unload line says how many were left.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/kstrtox.h>
 #include <linux/module.h>
@@ -28,7 +31,6 @@
 #include <xen/xenbus.h>
 #include <xen/interface/version.h>
 #include <asm/xen/hypercall.h>
-#include <vmed/bind.h>
 #include "xen.h"
 
 static char *sbdf = "0000:00:08.0";
@@ -62,69 +64,6 @@ static int parse_sbdf(const char *s, u32 *out)
 	return 0;
 }
 
-/* The domain of a binding died: have vmed_kvm unbind the vGPU. */
-static void binding_lost(void *data)
-{
-	vmed_kvm_unbind_async(data);
-}
-
-/**
- * vmed_xen_bind() - serve a vGPU to a Xen HVM domain
- * @vgpu: a vGPU that is not attached to any hypervisor
- * @domid: the domain
- *
- * The vGPU appears at the guest PCI address of the sbdf module parameter.
- * If the domain dies, the vGPU is unbound through vmed_kvm.
- *
- * Return: the binding, or an ERR_PTR().
- */
-struct vmed_xen_vgpu *vmed_xen_bind(struct vmed_vgpu *vgpu, domid_t domid)
-{
-	struct vmed_xen_opts opts = {
-		.sbdf = guest_sbdf,
-		.buffered = bufioreq,
-		.lost = binding_lost,
-		.lost_data = vgpu,
-	};
-
-	return vmed_xen_setup(&vmed_xen_real_hyp, vgpu, domid, &opts);
-}
-EXPORT_SYMBOL_GPL(vmed_xen_bind);
-
-/**
- * vmed_xen_unbind() - stop serving the vGPU; also after the domain died
- * @xv: the binding; freed
- */
-void vmed_xen_unbind(struct vmed_xen_vgpu *xv)
-{
-	vmed_xen_teardown(xv);
-}
-EXPORT_SYMBOL_GPL(vmed_xen_unbind);
-
-static int xen_binder_bind(struct vmed_vgpu *vgpu, u32 domid, void **data)
-{
-	struct vmed_xen_vgpu *xv;
-
-	if (domid >= DOMID_FIRST_RESERVED)
-		return -EINVAL;
-	xv = vmed_xen_bind(vgpu, domid);
-	if (IS_ERR(xv))
-		return PTR_ERR(xv);
-	*data = xv;
-	return 0;
-}
-
-static void xen_binder_unbind(struct vmed_vgpu *vgpu, void *data)
-{
-	vmed_xen_unbind(data);
-}
-
-static struct vmed_kvm_binder xen_binder = {
-	.name = "xen",
-	.bind = xen_binder_bind,
-	.unbind = xen_binder_unbind,
-};
-
 static void release_domain(struct xenbus_watch *watch, const char *path,
 			   const char *token)
 {
@@ -146,7 +85,7 @@ static int xenstore_up(struct notifier_block *nb, unsigned long event,
 	if (!watching) {
 		ret = register_xenbus_watch(&release_watch);
 		if (ret)
-			pr_warn("vmed_xen: no @releaseDomain watch (%d): dead domains stay bound until unbound\n",
+			pr_warn("no @releaseDomain watch (%d): dead domains stay bound until unbound\n",
 				ret);
 		watching = !ret;
 	}
@@ -180,10 +119,10 @@ static ssize_t probe_write(struct file *file, const char __user *ubuf,
 		return ret;
 	ret = vmed_xen_real_hyp.ops->nr_vcpus(&vmed_xen_real_hyp, dom, &nr);
 	if (ret)
-		pr_info("vmed_xen: dm_op nr_vcpus(dom %u): %pe\n", dom,
+		pr_info("dm_op nr_vcpus(dom %u): %pe\n", dom,
 			ERR_PTR(ret));
 	else
-		pr_info("vmed_xen: dm_op nr_vcpus(dom %u): %u\n", dom, nr);
+		pr_info("dm_op nr_vcpus(dom %u): %u\n", dom, nr);
 	return len;
 }
 
@@ -205,36 +144,37 @@ static int __init vmed_xen_init(void)
 	int version, ret;
 
 	if (!xen_domain()) {
-		pr_info("vmed_xen: not running on Xen\n");
+		pr_info("not running on Xen\n");
 		return -ENODEV;
 	}
 	version = HYPERVISOR_xen_version(XENVER_version, NULL);
 	if (!xen_initial_domain()) {
-		pr_info("vmed_xen: Xen %d.%d detected, %s domU: not supported\n",
+		pr_info("Xen %d.%d detected, %s domU: not supported\n",
 			version >> 16, version & 0xffff,
 			xen_pv_domain() ? "PV" : xen_pvh_domain() ? "PVH" : "HVM");
 		return -ENODEV;
 	}
 	if (!xen_pv_domain()) {
-		pr_info("vmed_xen: Xen %d.%d detected, PVH dom0: not supported\n",
+		pr_info("Xen %d.%d detected, PVH dom0: not supported\n",
 			version >> 16, version & 0xffff);
 		return -ENODEV;
 	}
 	ret = parse_sbdf(sbdf, &guest_sbdf);
 	if (ret) {
-		pr_err("vmed_xen: bad sbdf parameter '%s'\n", sbdf);
+		pr_err("bad sbdf parameter '%s'\n", sbdf);
 		return ret;
 	}
 	ret = vmed_xen_hyp_init();
 	if (ret)
 		return ret;
-	pr_info("vmed_xen: Xen %d.%d detected, PV dom0\n", version >> 16,
+	pr_info("Xen %d.%d detected, PV dom0\n", version >> 16,
 		version & 0xffff);
 	debug_dir = debugfs_create_dir("vmed_xen", NULL);
 	debugfs_create_file("probe_domid", 0200, debug_dir, NULL, &probe_fops);
 	debugfs_create_file("foreign_mappings", 0444, debug_dir, NULL,
 			    &foreign_mappings_fops);
-	ret = vmed_kvm_register_binder(&xen_binder);
+	ret = vmed_xen_frontend_register(&vmed_xen_real_hyp, guest_sbdf,
+					 bufioreq);
 	if (ret) {
 		debugfs_remove_recursive(debug_dir);
 		vmed_xen_hyp_exit();
@@ -251,16 +191,16 @@ static void __exit vmed_xen_exit(void)
 
 	unwatch();
 	/* Unbinds every vGPU still bound to a domain. */
-	vmed_kvm_unregister_binder(&xen_binder);
+	vmed_xen_frontend_unregister();
 	/* Lost callbacks still queued find nothing bound. */
 	vmed_xen_flush_checks();
 	debugfs_remove_recursive(debug_dir);
 	left = vmed_xen_foreign_mapped();
 	vmed_xen_hyp_exit();
 	if (left)
-		pr_err("vmed_xen: unloaded, %ld foreign mappings leaked\n", left);
+		pr_err("unloaded, %ld foreign mappings leaked\n", left);
 	else
-		pr_info("vmed_xen: unloaded, 0 foreign mappings\n");
+		pr_info("unloaded, 0 foreign mappings\n");
 }
 
 module_init(vmed_xen_init);
@@ -268,3 +208,4 @@ module_exit(vmed_xen_exit);
 
 MODULE_DESCRIPTION("vmed Xen shim: vGPUs for HVM guests through a dom0 ioreq server");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(VMED);

@@ -28,8 +28,14 @@
  * Domain death. bind.c keeps every binding on a list (its own mutex, taken
  * by setup and teardown and by vmed_xen_check_domains(), never inside the
  * vGPU lock). A binding whose domain is gone is marked @gone, its worker
- * flushed, and its @opts.lost called once, with no lock of the shim held:
- * the callback's unbind needs locks its own caller holds around teardown.
+ * flushed, and its @opts.lost called once under that mutex; the frontend
+ * (frontend.c) then unbinds from a work item.
+ *
+ * Frontend. frontend.c is the shim's face to the core: the "xen" frontend,
+ * one struct vmed_xen_slot per published vGPU (its vmed/xen_domid file and
+ * its binding, if any), reference counted so that an unbind by the
+ * operator, one after the domain died and the vGPU's removal can race.
+ * Lock order: slot lock -> bindings lock -> vGPU lock.
  */
 #ifndef _VMED_XEN_H
 #define _VMED_XEN_H
@@ -40,6 +46,7 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
+#include <vmed/hv.h>
 #include <vmed/vgpu.h>
 #include "xen_abi.h"
 
@@ -152,11 +159,10 @@ struct vmed_xen_hyp {
  *	server claims
  * @buffered: ask for a buffered ring (ATOMIC mode)
  * @lost: called once if the domain dies while bound (or NULL), with
- *	@lost_data, from a work item or the caller of
- *	vmed_xen_check_domains(), without any lock of the shim held, maybe
- *	after the binding was torn down already; by then the binding no
- *	longer serves the domain. It should get vmed_xen_teardown() called
- *	soon, which it must not wait for.
+ *	@lost_data, from vmed_xen_check_domains() with the bindings lock held
+ *	(so the binding cannot be torn down meanwhile); by then the binding
+ *	no longer serves the domain. It must not sleep or take locks: it
+ *	should get vmed_xen_teardown() called soon, from a work item.
  * @lost_data: for @lost
  */
 struct vmed_xen_opts {
@@ -315,9 +321,15 @@ void vmed_xen_frames_release(struct vmed_xen_vgpu *xv);
 irqreturn_t vmed_xen_event(int irq, void *dev_id);
 void vmed_xen_ioreq_work(struct work_struct *work);
 
-/* main.c: the exported entry points on real Xen */
-struct vmed_xen_vgpu *vmed_xen_bind(struct vmed_vgpu *vgpu, domid_t domid);
-void vmed_xen_unbind(struct vmed_xen_vgpu *xv);
+/* frontend.c */
+extern struct vmed_frontend vmed_xen_frontend;
+int vmed_xen_frontend_register(struct vmed_xen_hyp *hyp, u32 sbdf,
+			       bool buffered);
+void vmed_xen_frontend_unregister(void);
+void vmed_xen_frontend_flush(void);
+void vmed_xen_frontend_queue(struct work_struct *work);
+int vmed_xen_bind(struct vmed_vgpu *vgpu, u32 domid);
+int vmed_xen_unbind(struct vmed_vgpu *vgpu);
 
 /* hypercall.c */
 extern struct vmed_xen_hyp vmed_xen_real_hyp;

@@ -27,6 +27,8 @@
 typedef u16 domid_t;
 typedef u32 evtchn_port_t;
 #define HVMMEM_ram_rw		0
+/* Domain ids from here on name special domains (xen.h). */
+#define DOMID_FIRST_RESERVED	0x7ff0U
 #endif
 
 typedef u16 ioservid_t;

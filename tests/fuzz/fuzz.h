@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <linux/types.h>
 #include <vmed/vgpu.h>
+#include "../../core/internal.h"
 #include "../user/fake_hv.h"
 
 /* Guest RAM of every input: 4 MiB, so two 2 MiB pages fit. */

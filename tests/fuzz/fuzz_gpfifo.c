@@ -44,7 +44,7 @@ static const u64 va_table[8] = {
 
 int fz_test_one_input(const u8 *data, size_t size)
 {
-	const struct vmed_pte_format *apt = &nvs_vendor.ggtt_format;
+	const struct vmed_pte_format *apt = &vmed_nvs_vendor.ggtt_format;
 	struct fz_in in = { data, size };
 	struct fz f;
 	u8 flags = fz_u8(&in), order = flags % 4, nr = fz_u8(&in);

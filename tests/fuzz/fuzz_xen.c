@@ -36,6 +36,15 @@ static bool xen_pinned(struct vmed_vgpu *vgpu, u64 dma, u64 nr)
 	return true;
 }
 
+/*
+ * The shim's frontend (frontend.c, sysfs glue this target leaves out): what
+ * bind.c attaches the vGPU as.
+ */
+struct vmed_frontend vmed_xen_frontend = {
+	.name = "xen",
+	.held_state = "bound",
+};
+
 static void on_lost(void *data)
 {
 	lost++;

@@ -138,7 +138,7 @@ void fz_begin(struct fz *f, enum fz_vendor vendor, bool scatter, bool attach)
 	f->allocs_before = vmed_user_mem.allocs;
 	f->dma_before = vmed_user_device_mapped(f->dev->dma_dev);
 	if (!attach) {
-		f->vgpu = vmed_vgpu_create(f->dev, 0);
+		f->vgpu = vmed_vgpu_create(f->dev, 0, NULL);
 		if (IS_ERR(f->vgpu))
 			fz_fail("set-up: vGPU not created: %ld", PTR_ERR(f->vgpu));
 		return;

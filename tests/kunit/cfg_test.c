@@ -744,12 +744,16 @@ static void cfg_detached_no_phantom_trap(struct kunit *test)
 	struct vmed_vgpu *vgpu = env->vgpu;
 
 	cfg_set_bar(test, env, 0, BAR0_ADDR);
-	vmed_vgpu_detach(vgpu);
+	vmed_vgpu_detach(vgpu, &fake_frontend);
 	cfg_memory(test, env, true);
 	KUNIT_EXPECT_FALSE(test, vgpu->cfg.trapped[0]);
 
-	KUNIT_ASSERT_EQ(test, vmed_vgpu_attach(vgpu, &fake_hv_ops, &env->hv), 0);
-	/* The guest (re)enables decoding: the new hypervisor must trap BAR0. */
+	KUNIT_ASSERT_EQ(test, vmed_vgpu_attach(vgpu, &fake_frontend,
+					       &fake_hv_ops, &env->hv), 0);
+	/* Attaching reset the function: nothing is trapped yet. */
+	KUNIT_EXPECT_EQ(test, env->hv.traps_mapped, 0);
+	/* The guest places BAR0 and enables decoding: now it is trapped. */
+	cfg_set_bar(test, env, 0, BAR0_ADDR);
 	cfg_memory(test, env, true);
 	KUNIT_EXPECT_TRUE(test, env->hv.trap_on[0]);
 	vmed_vgpu_reset(vgpu);

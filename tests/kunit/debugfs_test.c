@@ -62,7 +62,7 @@ static void debugfs_state_follows_vgpu(struct kunit *test)
 			   "failed: register handler refused a write\n");
 
 	vmed_vgpu_reset(env->vgpu);
-	vmed_vgpu_detach(env->vgpu);
+	vmed_vgpu_detach(env->vgpu, &fake_frontend);
 	m->count = 0;
 	vmed_debugfs_show_state(m, env->vgpu);
 	KUNIT_EXPECT_STREQ(test, seq_text(test, m), "idle\n");
@@ -77,8 +77,8 @@ static void debugfs_counters_match_stats(struct kunit *test)
 	tv_write32(test, vgpu, TV_REG_PLAIN, 1);
 	tv_read32(test, vgpu, TV_REG_PLAIN);
 	tv_write32(test, vgpu, TV_REG_DOORBELL, 1);
-	/* A vendor error code: counted as a failed workload, vGPU alive. */
-	env->tv.submit_ret = 7;
+	/* A refused workload: counted, the errno kept, the vGPU alive. */
+	env->tv.submit_ret = -EINVAL;
 	tv_write32(test, vgpu, TV_REG_DOORBELL, 2);
 	tv_write64(test, vgpu, TV_GGTT_OFFSET, PTE(40));
 
@@ -89,7 +89,7 @@ static void debugfs_counters_match_stats(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, seq_value(test, m, "mmio_reads"), 1);
 	KUNIT_EXPECT_EQ(test, seq_value(test, m, "workloads"), 2);
 	KUNIT_EXPECT_EQ(test, seq_value(test, m, "workload_errors"), 1);
-	KUNIT_EXPECT_EQ(test, seq_value(test, m, "last_workload_error"), 7);
+	KUNIT_EXPECT_EQ(test, seq_value(test, m, "last_workload_error"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, seq_value(test, m, "dma_maps"), 1);
 	KUNIT_EXPECT_EQ(test, seq_value(test, m, "dma_mapped"), 1);
 	KUNIT_EXPECT_EQ(test, seq_value(test, m, "failures"), 0);
@@ -139,7 +139,7 @@ static void debugfs_partition_follows_vgpus(struct kunit *test)
 	struct vmed_vgpu *second;
 	long long avail;
 
-	vmed_debugfs_show_partition(m, &env->dev);
+	vmed_debugfs_show_partition(m, env->dev);
 	KUNIT_EXPECT_EQ(test, seq_value(test, m, "vgpus"), 1);
 	KUNIT_EXPECT_EQ(test, seq_value(test, m, "mappable_granules"),
 			(long long)(TV_GM_MAPPABLE / VMED_GM_GRANULE));
@@ -149,23 +149,23 @@ static void debugfs_partition_follows_vgpus(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, seq_value(test, m, "fences_free"), TV_FENCES - 2);
 	avail = seq_value(test, m, "available small");
 	KUNIT_EXPECT_EQ(test, avail,
-			(long long)vmed_type_available(&env->dev, TV_TYPE_SMALL));
+			(long long)vmed_type_available(env->dev, TV_TYPE_SMALL));
 
-	second = vmed_vgpu_create(&env->dev, TV_TYPE_BIG);
+	second = vmed_vgpu_create(env->dev, TV_TYPE_BIG, NULL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(second));
 	m->count = 0;
-	vmed_debugfs_show_partition(m, &env->dev);
+	vmed_debugfs_show_partition(m, env->dev);
 	KUNIT_EXPECT_EQ(test, seq_value(test, m, "vgpus"), 2);
 	KUNIT_EXPECT_EQ(test, seq_value(test, m, "mappable_used"), 4 + 8);
 	KUNIT_EXPECT_EQ(test, seq_value(test, m, "fences_used"), 2 + 4);
 	m->count = 0;
-	vmed_debugfs_show_instances(m, &env->dev);
+	vmed_debugfs_show_instances(m, env->dev);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(seq_text(test, m), " type=big "));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(seq_text(test, m), env->vgpu->name));
 
 	vmed_vgpu_destroy(second);
 	m->count = 0;
-	vmed_debugfs_show_partition(m, &env->dev);
+	vmed_debugfs_show_partition(m, env->dev);
 	KUNIT_EXPECT_EQ(test, seq_value(test, m, "vgpus"), 1);
 	KUNIT_EXPECT_EQ(test, seq_value(test, m, "mappable_used"), 4);
 	KUNIT_EXPECT_EQ(test, seq_value(test, m, "available small"), avail);

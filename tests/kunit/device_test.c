@@ -14,14 +14,13 @@
 
 static int try_register(struct kunit *test, const struct vmed_vendor *v)
 {
-	struct vmed_device dev = { .vendor = v, .name = "bad" };
-	int ret;
+	struct vmed_device *dev;
 
-	dev.dma_dev = fake_dma_device(test);
-	ret = vmed_device_register(&dev);
-	if (!ret)
-		vmed_device_unregister(&dev);
-	return ret;
+	dev = vmed_device_register(v, fake_dma_device(test), "bad");
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+	vmed_device_unregister(dev);
+	return 0;
 }
 
 static void device_accepts_test_vendor(struct kunit *test)
@@ -31,11 +30,19 @@ static void device_accepts_test_vendor(struct kunit *test)
 
 static void device_missing_pieces(struct kunit *test)
 {
-	struct vmed_device dev = { .vendor = &tvendor, .name = "x" };
 	struct vmed_vendor v;
 
-	/* No DMA device. */
-	KUNIT_EXPECT_EQ(test, vmed_device_register(&dev), -EINVAL);
+	/* No DMA device, no name, no vendor. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(vmed_device_register(&tvendor, NULL, "x")),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(vmed_device_register(&tvendor,
+							   fake_dma_device(test),
+							   NULL)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(vmed_device_register(NULL,
+							   fake_dma_device(test),
+							   "x")),
+			-EINVAL);
 	v = tvendor;
 	v.name = NULL;
 	KUNIT_EXPECT_EQ(test, try_register(test, &v), -EINVAL);
@@ -182,7 +189,7 @@ static void device_bad_types_and_irq(struct kunit *test)
 static void device_partition_accounting(struct kunit *test)
 {
 	struct fake_env *env = fake_env_create_device(test, &tvendor);
-	struct vmed_device *dev = &env->dev;
+	struct vmed_device *dev = env->dev;
 	struct vmed_vgpu *small[4], *big, *nofence;
 	unsigned int i;
 
@@ -190,11 +197,11 @@ static void device_partition_accounting(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vmed_type_available(dev, TV_TYPE_BIG), 2);
 	KUNIT_EXPECT_EQ(test, vmed_type_available(dev, TV_TYPE_NOFENCE), 16);
 	KUNIT_EXPECT_EQ(test, vmed_type_available(dev, TV_NR_TYPES), 0);
-	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(vmed_vgpu_create(dev, TV_NR_TYPES)),
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(vmed_vgpu_create(dev, TV_NR_TYPES, NULL)),
 			-EINVAL);
 
 	for (i = 0; i < 4; i++) {
-		small[i] = vmed_vgpu_create(dev, TV_TYPE_SMALL);
+		small[i] = vmed_vgpu_create(dev, TV_TYPE_SMALL, NULL);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(small[i]));
 		KUNIT_EXPECT_EQ(test, vmed_type_available(dev, TV_TYPE_SMALL),
 				3 - i);
@@ -206,7 +213,7 @@ static void device_partition_accounting(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, small[2]->fence_base, 4);
 	KUNIT_EXPECT_EQ(test, small[3]->fences, 2);
 	KUNIT_EXPECT_STREQ(test, small[1]->name, "tdev:1");
-	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(vmed_vgpu_create(dev, TV_TYPE_SMALL)),
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(vmed_vgpu_create(dev, TV_TYPE_SMALL, NULL)),
 			-ENOSPC);
 	KUNIT_EXPECT_EQ(test, vmed_type_available(dev, TV_TYPE_BIG), 0);
 	KUNIT_EXPECT_EQ(test, vmed_type_available(dev, TV_TYPE_NOFENCE), 0);
@@ -219,7 +226,7 @@ static void device_partition_accounting(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vmed_type_available(dev, TV_TYPE_NOFENCE), 8);
 	vmed_vgpu_destroy(small[1]);
 	KUNIT_EXPECT_EQ(test, vmed_type_available(dev, TV_TYPE_BIG), 1);
-	big = vmed_vgpu_create(dev, TV_TYPE_BIG);
+	big = vmed_vgpu_create(dev, TV_TYPE_BIG, NULL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(big));
 	KUNIT_EXPECT_EQ(test, big->gm_base[VMED_GM_MAPPABLE], 0);
 	/* Ids are reused. */
@@ -228,7 +235,7 @@ static void device_partition_accounting(struct kunit *test)
 	/* Left: mappable [8M, 12M), hidden [16M, 24M), fences 4-5. */
 	KUNIT_EXPECT_EQ(test, vmed_type_available(dev, TV_TYPE_SMALL), 1);
 	KUNIT_EXPECT_EQ(test, vmed_type_available(dev, TV_TYPE_NOFENCE), 4);
-	nofence = vmed_vgpu_create(dev, TV_TYPE_NOFENCE);
+	nofence = vmed_vgpu_create(dev, TV_TYPE_NOFENCE, NULL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(nofence));
 	KUNIT_EXPECT_EQ(test, nofence->gm_base[VMED_GM_MAPPABLE], 8 << 20);
 	KUNIT_EXPECT_EQ(test, nofence->fences, 0);
@@ -257,12 +264,13 @@ static void device_failed_create_returns_resources(struct kunit *test)
 	ops.vgpu_init = tv_init_fails;
 	v.ops = &ops;
 	env = fake_env_create_device(test, &v);
-	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(vmed_vgpu_create(&env->dev,
-							       TV_TYPE_BIG)),
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(vmed_vgpu_create(env->dev,
+							       TV_TYPE_BIG,
+							       NULL)),
 			-EIO);
-	KUNIT_EXPECT_EQ(test, vmed_type_available(&env->dev, TV_TYPE_BIG), 2);
-	KUNIT_EXPECT_EQ(test, env->dev.nr_vgpus, 0);
-	KUNIT_EXPECT_TRUE(test, list_empty(&env->dev.vgpus));
+	KUNIT_EXPECT_EQ(test, vmed_type_available(env->dev, TV_TYPE_BIG), 2);
+	KUNIT_EXPECT_EQ(test, env->dev->nr_vgpus, 0);
+	KUNIT_EXPECT_TRUE(test, list_empty(&env->dev->vgpus));
 }
 
 static struct kunit_case device_cases[] = {

@@ -202,7 +202,7 @@ static void dma_invalidate_detached_is_noop(struct kunit *test)
 {
 	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
 
-	vmed_vgpu_detach(env->vgpu);
+	vmed_vgpu_detach(env->vgpu, &fake_frontend);
 	vmed_dma_invalidate(env->vgpu, 0, 100);
 	KUNIT_EXPECT_EQ(test, env->hv.dma_unmap_calls, 0);
 }

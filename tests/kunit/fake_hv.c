@@ -289,15 +289,24 @@ const struct vmed_hv_ops fake_hv_untracked_ops = {
 
 /* ---- the test vendor --------------------------------------------------- */
 
-static struct tv_state *tv_of(struct vmed_vgpu *vgpu)
+/* Each environment registers its own copy of the vendor description. */
+static struct tv_state *tv_of_dev(struct vmed_device *dev)
 {
-	return vgpu->dev->vendor_data;
+	return &container_of(dev->vendor, struct fake_env, vendor)->tv;
 }
 
+static struct tv_state *tv_of(struct vmed_vgpu *vgpu)
+{
+	return tv_of_dev(vgpu->dev);
+}
+
+/* A refused workload (-EINVAL) is the guest's; anything else fails it. */
 static int tv_doorbell(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
 		       u64 old, u64 val)
 {
-	return vmed_vgpu_submit(vgpu, val);
+	int ret = vmed_vgpu_submit(vgpu, val);
+
+	return ret == -EINVAL ? 0 : ret;
 }
 
 static int tv_fail_write(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
@@ -362,7 +371,7 @@ static void tv_engine_reset(struct vmed_vgpu *vgpu)
 
 static void tv_ggtt_update(struct vmed_device *dev, u32 index, u64 pte)
 {
-	((struct tv_state *)dev->vendor_data)->ggtt_updates++;
+	tv_of_dev(dev)->ggtt_updates++;
 }
 
 static const struct vmed_vendor_ops tv_ops = {
@@ -428,6 +437,12 @@ const struct vmed_vendor tvendor = {
 	.ops = &tv_ops,
 };
 
+/* The frontend the suites attach vGPUs with; never registered. */
+struct vmed_frontend fake_frontend = {
+	.name = "fake",
+	.held_state = "open",
+};
+
 static void fake_env_exit(void *data)
 {
 	struct fake_env *env = data;
@@ -435,7 +450,7 @@ static void fake_env_exit(void *data)
 
 	if (env->vgpu)
 		vmed_vgpu_destroy(env->vgpu);
-	vmed_device_unregister(&env->dev);
+	vmed_device_unregister(env->dev);
 	/* Whatever the test did, nothing of the guest's may be left. */
 	KUNIT_EXPECT_EQ_MSG(env->test, env->hv.mapped, 0, "frames left mapped");
 	KUNIT_EXPECT_EQ_MSG(env->test, env->hv.tracked_frames, 0,
@@ -496,11 +511,8 @@ struct fake_env *fake_env_create_device(struct kunit *test,
 	env->test = test;
 	dmadev = fake_dma_device(test);
 	env->vendor = *vendor;
-	env->dev.vendor = &env->vendor;
-	env->dev.dma_dev = dmadev;
-	env->dev.name = "tdev";
-	env->dev.vendor_data = &env->tv;
-	if (vmed_device_register(&env->dev)) {
+	env->dev = vmed_device_register(&env->vendor, dmadev, "tdev");
+	if (IS_ERR(env->dev)) {
 		kvfree(env);
 		KUNIT_FAIL_AND_ABORT(test, "device registration failed");
 	}
@@ -523,13 +535,13 @@ struct fake_env *fake_env_create_vendor(struct kunit *test,
 {
 	struct fake_env *env = fake_env_create_device(test, vendor);
 
-	env->vgpu = vmed_vgpu_create(&env->dev, type);
+	env->vgpu = vmed_vgpu_create(env->dev, type, NULL);
 	if (IS_ERR(env->vgpu)) {
 		env->vgpu = NULL;
 		KUNIT_FAIL_AND_ABORT(test, "vGPU creation failed");
 	}
-	KUNIT_ASSERT_EQ(test, vmed_vgpu_attach(env->vgpu, &fake_hv_ops, &env->hv),
-			0);
+	KUNIT_ASSERT_EQ(test, vmed_vgpu_attach(env->vgpu, &fake_frontend,
+					       &fake_hv_ops, &env->hv), 0);
 	return env;
 }
 

@@ -13,7 +13,7 @@
 #define _VMED_TEST_FAKE_HV_H
 
 #include <kunit/test.h>
-#include <vmed/vgpu.h>
+#include "../../core/internal.h"
 
 /*
  * Guest RAM: frames [0, FAKE_GUEST_FRAMES), except the frames a test marks
@@ -98,13 +98,14 @@ struct tv_state {
 
 struct fake_env {
 	struct kunit *test;
-	struct vmed_device dev;
+	struct vmed_device *dev;
 	struct vmed_vendor vendor;
 	struct fake_hv hv;
 	struct tv_state tv;
 	struct vmed_vgpu *vgpu;
 };
 
+extern struct vmed_frontend fake_frontend;
 extern const struct vmed_hv_ops fake_hv_ops;
 extern const struct vmed_hv_ops fake_hv_untracked_ops;
 extern const struct vmed_vendor tvendor;

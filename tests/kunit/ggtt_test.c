@@ -23,12 +23,12 @@ static u32 ggtt_off(u32 index)
 
 static u64 host(struct fake_env *env, u32 index)
 {
-	return env->dev.ggtt_host[index];
+	return env->dev->ggtt_host[index];
 }
 
 static u64 scratch(struct fake_env *env, bool present)
 {
-	return env->dev.scratch_dma | (present ? TV_PTE_PRESENT : 0);
+	return env->dev->scratch_dma | (present ? TV_PTE_PRESENT : 0);
 }
 
 static void ggtt_entry_shadowed(struct kunit *test)
@@ -72,9 +72,9 @@ static void ggtt_outside_slice_ignored(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env->hv.pins[60], 0);
 
 	/* A second vGPU owns the next slice and cannot touch the first. */
-	second = vmed_vgpu_create(&env->dev, TV_TYPE_SMALL);
+	second = vmed_vgpu_create(env->dev, TV_TYPE_SMALL, NULL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(second));
-	KUNIT_ASSERT_EQ(test, vmed_vgpu_attach(second, &fake_hv_ops, &env->hv), 0);
+	KUNIT_ASSERT_EQ(test, vmed_vgpu_attach(second, &fake_frontend, &fake_hv_ops, &env->hv), 0);
 	KUNIT_EXPECT_EQ(test, second->ggtt.first[VMED_GM_MAPPABLE], first_index);
 	tv_write64(test, env->vgpu, ggtt_off(3), PTE(61));
 	tv_write64(test, second, ggtt_off(3), PTE(62));
@@ -216,7 +216,7 @@ static void ggtt_detached_writes_ignored(struct kunit *test)
 {
 	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
 
-	vmed_vgpu_detach(env->vgpu);
+	vmed_vgpu_detach(env->vgpu, &fake_frontend);
 	tv_write64(test, env->vgpu, ggtt_off(1), PTE(100));
 	KUNIT_EXPECT_EQ(test, env->hv.dma_map_calls, 0);
 	KUNIT_EXPECT_EQ(test, host(env, 1), scratch(env, false));

@@ -563,7 +563,7 @@ static void irq_detached_suppressed(struct kunit *test)
 	struct fake_env *env = irq_env(test);
 	struct vmed_vgpu *vgpu = env->vgpu;
 
-	vmed_vgpu_detach(vgpu);
+	vmed_vgpu_detach(vgpu, &fake_frontend);
 	irq_raise(env, TV_EV_USER);
 	KUNIT_EXPECT_EQ(test, env->hv.msis, 0);
 	KUNIT_EXPECT_EQ(test, vgpu->stats.msi_suppressed, 1);
@@ -679,17 +679,13 @@ static void irq_check_map(struct kunit *test)
 static int irq_register(struct kunit *test, struct device *dmadev,
 			const struct vmed_vendor *v)
 {
-	struct vmed_device *dev = kunit_kzalloc(test, sizeof(*dev), GFP_KERNEL);
-	int ret;
+	struct vmed_device *dev;
 
-	KUNIT_ASSERT_NOT_NULL(test, dev);
-	dev->vendor = v;
-	dev->dma_dev = dmadev;
-	dev->name = "tdev-irq";
-	ret = vmed_device_register(dev);
-	if (!ret)
-		vmed_device_unregister(dev);
-	return ret;
+	dev = vmed_device_register(v, dmadev, "tdev-irq");
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+	vmed_device_unregister(dev);
+	return 0;
 }
 
 static void irq_map_registration(struct kunit *test)
@@ -837,16 +833,22 @@ static void irq_intx_reset_and_reattach(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, env->hv.intx);
 	KUNIT_EXPECT_FALSE(test, intx_status(test, env));
 
-	/* A shim attaching to a vGPU with a pending interrupt sees it. */
+	/*
+	 * An interrupt pending when the frontend lets go is not the next
+	 * guest's: attaching resets, so its line starts low and stays low.
+	 */
 	tv_write32(test, vgpu, G0_IMR, ~EV_USER_BIT);
 	tv_write32(test, vgpu, G0_IER, EV_USER_BIT);
 	tv_write32(test, vgpu, TV_IRQ_MASTER, TV_IRQ_MASTER_ENABLE);
 	irq_raise(env, TV_EV_USER);
-	vmed_vgpu_detach(vgpu);
+	KUNIT_EXPECT_EQ(test, env->hv.intx_raised, 2);
+	vmed_vgpu_detach(vgpu, &fake_frontend);
 	env->hv.intx = false;
-	KUNIT_ASSERT_EQ(test, vmed_vgpu_attach(vgpu, &fake_hv_ops, &env->hv), 0);
-	KUNIT_EXPECT_TRUE(test, env->hv.intx);
-	KUNIT_EXPECT_EQ(test, env->hv.intx_raised, 3);
+	KUNIT_ASSERT_EQ(test, vmed_vgpu_attach(vgpu, &fake_frontend,
+					       &fake_hv_ops, &env->hv), 0);
+	KUNIT_EXPECT_FALSE(test, env->hv.intx);
+	KUNIT_EXPECT_FALSE(test, intx_status(test, env));
+	KUNIT_EXPECT_EQ(test, env->hv.intx_raised, 2);
 }
 
 static struct kunit_case irq_cases[] = {

@@ -379,7 +379,7 @@ static void mmio_fail_register(struct kunit *test)
 	resets = env->tv.engine_resets;
 	tv_write32(test, vgpu, TV_REG_FAIL, 1);
 	KUNIT_EXPECT_TRUE(test, vgpu->failed);
-	KUNIT_EXPECT_NOT_NULL(test, vgpu->fail_reason);
+	KUNIT_EXPECT_NE(test, vgpu->fail_reason[0], '\0');
 	KUNIT_EXPECT_EQ(test, vgpu->stats.failures, 1);
 	KUNIT_EXPECT_EQ(test, env->tv.engine_resets, resets + 1);
 
@@ -411,7 +411,7 @@ static void mmio_fail_register(struct kunit *test)
 	/* Reset brings it back with reset values. */
 	vmed_vgpu_reset(vgpu);
 	KUNIT_EXPECT_FALSE(test, vgpu->failed);
-	KUNIT_EXPECT_NULL(test, vgpu->fail_reason);
+	KUNIT_EXPECT_STREQ(test, vgpu->fail_reason, "");
 	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, TV_REG_PLAIN), 0x1234);
 	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, TV_REG_FAIL), 0);
 	tv_write32(test, vgpu, TV_REG_PLAIN, 0x5555);
@@ -509,7 +509,7 @@ static void mmio_hole_before_ggtt(struct kunit *test)
 	/* The last: right after the GGTT entries. */
 	const u64 hole[] = {
 		TV_MMIO_SIZE, TV_MMIO_SIZE + 0x1000, TV_GGTT_OFFSET - 8,
-		TV_BAR0_SIZE - 8, TV_GGTT_OFFSET + env->dev.ggtt_entries * 8ULL,
+		TV_BAR0_SIZE - 8, TV_GGTT_OFFSET + env->dev->ggtt_entries * 8ULL,
 	};
 	unsigned int i, len;
 
@@ -649,27 +649,23 @@ static int regs_register(struct kunit *test, struct device *dmadev,
 			 const struct vmed_mmio_reg *regs, unsigned int nr)
 {
 	struct vmed_vendor *v = kunit_kzalloc(test, sizeof(*v), GFP_KERNEL);
-	struct vmed_device *dev = kunit_kzalloc(test, sizeof(*dev), GFP_KERNEL);
-	int ret;
+	struct vmed_device *dev;
 
 	KUNIT_ASSERT_NOT_NULL(test, v);
-	KUNIT_ASSERT_NOT_NULL(test, dev);
 	*v = tvendor;
 	v->regs = regs;
 	v->nr_regs = nr;
-	dev->vendor = v;
-	dev->dma_dev = dmadev;
-	dev->name = "tdev-regs";
-	ret = vmed_device_register(dev);
-	if (!ret)
-		vmed_device_unregister(dev);
-	return ret;
+	dev = vmed_device_register(v, dmadev, "tdev-regs");
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+	vmed_device_unregister(dev);
+	return 0;
 }
 
 static void mmio_unknown_registers_noted_once(struct kunit *test)
 {
 	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
-	unsigned long *seen = env->dev.unknown_seen;
+	unsigned long *seen = env->dev->unknown_seen;
 	struct vmed_vgpu *second;
 
 	KUNIT_EXPECT_TRUE(test, bitmap_empty(seen, TV_MMIO_SIZE / 4));
@@ -684,9 +680,9 @@ static void mmio_unknown_registers_noted_once(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, test_bit(0x3014 / 4, seen));
 	KUNIT_EXPECT_EQ(test, bitmap_weight(seen, TV_MMIO_SIZE / 4), 3);
 	/* Per device: another vGPU touching it adds nothing. */
-	second = vmed_vgpu_create(&env->dev, TV_TYPE_SMALL);
+	second = vmed_vgpu_create(env->dev, TV_TYPE_SMALL, NULL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(second));
-	KUNIT_ASSERT_EQ(test, vmed_vgpu_attach(second, &fake_hv_ops, &env->hv), 0);
+	KUNIT_ASSERT_EQ(test, vmed_vgpu_attach(second, &fake_frontend, &fake_hv_ops, &env->hv), 0);
 	tv_write32(test, second, 0x3000, 2);
 	KUNIT_EXPECT_EQ(test, bitmap_weight(seen, TV_MMIO_SIZE / 4), 3);
 	/* ... and the storage is still per vGPU. */

@@ -90,7 +90,7 @@ static struct nvt *nvt_create(struct kunit *test, unsigned int type)
 
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	t->test = test;
-	t->env = fake_env_create_vendor(test, &nvs_vendor, type);
+	t->env = fake_env_create_vendor(test, &vmed_nvs_vendor, type);
 	t->vgpu = t->env->vgpu;
 	ring_gm = t->vgpu->gm_base[VMED_GM_MAPPABLE];
 	tv_write64(test, t->vgpu, NVS_APT_OFFSET + (ring_gm >> PAGE_SHIFT) * 8,

@@ -627,7 +627,7 @@ static void ppgtt_huge_page_partly_outside_guest(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
 	/* Entirely outside: every frame goes to scratch through a split. */
 	KUNIT_EXPECT_EQ(test, translate(env, mm, 2ULL << 21, &dma), 0);
-	KUNIT_EXPECT_EQ(test, dma, env->dev.scratch_dma);
+	KUNIT_EXPECT_EQ(test, dma, env->dev->scratch_dma);
 	expect_maps(test, env, mm, (3ULL << 21) + PAGE_SIZE, last + 1);
 	KUNIT_EXPECT_GE(test, env->vgpu->stats.ppgtt_scratch, 512);
 	put_mm(env, mm);
@@ -665,9 +665,9 @@ static void ppgtt_bad_frames(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
 	KUNIT_EXPECT_EQ(test, translate(env, mm, 1ULL << 21, &dma), -EFAULT);
 	KUNIT_EXPECT_EQ(test, translate(env, mm, PAGE_SIZE, &dma), 0);
-	KUNIT_EXPECT_EQ(test, dma, env->dev.scratch_dma);
+	KUNIT_EXPECT_EQ(test, dma, env->dev->scratch_dma);
 	KUNIT_EXPECT_EQ(test, translate(env, mm, 2 * PAGE_SIZE, &dma), 0);
-	KUNIT_EXPECT_EQ(test, dma, env->dev.scratch_dma);
+	KUNIT_EXPECT_EQ(test, dma, env->dev->scratch_dma);
 	KUNIT_EXPECT_EQ(test, env->vgpu->stats.ppgtt_scratch, 3);
 	KUNIT_EXPECT_EQ(test, env->hv.tracked_frames, 4);
 	put_mm(env, mm);
@@ -752,7 +752,7 @@ static void ppgtt_bad_roots(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(get_mm(env, G_PML4)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, env->hv.tracked_frames, 0);
 
-	vmed_vgpu_detach(env->vgpu);
+	vmed_vgpu_detach(env->vgpu, &fake_frontend);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(get_mm(env, G_PML4)), -ENODEV);
 }
 
@@ -824,10 +824,10 @@ static void ppgtt_invalidate_range(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env->hv.pins[G_DATA + 3], 1);
 	KUNIT_EXPECT_EQ(test, env->hv.mapped, 2 + 256);
 	KUNIT_EXPECT_EQ(test, translate(env, mm, PAGE_SIZE, &dma), 0);
-	KUNIT_EXPECT_EQ(test, dma, env->dev.scratch_dma);
+	KUNIT_EXPECT_EQ(test, dma, env->dev->scratch_dma);
 	expect_maps(test, env, mm, 3 * PAGE_SIZE, G_DATA + 3);
 	KUNIT_EXPECT_EQ(test, translate(env, mm, 1ULL << 21, &dma), 0);
-	KUNIT_EXPECT_EQ(test, dma, env->dev.scratch_dma);
+	KUNIT_EXPECT_EQ(test, dma, env->dev->scratch_dma);
 	expect_maps(test, env, mm, (1ULL << 21) + 300 * PAGE_SIZE, G_HUGE + 300);
 	KUNIT_EXPECT_EQ(test, env->vgpu->stats.dma_invalidated, 0);
 	/* Tables themselves stay shadowed and tracked. */
@@ -868,12 +868,12 @@ static void ppgtt_invalidate_follows_moved_entries(struct kunit *test)
 	vmed_dma_invalidate(env->vgpu, G_DATA + 300, 1);
 	KUNIT_EXPECT_EQ(test, env->hv.pins[G_DATA + 300], 0);
 	KUNIT_EXPECT_EQ(test, translate(env, mm, 3 * PAGE_SIZE, &dma), 0);
-	KUNIT_EXPECT_EQ(test, dma, env->dev.scratch_dma);
+	KUNIT_EXPECT_EQ(test, dma, env->dev->scratch_dma);
 
 	vmed_dma_invalidate(env->vgpu, G_DATA, 1);
 	KUNIT_EXPECT_EQ(test, env->hv.pins[G_DATA], 0);
 	KUNIT_EXPECT_EQ(test, translate(env, mm, 0, &dma), 0);
-	KUNIT_EXPECT_EQ(test, dma, env->dev.scratch_dma);
+	KUNIT_EXPECT_EQ(test, dma, env->dev->scratch_dma);
 	expect_maps(test, env, mm, PAGE_SIZE, G_DATA + 1);
 	KUNIT_EXPECT_EQ(test, env->hv.mapped, 2);
 	KUNIT_EXPECT_EQ(test, env->vgpu->stats.dma_invalidated, 0);
@@ -888,7 +888,7 @@ static void ppgtt_detach_releases_everything(struct kunit *test)
 	build_tree(env);
 	mm = get_mm(env, G_PML4);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
-	vmed_vgpu_detach(env->vgpu);
+	vmed_vgpu_detach(env->vgpu, &fake_frontend);
 	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
 	KUNIT_EXPECT_EQ(test, env->hv.tracked_frames, 0);
 	KUNIT_EXPECT_EQ(test, env->vgpu->ppgtt.nr_spts, 0);
@@ -921,8 +921,8 @@ static struct fake_env *untracked_env(struct kunit *test)
 {
 	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
 
-	vmed_vgpu_detach(env->vgpu);
-	KUNIT_ASSERT_EQ(test, vmed_vgpu_attach(env->vgpu, &fake_hv_untracked_ops,
+	vmed_vgpu_detach(env->vgpu, &fake_frontend);
+	KUNIT_ASSERT_EQ(test, vmed_vgpu_attach(env->vgpu, &fake_frontend, &fake_hv_untracked_ops,
 					       &env->hv), 0);
 	return env;
 }
@@ -994,15 +994,15 @@ static void ppgtt_track_ops_both_or_none(struct kunit *test)
 	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
 	struct vmed_hv_ops half = fake_hv_ops;
 
-	vmed_vgpu_detach(env->vgpu);
+	vmed_vgpu_detach(env->vgpu, &fake_frontend);
 	half.track_remove = NULL;
-	KUNIT_EXPECT_EQ(test, vmed_vgpu_attach(env->vgpu, &half, &env->hv),
+	KUNIT_EXPECT_EQ(test, vmed_vgpu_attach(env->vgpu, &fake_frontend, &half, &env->hv),
 			-EINVAL);
 	half = fake_hv_ops;
 	half.track_add = NULL;
-	KUNIT_EXPECT_EQ(test, vmed_vgpu_attach(env->vgpu, &half, &env->hv),
+	KUNIT_EXPECT_EQ(test, vmed_vgpu_attach(env->vgpu, &fake_frontend, &half, &env->hv),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, vmed_vgpu_attach(env->vgpu, &fake_hv_ops, &env->hv),
+	KUNIT_EXPECT_EQ(test, vmed_vgpu_attach(env->vgpu, &fake_frontend, &fake_hv_ops, &env->hv),
 			0);
 }
 
@@ -1067,7 +1067,7 @@ static void ppgtt_64k_pages(struct kunit *test)
 	expect_maps(test, env, mm, 16 * PAGE_SIZE, G_DATA + 41);
 	expect_maps(test, env, mm, 20 * PAGE_SIZE, G_DATA + 40);
 	KUNIT_EXPECT_EQ(test, translate(env, mm, 21 * PAGE_SIZE, &dma), 0);
-	KUNIT_EXPECT_EQ(test, dma, env->dev.scratch_dma);
+	KUNIT_EXPECT_EQ(test, dma, env->dev->scratch_dma);
 	for (k = 0; k < 16; k++)
 		KUNIT_EXPECT_EQ(test, env->hv.pins[32 + k], 0);
 
@@ -1094,7 +1094,7 @@ static void ppgtt_64k_page_invalidated_and_scattered(struct kunit *test)
 	expect_maps(test, env, mm, 17 * PAGE_SIZE, 33);
 	vmed_dma_invalidate(env->vgpu, 33, 1);
 	KUNIT_EXPECT_EQ(test, translate(env, mm, 17 * PAGE_SIZE, &dma), 0);
-	KUNIT_EXPECT_EQ(test, dma, env->dev.scratch_dma);
+	KUNIT_EXPECT_EQ(test, dma, env->dev->scratch_dma);
 	expect_maps(test, env, mm, 18 * PAGE_SIZE, 34);
 	/* Replacing the big entry releases the frames still mapped. */
 	guest_set(test, env, G_PT, 16, 0);

@@ -59,7 +59,7 @@ static void registry_listener_after_device(struct kunit *test)
 	struct fake_env *env = fake_env_create_device(test, &tvendor);
 	struct rec *r = rec_create(test);
 
-	r->target = &env->dev;
+	r->target = env->dev;
 	KUNIT_ASSERT_EQ(test, vmed_listener_register(&r->l), 0);
 	KUNIT_EXPECT_EQ(test, r->adds, 1);
 	KUNIT_EXPECT_GE(test, r->all_adds, 1);
@@ -81,12 +81,12 @@ static void registry_device_after_listener(struct kunit *test)
 	before = r->all_adds;
 	env = fake_env_create_device(test, &tvendor);
 	KUNIT_EXPECT_EQ(test, r->all_adds, before + 1);
-	r->target = &env->dev;
+	r->target = env->dev;
 	/* The device going away is announced before it is gone. */
-	vmed_registry_remove(&env->dev);
+	vmed_registry_remove(env->dev);
 	KUNIT_EXPECT_EQ(test, r->removes, 1);
 	/* Put it back for the environment's own teardown. */
-	vmed_registry_add(&env->dev);
+	vmed_registry_add(env->dev);
 	KUNIT_EXPECT_EQ(test, r->adds, 1);
 }
 
@@ -95,7 +95,7 @@ static void registry_refused_device_rolls_back(struct kunit *test)
 	struct fake_env *env = fake_env_create_device(test, &tvendor);
 	struct rec *r = rec_create(test);
 
-	r->refuse = &env->dev;
+	r->refuse = env->dev;
 	KUNIT_EXPECT_EQ(test, vmed_listener_register(&r->l), -EBUSY);
 	/* Whatever was added before the refusal was removed again. */
 	KUNIT_EXPECT_EQ(test, r->all_removes, r->all_adds);
@@ -105,7 +105,7 @@ static void registry_refused_device_rolls_back(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, vmed_listener_register(&r->l), 0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, rec_unregister,
 							&r->l), 0);
-	r->refuse = &fake_env_create_device(test, &tvendor)->dev;
+	r->refuse = fake_env_create_device(test, &tvendor)->dev;
 	KUNIT_EXPECT_NOT_NULL(test, r->refuse->ggtt_host);
 }
 

@@ -13,32 +13,32 @@ static void vgpu_attach_checks_ops(struct kunit *test)
 	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
 	struct vmed_hv_ops ops = fake_hv_ops;
 
-	KUNIT_EXPECT_EQ(test, vmed_vgpu_attach(env->vgpu, &fake_hv_ops, &env->hv),
+	KUNIT_EXPECT_EQ(test, vmed_vgpu_attach(env->vgpu, &fake_frontend, &fake_hv_ops, &env->hv),
 			-EBUSY);
-	vmed_vgpu_detach(env->vgpu);
+	vmed_vgpu_detach(env->vgpu, &fake_frontend);
 	KUNIT_EXPECT_NULL(test, env->vgpu->hv);
 	/* Detaching twice is harmless. */
-	vmed_vgpu_detach(env->vgpu);
+	vmed_vgpu_detach(env->vgpu, &fake_frontend);
 
-	KUNIT_EXPECT_EQ(test, vmed_vgpu_attach(env->vgpu, NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vmed_vgpu_attach(env->vgpu, &fake_frontend, NULL, NULL), -EINVAL);
 	ops.dma_map = NULL;
-	KUNIT_EXPECT_EQ(test, vmed_vgpu_attach(env->vgpu, &ops, &env->hv),
+	KUNIT_EXPECT_EQ(test, vmed_vgpu_attach(env->vgpu, &fake_frontend, &ops, &env->hv),
 			-EINVAL);
 	ops = fake_hv_ops;
 	ops.inject_msi = NULL;
-	KUNIT_EXPECT_EQ(test, vmed_vgpu_attach(env->vgpu, &ops, &env->hv),
+	KUNIT_EXPECT_EQ(test, vmed_vgpu_attach(env->vgpu, &fake_frontend, &ops, &env->hv),
 			-EINVAL);
 	/* set_trap_area is optional (VFIO routes BARs itself). */
 	ops = fake_hv_ops;
 	ops.set_trap_area = NULL;
-	KUNIT_EXPECT_EQ(test, vmed_vgpu_attach(env->vgpu, &ops, &env->hv), 0);
+	KUNIT_EXPECT_EQ(test, vmed_vgpu_attach(env->vgpu, &fake_frontend, &ops, &env->hv), 0);
 	KUNIT_EXPECT_PTR_EQ(test, vmed_vgpu_hv_data(env->vgpu),
 			    (void *)&env->hv);
 	/* Memory decode with no trap op: nothing to call, no crash. */
 	tv_cfg_write32(test, env->vgpu, PCI_BASE_ADDRESS_0, 0xe0000000);
 	tv_cfg_write16(test, env->vgpu, PCI_COMMAND, PCI_COMMAND_MEMORY);
 	KUNIT_EXPECT_EQ(test, env->hv.traps_mapped, 0);
-	vmed_vgpu_detach(env->vgpu);
+	vmed_vgpu_detach(env->vgpu, &fake_frontend);
 }
 
 static void vgpu_failed_is_dead_device(struct kunit *test)
@@ -50,7 +50,7 @@ static void vgpu_failed_is_dead_device(struct kunit *test)
 	tv_write32(test, vgpu, TV_REG_PLAIN, 0x55);
 	tv_write32(test, vgpu, TV_REG_FAIL, 1);
 	KUNIT_EXPECT_TRUE(test, vgpu->failed);
-	KUNIT_EXPECT_NOT_NULL(test, vgpu->fail_reason);
+	KUNIT_EXPECT_NE(test, vgpu->fail_reason[0], '\0');
 	KUNIT_EXPECT_EQ(test, vgpu->stats.failures, 1);
 	KUNIT_EXPECT_EQ(test, env->tv.engine_resets, 1);
 
@@ -79,7 +79,7 @@ static void vgpu_failed_is_dead_device(struct kunit *test)
 	/* Reset brings it back with reset values. */
 	vmed_vgpu_reset(vgpu);
 	KUNIT_EXPECT_FALSE(test, vgpu->failed);
-	KUNIT_EXPECT_NULL(test, vgpu->fail_reason);
+	KUNIT_EXPECT_STREQ(test, vgpu->fail_reason, "");
 	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, TV_REG_PLAIN), 0x1234);
 	tv_write32(test, vgpu, TV_REG_DOORBELL, 9);
 	KUNIT_EXPECT_EQ(test, env->tv.submits, 1);
@@ -92,8 +92,8 @@ static void vgpu_submit_paths(struct kunit *test)
 	struct fake_env *env;
 
 	env = fake_env_create(test, TV_TYPE_SMALL);
-	env->tv.submit_ret = -EINVAL;
-	/* The engine refusing a workload fails the vGPU via the handler. */
+	env->tv.submit_ret = -EIO;
+	/* A broken engine fails the vGPU through the doorbell's handler. */
 	tv_write32(test, env->vgpu, TV_REG_DOORBELL, 3);
 	KUNIT_EXPECT_EQ(test, env->tv.submits, 1);
 	KUNIT_EXPECT_TRUE(test, env->vgpu->failed);
@@ -131,7 +131,7 @@ static void vgpu_destroy_busy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
 	KUNIT_EXPECT_EQ(test, env->hv.tracked_frames, 0);
 	KUNIT_EXPECT_FALSE(test, env->hv.trap_on[0]);
-	KUNIT_EXPECT_EQ(test, env->dev.nr_vgpus, 0);
+	KUNIT_EXPECT_EQ(test, env->dev->nr_vgpus, 0);
 }
 
 static void vgpu_reset_keeps_attachment(struct kunit *test)

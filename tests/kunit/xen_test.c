@@ -5,6 +5,8 @@
  */
 #include <kunit/test.h>
 #include <linux/dma-mapping.h>
+#include <linux/kernfs.h>
+#include <linux/sysfs.h>
 #include <linux/pci_regs.h>
 #include <linux/unaligned.h>
 #include "fake_xen.h"
@@ -57,7 +59,7 @@ static struct xt *xt_create_fx(struct kunit *test, unsigned int nr_vcpus,
 	opts.lost_data = t;
 	t->test = test;
 	t->env = fake_env_create_device(test, &tvendor);
-	t->env->vgpu = vmed_vgpu_create(&t->env->dev, TV_TYPE_SMALL);
+	t->env->vgpu = vmed_vgpu_create(t->env->dev, TV_TYPE_SMALL, NULL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t->env->vgpu));
 	t->fx = fake_xen_create(test, &t->env->hv, nr_vcpus, buffered);
 	t->fx->buf->read_pointer = buf_start;
@@ -775,7 +777,7 @@ static void xen_setup_failure(struct kunit *test)
 	struct vmed_xen_vgpu *xv;
 	struct fake_xen *fx;
 
-	env->vgpu = vmed_vgpu_create(&env->dev, TV_TYPE_SMALL);
+	env->vgpu = vmed_vgpu_create(env->dev, TV_TYPE_SMALL, NULL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(env->vgpu));
 	fx = fake_xen_create(test, &env->hv, 2, true);
 	fx->fail_step = *step;
@@ -822,4 +824,239 @@ static struct kunit_suite vmed_xen_suite = {
 	.test_cases = vmed_xen_cases,
 };
 
-kunit_test_suite(vmed_xen_suite);
+/* ---- the "xen" frontend (frontend.c) ---------------------------------- */
+
+struct xft {
+	struct fake_env *env;
+	struct fake_xen *fx;
+};
+
+static void xft_exit(void *data)
+{
+	struct xft *x = data;
+
+	vmed_xen_flush_checks();
+	vmed_xen_frontend_unregister();
+	fake_xen_expect_clean(x->fx);
+}
+
+/* The frontend registered with a fake Xen, and one published vGPU. */
+static struct xft *xft_create(struct kunit *test)
+{
+	struct xft *x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	x->env = fake_env_create_device(test, &tvendor);
+	x->fx = fake_xen_create(test, &x->env->hv, 1, false);
+	KUNIT_ASSERT_EQ(test, vmed_xen_frontend_register(&x->fx->hyp, FX_SBDF,
+							 false), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, xft_exit, x), 0);
+	x->env->vgpu = vmed_vgpu_create(x->env->dev, TV_TYPE_SMALL, "xft");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(x->env->vgpu));
+	vmed_vgpu_publish(x->env->vgpu, NULL);
+	return x;
+}
+
+static void xft_expect_holder(struct kunit *test, struct xft *x,
+			      const char *want)
+{
+	struct vmed_vgpu_status st;
+
+	vmed_vgpu_get_status(x->env->vgpu, &st);
+	KUNIT_EXPECT_STREQ(test, st.holder[0] ? st.holder : "none", want);
+}
+
+static void xen_frontend_bind_unbind(struct kunit *test)
+{
+	struct xft *x = xft_create(test);
+	struct vmed_vgpu *vgpu = x->env->vgpu;
+
+	xft_expect_holder(test, x, "none");
+	KUNIT_ASSERT_EQ(test, vmed_xen_bind(vgpu, FX_DOMID), 0);
+	xft_expect_holder(test, x, "xen");
+	KUNIT_EXPECT_EQ(test, x->fx->servers, 1);
+	/* Bound once only; reserved domain ids are refused outright. */
+	KUNIT_EXPECT_EQ(test, vmed_xen_bind(vgpu, FX_DOMID + 1), -EBUSY);
+	KUNIT_EXPECT_EQ(test, vmed_xen_bind(vgpu, DOMID_FIRST_RESERVED),
+			-EINVAL);
+	/* Another frontend (a VFIO open) is refused by the core. */
+	KUNIT_EXPECT_EQ(test, vmed_vgpu_attach(vgpu, &fake_frontend,
+					       &fake_hv_ops, &x->env->hv),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, vmed_xen_unbind(vgpu), 0);
+	xft_expect_holder(test, x, "none");
+	KUNIT_EXPECT_EQ(test, x->fx->servers, 0);
+	/* Unbinding twice is harmless. */
+	KUNIT_EXPECT_EQ(test, vmed_xen_unbind(vgpu), 0);
+}
+
+/* A vGPU another frontend holds cannot be bound; nothing is left behind. */
+static void xen_frontend_bind_refused_when_held(struct kunit *test)
+{
+	struct xft *x = xft_create(test);
+	struct vmed_vgpu *vgpu = x->env->vgpu;
+
+	KUNIT_ASSERT_EQ(test, vmed_vgpu_attach(vgpu, &fake_frontend,
+					       &fake_hv_ops, &x->env->hv), 0);
+	KUNIT_EXPECT_EQ(test, vmed_xen_bind(vgpu, FX_DOMID), -EBUSY);
+	xft_expect_holder(test, x, "fake");
+	fake_xen_expect_clean(x->fx);
+	vmed_vgpu_detach(vgpu, &fake_frontend);
+	KUNIT_EXPECT_EQ(test, vmed_xen_bind(vgpu, FX_DOMID), 0);
+}
+
+/* The domain dies: the binding goes from the work item. */
+static void xen_frontend_domain_death_unbinds(struct kunit *test)
+{
+	struct xft *x = xft_create(test);
+	struct vmed_vgpu *vgpu = x->env->vgpu;
+
+	KUNIT_ASSERT_EQ(test, vmed_xen_bind(vgpu, FX_DOMID), 0);
+	fake_xen_kill(x->fx, false);
+	vmed_xen_check_domains();
+	vmed_xen_check_domains();
+	vmed_xen_frontend_flush();
+	xft_expect_holder(test, x, "none");
+	KUNIT_EXPECT_EQ(test, x->fx->pages, 0);
+	KUNIT_EXPECT_EQ(test, x->fx->bound, 0);
+	/* The vGPU is free for the next domain (or a VMM). */
+	KUNIT_EXPECT_EQ(test, vmed_vgpu_attach(vgpu, &fake_frontend,
+					       &fake_hv_ops, &x->env->hv), 0);
+}
+
+struct xft_blocker {
+	struct work_struct work;
+	struct completion release;
+};
+
+static void xft_block(struct work_struct *work)
+{
+	wait_for_completion(&container_of(work, struct xft_blocker,
+					  work)->release);
+}
+
+/*
+ * The three ends of a binding race: death reported (the unbind queued,
+ * held behind a blocker on the ordered queue), then the vGPU removed
+ * before the unbind runs. The removal unbinds, cancels the queued work and
+ * drops its reference; nothing is freed twice or touched after (KASAN
+ * watches).
+ */
+static void xen_frontend_removal_races_death(struct kunit *test)
+{
+	struct xft *x = xft_create(test);
+	struct vmed_vgpu *vgpu = vmed_vgpu_get(x->env->vgpu);
+	struct xft_blocker b;
+
+	INIT_WORK_ONSTACK(&b.work, xft_block);
+	init_completion(&b.release);
+	KUNIT_ASSERT_EQ(test, vmed_xen_bind(vgpu, FX_DOMID), 0);
+	vmed_xen_frontend_queue(&b.work);
+	fake_xen_kill(x->fx, false);
+	vmed_xen_check_domains();
+	vmed_vgpu_destroy(x->env->vgpu);
+	x->env->vgpu = NULL;
+	complete(&b.release);
+	vmed_xen_frontend_flush();
+	destroy_work_on_stack(&b.work);
+	KUNIT_EXPECT_EQ(test, x->fx->pages, 0);
+	KUNIT_EXPECT_EQ(test, x->fx->bound, 0);
+	KUNIT_EXPECT_EQ(test, vmed_xen_bind(vgpu, FX_DOMID), -ENODEV);
+	vmed_vgpu_put(vgpu);
+}
+
+/* Removing a bound vGPU unbinds it: the domain loses it, nothing leaks. */
+static void xen_frontend_removal_unbinds(struct kunit *test)
+{
+	struct xft *x = xft_create(test);
+
+	KUNIT_ASSERT_EQ(test, vmed_xen_bind(x->env->vgpu, FX_DOMID), 0);
+	vmed_vgpu_destroy(x->env->vgpu);
+	x->env->vgpu = NULL;
+	fake_xen_expect_clean(x->fx);
+}
+
+static void xft_destroy(void *vgpu)
+{
+	vmed_vgpu_destroy(vgpu);
+}
+
+/* Another vGPU on the environment's device, destroyed when the test ends. */
+static struct vmed_vgpu *xft_vgpu(struct kunit *test, struct xft *x,
+				  const char *name)
+{
+	struct vmed_vgpu *vgpu;
+
+	vgpu = vmed_vgpu_create(x->env->dev, TV_TYPE_SMALL, name);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(vgpu));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, xft_destroy, vgpu),
+			0);
+	return vgpu;
+}
+
+/* An empty vmed/ directory on a device, as vmed_mdev gives a vGPU. */
+static struct attribute *xft_no_attrs[] = { NULL };
+static const struct attribute_group xft_group = {
+	.name = VMED_SYSFS_GROUP,
+	.attrs = xft_no_attrs,
+};
+
+static void xft_remove_group(void *dev)
+{
+	sysfs_remove_group(&((struct device *)dev)->kobj, &xft_group);
+}
+
+/*
+ * With a sysfs device the frontend adds vmed/xen_domid to its vmed/
+ * directory; a device without that directory is not offered (the error is
+ * logged, nothing is left behind, and binding says -ENODEV).
+ */
+static void xen_frontend_sysfs_file(struct kunit *test)
+{
+	struct xft *x = xft_create(test);
+	struct device *with = fake_dma_device(test);
+	struct device *without = fake_dma_device(test);
+	struct vmed_vgpu *a, *b;
+	struct kernfs_node *dir, *file;
+
+	KUNIT_ASSERT_EQ(test, sysfs_create_group(&with->kobj, &xft_group), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, xft_remove_group,
+							with), 0);
+	a = xft_vgpu(test, x, "xft-sysfs");
+	b = xft_vgpu(test, x, "xft-nosysfs");
+	vmed_vgpu_publish(a, with);
+	vmed_vgpu_publish(b, without);
+
+	dir = kernfs_find_and_get(with->kobj.sd, VMED_SYSFS_GROUP);
+	KUNIT_ASSERT_NOT_NULL(test, dir);
+	file = kernfs_find_and_get(dir, "xen_domid");
+	KUNIT_EXPECT_NOT_NULL(test, file);
+	kernfs_put(file);
+	KUNIT_EXPECT_EQ(test, vmed_xen_bind(a, FX_DOMID), 0);
+	KUNIT_EXPECT_EQ(test, vmed_xen_bind(b, FX_DOMID), -ENODEV);
+
+	/* Removal takes the file away again (and unbinds). */
+	vmed_vgpu_unpublish(a);
+	file = kernfs_find_and_get(dir, "xen_domid");
+	KUNIT_EXPECT_NULL(test, file);
+	kernfs_put(file);
+	kernfs_put(dir);
+	fake_xen_expect_clean(x->fx);
+}
+
+static struct kunit_case vmed_xen_frontend_cases[] = {
+	KUNIT_CASE(xen_frontend_bind_unbind),
+	KUNIT_CASE(xen_frontend_bind_refused_when_held),
+	KUNIT_CASE(xen_frontend_domain_death_unbinds),
+	KUNIT_CASE(xen_frontend_removal_races_death),
+	KUNIT_CASE(xen_frontend_removal_unbinds),
+	KUNIT_CASE(xen_frontend_sysfs_file),
+	{}
+};
+
+static struct kunit_suite vmed_xen_frontend_suite = {
+	.name = "vmed_xen_frontend",
+	.test_cases = vmed_xen_frontend_cases,
+};
+
+kunit_test_suites(&vmed_xen_suite, &vmed_xen_frontend_suite);

@@ -1228,7 +1228,7 @@ static void bench_irq(void)
 /* ---- scale: 64 vGPUs on one device ------------------------------------- */
 
 static struct vmed_vendor x64_vendor;
-static struct vmed_device x64_dev;
+static struct vmed_device *x64_dev;
 static struct device x64_dma;
 
 /*
@@ -1251,10 +1251,8 @@ static struct vmed_device *x64_register(unsigned int type)
 		roundup_pow_of_two(I915_GGTT_OFFSET + (gm >> PAGE_SHIFT) * 8);
 	x64_vendor.pci.bars[1].size = roundup_pow_of_two(x64_vendor.gm_total[0]);
 	vmed_user_device_init(&x64_dma, "vmed_i915_x64", DMA_BIT_MASK(64));
-	x64_dev.vendor = &x64_vendor;
-	x64_dev.dma_dev = &x64_dma;
-	x64_dev.name = "vmed_i915_x64";
-	if (!check(!vmed_device_register(&x64_dev), "64-vGPU device registered"))
+	x64_dev = vmed_device_register(&x64_vendor, &x64_dma, "vmed_i915_x64");
+	if (!check(!IS_ERR(x64_dev), "64-vGPU device registered"))
 		return NULL;
 	return fake_hv_device("vmed_i915_x64");
 }
@@ -1426,7 +1424,7 @@ static void bench_scale(void)
 	}
 	for (i = 0; i < SCALE_VGPUS; i++)
 		check(!fake_hv_destroy(h[i]), "scale hypervisor %u clean", i);
-	vmed_device_unregister(&x64_dev);
+	vmed_device_unregister(x64_dev);
 	check(!vmed_user_device_mapped(&x64_dma), "64-vGPU device unmapped");
 	vmed_user_device_fini(&x64_dma);
 	check(vmed_user_mem_total() == mem0, "64-vGPU device freed");

@@ -9,6 +9,7 @@
 #include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/unaligned.h>
+#include "../../core/internal.h"
 #include "fake_hv.h"
 
 #define FAKE_MAX_DEVICES	8
@@ -298,6 +299,12 @@ const struct vmed_hv_ops fake_hv_untracked_ops = {
 
 /* ---- devices and vGPUs -------------------------------------------------- */
 
+/* The frontend vGPUs are attached with; never registered. */
+struct vmed_frontend fake_frontend = {
+	.name = "fake",
+	.held_state = "open",
+};
+
 static int fake_add(struct vmed_device_listener *l, struct vmed_device *dev)
 {
 	unsigned int i;
@@ -361,10 +368,10 @@ struct vmed_vgpu *fake_vgpu_create(struct vmed_device *dev, unsigned int type,
 		;
 	if (i == FAKE_MAX_VGPUS)
 		return ERR_PTR(-ENOSPC);
-	vgpu = vmed_vgpu_create(dev, type);
+	vgpu = vmed_vgpu_create(dev, type, NULL);
 	if (IS_ERR(vgpu))
 		return vgpu;
-	if (vmed_vgpu_attach(vgpu, ops, hv)) {
+	if (vmed_vgpu_attach(vgpu, &fake_frontend, ops, hv)) {
 		vmed_vgpu_destroy(vgpu);
 		return ERR_PTR(-EINVAL);
 	}

@@ -20,6 +20,7 @@
 
 #include <linux/bits.h>
 #include <linux/types.h>
+#include <vmed/hv.h>
 #include <vmed/vgpu.h>
 
 /* Guest DMA window: above the devices' own (VMED_USER_DMA_BASE). */
@@ -49,6 +50,7 @@ struct fake_hv {
 	unsigned long errors;
 };
 
+extern struct vmed_frontend fake_frontend;
 extern const struct vmed_hv_ops fake_hv_ops;
 extern const struct vmed_hv_ops fake_hv_untracked_ops;
 

@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <linux/unaligned.h>
 #include <linux/vmalloc.h>
+#include "../../core/internal.h"
 #include "../../vendors/i915/i915.h"
 #include "gvt_base.h"
 

@@ -621,7 +621,7 @@ static void test_i915(void)
 	      "PVINFO announces a 4-level PPGTT");
 	mm = ppgtt_get(vgpu, I_PML4 << PAGE_SHIFT);
 	if (mm) {
-		check(mm == i915_ppgtt_find(vgpu, I_PML4 << PAGE_SHIFT),
+		check(mm == vmed_i915_ppgtt_find(vgpu, I_PML4 << PAGE_SHIFT),
 		      "one shadow per guest tree");
 		check_translate(vgpu, mm, hv, I_VA_DATA + 0x40, I_DATA,
 				"4 KiB page");
@@ -713,7 +713,7 @@ static void nvstub_workload(struct vmed_vgpu *vgpu, struct fake_hv *hv)
 static void test_nvstub(void)
 {
 	long mem = vmed_user_mem_total(), allocs = vmed_user_mem.allocs;
-	const struct vmed_pte_format *apt = &nvs_vendor.ggtt_format;
+	const struct vmed_pte_format *apt = &vmed_nvs_vendor.ggtt_format;
 	struct vmed_ppgtt_mm *mm;
 	struct vmed_device *dev;
 	struct vmed_vgpu *vgpu;

@@ -6,7 +6,8 @@
  * memory withdrawn while the device has it pinned, removal while open, and
  * the VMM dying in the middle of a workload; and that a vGPU bound to another
  * hypervisor cannot be opened (open-bound, which needs neither KVM nor a
- * working open).
+ * working open), and an open that holds the vGPU while another hypervisor
+ * tries to bind it (open-hold).
  *
  *   vmed-vmm <case> <uuid>
  *
@@ -2060,6 +2061,44 @@ out:
 	close_fd(&container);
 }
 
+/*
+ * Open the vGPU through VFIO (no KVM, no guest memory) and keep it open
+ * until killed: the vGPU is held by the VFIO frontend meanwhile, so a
+ * binding to another hypervisor must be refused. Prints one PASS line
+ * once the device is open.
+ */
+static void case_open_hold(const char *uuid)
+{
+	int container = -1, group = -1, device = -1, group_nr;
+	char path[PATH_MAX];
+
+	group_nr = group_number(uuid);
+	if (group_nr < 0) {
+		errno = -group_nr;
+		sys_fail("setup", "readlink <uuid>/iommu_group");
+		return;
+	}
+	container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/dev/vfio/%d", group_nr);
+	group = container < 0 ? -1 : open(path, O_RDWR | O_CLOEXEC);
+	if (group < 0 || ioctl(group, VFIO_GROUP_SET_CONTAINER, &container) ||
+	    ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)) {
+		sys_fail("setup", "open the container and group");
+		goto out;
+	}
+	device = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, uuid);
+	check(device >= 0, "device open, held until killed", "%s",
+	      device < 0 ? strerror(errno) : "");
+	fflush(stdout);
+	if (device >= 0)
+		for (;;)
+			pause();
+out:
+	close_fd(&device);
+	close_fd(&group);
+	close_fd(&container);
+}
+
 static const struct {
 	const char *name;
 	void (*run)(const char *uuid);
@@ -2073,6 +2112,7 @@ static const struct {
 	{ "no-kvm", case_no_kvm },
 	{ "intx", case_intx },
 	{ "open-bound", case_open_bound },
+	{ "open-hold", case_open_hold },
 };
 
 /* Lowercase as mdev names devices ("%pUl"); also keeps paths sane. */

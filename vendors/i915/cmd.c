@@ -20,6 +20,8 @@
  * I915_MAX_BLIT_TOTAL per workload; exceeding one refuses the workload.
  */
 #include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/string.h>
 #include "i915.h"
 
 #define REC_PPGTT	BIT(16)
@@ -55,7 +57,7 @@ static enum i915_wl_error fetch(struct scan *s, u32 *dw)
 		s->left--;
 		return ret ? I915_WL_BAD_RING : I915_WL_OK;
 	}
-	ret = i915_mem_rw(s->vgpu, ctx, s->ppgtt, s->batch_pos, dw, 4, false);
+	ret = vmed_i915_mem_rw(s->vgpu, ctx, s->ppgtt, s->batch_pos, dw, 4, false);
 	s->batch_pos += 4;
 	if (ret == -ENOENT)
 		return I915_WL_NO_PPGTT;
@@ -108,7 +110,7 @@ static enum i915_wl_error check_sdi(struct scan *s, const u32 *cmd,
 		*ppgtt = false;
 	if (cmd[1] & 3)
 		return I915_WL_BAD_ADDRESS;
-	return i915_mem_check(s->vgpu, s->ctx, *ppgtt, qword(&cmd[1]),
+	return vmed_i915_mem_check(s->vgpu, s->ctx, *ppgtt, qword(&cmd[1]),
 			      (len - 3) * 4, true);
 }
 
@@ -121,7 +123,7 @@ static enum i915_wl_error check_lri(const u32 *cmd, unsigned int len)
 	if (len < 3 || !(len & 1))
 		return I915_WL_BAD_LENGTH;
 	for (i = 1; i < len; i += 2)
-		if (!i915_lri_allowed(cmd[i]))
+		if (!vmed_i915_lri_allowed(cmd[i]))
 			return I915_WL_BAD_LRI;
 	return I915_WL_OK;
 }
@@ -136,8 +138,8 @@ static enum i915_wl_error check_rect(struct scan *s, bool ppgtt, u64 base,
 	u32 y;
 
 	for (y = 0; y < h; y++, row += pitch) {
-		err = i915_mem_check(s->vgpu, s->ctx, ppgtt, row, (u64)w * 4,
-				     write);
+		err = vmed_i915_mem_check(s->vgpu, s->ctx, ppgtt, row, (u64)w * 4,
+					  write);
 		if (err)
 			return err;
 	}
@@ -256,15 +258,15 @@ static enum i915_wl_error scan_one(struct scan *s)
 }
 
 /**
- * i915_cmd_scan() - check a context's workload and copy it for execution
+ * vmed_i915_cmd_scan() - check a context's workload and copy it for execution
  * @vgpu: the vGPU; its lock held
  * @ctx: the loaded context
  *
  * Return: I915_WL_OK with the commands in the vGPU's command buffer, or
  * why the workload is refused (the buffer is then empty).
  */
-enum i915_wl_error i915_cmd_scan(struct vmed_vgpu *vgpu,
-				 const struct i915_ctx *ctx)
+enum i915_wl_error vmed_i915_cmd_scan(struct vmed_vgpu *vgpu,
+				      const struct i915_ctx *ctx)
 {
 	struct scan s = {
 		.vgpu = vgpu,

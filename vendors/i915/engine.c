@@ -9,13 +9,14 @@
  */
 #include <linux/kernel.h>
 #include <linux/string.h>
+#include <linux/mm.h>
 #include "i915.h"
 
 #define REC_LEN(h)	((h) & 0xffff)
 #define REC_PPGTT	BIT(16)
 
 /**
- * i915_mem_rw() - the engine accesses memory in one of a context's spaces
+ * vmed_i915_mem_rw() - the engine accesses memory in one of a context's spaces
  * @vgpu: the vGPU; its lock held
  * @ctx: the context
  * @ppgtt: use the context's PPGTT, else the GGTT
@@ -27,8 +28,8 @@
  * Return: 0, -ENOENT if the context has no PPGTT, -EFAULT if any byte is
  * not reachable.
  */
-int i915_mem_rw(struct vmed_vgpu *vgpu, const struct i915_ctx *ctx,
-		bool ppgtt, u64 addr, void *buf, size_t len, bool write)
+int vmed_i915_mem_rw(struct vmed_vgpu *vgpu, const struct i915_ctx *ctx,
+		     bool ppgtt, u64 addr, void *buf, size_t len, bool write)
 {
 	if (!ppgtt)
 		return vmed_gm_rw(vgpu, addr, buf, len, write);
@@ -41,7 +42,7 @@ int i915_mem_rw(struct vmed_vgpu *vgpu, const struct i915_ctx *ctx,
 }
 
 /**
- * i915_mem_check() - would an access succeed? (scan time, moves no data)
+ * vmed_i915_mem_check() - would an access succeed? (scan time, moves no data)
  * @vgpu: the vGPU; its lock held
  * @ctx: the context
  * @ppgtt: use the context's PPGTT, else the GGTT
@@ -51,8 +52,8 @@ int i915_mem_rw(struct vmed_vgpu *vgpu, const struct i915_ctx *ctx,
  *
  * Return: I915_WL_OK, I915_WL_NO_PPGTT or I915_WL_BAD_ADDRESS.
  */
-enum i915_wl_error i915_mem_check(struct vmed_vgpu *vgpu,
-				  const struct i915_ctx *ctx, bool ppgtt,
+enum i915_wl_error vmed_i915_mem_check(struct vmed_vgpu *vgpu,
+				       const struct i915_ctx *ctx, bool ppgtt,
 				  u64 addr, u64 len, bool write)
 {
 	u64 limit = ppgtt ? BIT_ULL(I915_PPGTT_VA_BITS) : BIT_ULL(32);
@@ -81,7 +82,7 @@ enum i915_wl_error i915_mem_check(struct vmed_vgpu *vgpu,
 }
 
 /**
- * i915_lri_allowed() - may a workload load this register?
+ * vmed_i915_lri_allowed() - may a workload load this register?
  * @offset: register offset
  *
  * Only the render engine's general purpose registers: they steer nothing
@@ -90,7 +91,7 @@ enum i915_wl_error i915_mem_check(struct vmed_vgpu *vgpu,
  *
  * Return: true if allowed.
  */
-bool i915_lri_allowed(u32 offset)
+bool vmed_i915_lri_allowed(u32 offset)
 {
 	return offset >= I915_CS_GPR(0) &&
 	       offset < I915_CS_GPR(I915_CS_GPR_COUNT) && !(offset & 3);
@@ -123,9 +124,9 @@ static int exec_blit(struct vmed_vgpu *vgpu, const struct i915_ctx *ctx,
 	for (y = 0; y < h; y++, dst += pitch, src += pitch) {
 		for (done = 0; done < row_bytes; done += chunk) {
 			chunk = min_t(u32, row_bytes - done, PAGE_SIZE);
-			ret = copy ? i915_mem_rw(vgpu, ctx, ppgtt, src + done,
+			ret = copy ? vmed_i915_mem_rw(vgpu, ctx, ppgtt, src + done,
 						 bounce, chunk, false) : 0;
-			ret = ret ?: i915_mem_rw(vgpu, ctx, ppgtt, dst + done,
+			ret = ret ?: vmed_i915_mem_rw(vgpu, ctx, ppgtt, dst + done,
 						 bounce, chunk, true);
 			if (ret)
 				return ret;
@@ -149,7 +150,7 @@ static int exec_one(struct vmed_vgpu *vgpu, const struct i915_ctx *ctx,
 	case I915_MI_STORE_DATA_IMM:
 		data[0] = cmd[3];
 		data[1] = len > 4 ? cmd[4] : 0;
-		return i915_mem_rw(vgpu, ctx, ppgtt, qword(&cmd[1]), data,
+		return vmed_i915_mem_rw(vgpu, ctx, ppgtt, qword(&cmd[1]), data,
 				   (len - 3) * 4, true);
 	case I915_MI_LOAD_REGISTER_IMM:
 		for (i = 1; i + 1 < len; i += 2)
@@ -160,15 +161,15 @@ static int exec_one(struct vmed_vgpu *vgpu, const struct i915_ctx *ctx,
 }
 
 /**
- * i915_cmd_exec() - execute the commands i915_cmd_scan() accepted
+ * vmed_i915_cmd_exec() - execute the commands vmed_i915_cmd_scan() accepted
  * @vgpu: the vGPU; its lock held
  * @ctx: the context they belong to
  *
  * Return: I915_WL_OK, or I915_WL_EXEC_FAULT if memory the scanner checked
  * faulted anyway (the commands before it have run).
  */
-enum i915_wl_error i915_cmd_exec(struct vmed_vgpu *vgpu,
-				 const struct i915_ctx *ctx)
+enum i915_wl_error vmed_i915_cmd_exec(struct vmed_vgpu *vgpu,
+				      const struct i915_ctx *ctx)
 {
 	struct i915_vgpu *iv = i915_of(vgpu);
 	unsigned int pos = 0;
@@ -186,7 +187,7 @@ enum i915_wl_error i915_cmd_exec(struct vmed_vgpu *vgpu,
 }
 
 /**
- * i915_bar_rw() - CPU access to the aperture (BAR2)
+ * vmed_i915_bar_rw() - CPU access to the aperture (BAR2)
  * @vgpu: the vGPU; its lock held
  * @bar: BAR index (1 is the aperture)
  * @offset: offset in the BAR, which is a graphics memory address
@@ -200,13 +201,13 @@ enum i915_wl_error i915_cmd_exec(struct vmed_vgpu *vgpu,
  * Return: 0, or -EINVAL (counted) outside the slice or for an entry that
  * is not present.
  */
-int i915_bar_rw(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
-		void *buf, unsigned int len, bool write)
+int vmed_i915_bar_rw(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
+		     void *buf, unsigned int len, bool write)
 {
-	u64 base = vgpu->gm_base[VMED_GM_MAPPABLE];
+	u64 base = vmed_vgpu_gm_base(vgpu, VMED_GM_MAPPABLE);
 
 	if (bar != 1 || offset < base ||
-	    offset + len > base + vgpu->gm_size[VMED_GM_MAPPABLE] ||
+	    offset + len > base + vmed_vgpu_gm_size(vgpu, VMED_GM_MAPPABLE) ||
 	    vmed_gm_rw(vgpu, offset, buf, len, write)) {
 		i915_of(vgpu)->stats.aperture_errors++;
 		return -EINVAL;

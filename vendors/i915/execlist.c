@@ -21,7 +21,10 @@
  * the vGPU is not failed. Entries are mirrored to the HWSP at HWS_PGA
  * (dwords 0x10.., write pointer at 0x1f) when the guest set one.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include "i915.h"
 
 static void csb_write(struct vmed_vgpu *vgpu, u32 status, u32 ctx_id)
@@ -63,7 +66,7 @@ static enum i915_wl_error ctx_load(struct vmed_vgpu *vgpu, u64 desc,
 	ctx->mm = NULL;
 	if (((desc & I915_CTX_MODE_MASK) >> I915_CTX_MODE_SHIFT) ==
 	    I915_CTX_MODE_LEGACY_64)
-		ctx->mm = i915_ppgtt_find(vgpu, state[I915_CTX_PDP0_LDW] |
+		ctx->mm = vmed_i915_ppgtt_find(vgpu, state[I915_CTX_PDP0_LDW] |
 					  (u64)state[I915_CTX_PDP0_UDW] << 32);
 	if (!(ctl & I915_RING_CTL_VALID) || ctx->head >= ctx->ring_size ||
 	    ctx->tail >= ctx->ring_size)
@@ -85,18 +88,34 @@ static const char *const wl_error_names[I915_WL_NR_ERRORS] = {
 	[I915_WL_EXEC_FAULT] = "fault while executing",
 };
 
+/* What the core is told of a refused context (it wants an errno). */
+static const int wl_errno[I915_WL_NR_ERRORS] = {
+	[I915_WL_OK] = 0,
+	[I915_WL_BAD_CONTEXT] = -EFAULT,
+	[I915_WL_BAD_RING] = -EFAULT,
+	[I915_WL_BAD_OPCODE] = -EINVAL,
+	[I915_WL_BAD_LRI] = -EINVAL,
+	[I915_WL_BAD_LENGTH] = -EINVAL,
+	[I915_WL_BAD_ADDRESS] = -EFAULT,
+	[I915_WL_BAD_BLIT] = -EINVAL,
+	[I915_WL_TOO_BIG] = -E2BIG,
+	[I915_WL_NO_PPGTT] = -EFAULT,
+	[I915_WL_EXEC_FAULT] = -EFAULT,
+};
+
 /**
- * i915_submit() - run one context (the vendor's submit op)
+ * vmed_i915_submit() - run one context (the vendor's submit op)
  * @vgpu: the vGPU; its lock held, shadow page tables in sync
  * @desc: the context descriptor from ELSP
  *
  * Loads the context, scans its ring (and the batches it calls) into a
  * private copy, executes the copy and writes the ring head back.
  *
- * Return: 0 if the context ran, or the &enum i915_wl_error (positive) that
- * stopped it; nothing here fails the vGPU.
+ * Return: 0 if the context ran; -EFAULT, -EINVAL or -E2BIG if it was
+ * refused (the &enum i915_wl_error is kept in the backend's statistics and
+ * reported to the guest in the CSB); nothing here fails the vGPU.
  */
-int i915_submit(struct vmed_vgpu *vgpu, u64 desc)
+int vmed_i915_submit(struct vmed_vgpu *vgpu, u64 desc)
 {
 	struct i915_vgpu *iv = i915_of(vgpu);
 	struct i915_ctx ctx;
@@ -105,9 +124,9 @@ int i915_submit(struct vmed_vgpu *vgpu, u64 desc)
 	iv->stats.workloads++;
 	err = ctx_load(vgpu, desc, &ctx);
 	if (!err)
-		err = i915_cmd_scan(vgpu, &ctx);
+		err = vmed_i915_cmd_scan(vgpu, &ctx);
 	if (!err)
-		err = i915_cmd_exec(vgpu, &ctx);
+		err = vmed_i915_cmd_exec(vgpu, &ctx);
 	if (err != I915_WL_BAD_CONTEXT) {
 		u64 head = ctx.lrca + I915_CTX_STATE_PAGE * PAGE_SIZE +
 			   I915_CTX_RING_HEAD * 4;
@@ -122,10 +141,10 @@ int i915_submit(struct vmed_vgpu *vgpu, u64 desc)
 		iv->stats.workload_errors++;
 		iv->stats.by_error[err]++;
 		iv->last_error = err;
-		pr_info_ratelimited("vmed_i915: %s: context %#llx refused: %s\n",
-				    vgpu->name, desc, wl_error_names[err]);
+		pr_info_ratelimited("%s: context %#llx refused: %s\n",
+				    vmed_vgpu_name(vgpu), desc, wl_error_names[err]);
 	}
-	return err;
+	return wl_errno[err];
 }
 
 static void run_element(struct vmed_vgpu *vgpu, u64 desc, bool last)
@@ -136,7 +155,7 @@ static void run_element(struct vmed_vgpu *vgpu, u64 desc, bool last)
 	int ret;
 
 	ret = vmed_vgpu_submit(vgpu, desc);
-	if (ret < 0)	/* the vGPU failed: it reads as dead now */
+	if (vmed_vgpu_failed(vgpu))	/* it reads as dead now */
 		return;
 	if (ret) {
 		status |= I915_CSB_ERROR;
@@ -148,7 +167,7 @@ static void run_element(struct vmed_vgpu *vgpu, u64 desc, bool last)
 }
 
 /**
- * i915_elsp_write() - write handler of the render engine's ELSP
+ * vmed_i915_elsp_write() - write handler of the render engine's ELSP
  * @vgpu: the vGPU; its lock held
  * @reg: the register
  * @old: previous value
@@ -156,8 +175,8 @@ static void run_element(struct vmed_vgpu *vgpu, u64 desc, bool last)
  *
  * Return: 0; workload errors are reported to the guest, not to the core.
  */
-int i915_elsp_write(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
-		    u64 old, u64 val)
+int vmed_i915_elsp_write(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
+			 u64 old, u64 val)
 {
 	struct i915_vgpu *iv = i915_of(vgpu);
 	u64 desc[2];
@@ -171,22 +190,22 @@ int i915_elsp_write(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
 	if (!(desc[0] & I915_CTX_VALID))
 		return 0;
 	run_element(vgpu, desc[0], !(desc[1] & I915_CTX_VALID));
-	if ((desc[1] & I915_CTX_VALID) && !vgpu->failed)
+	if ((desc[1] & I915_CTX_VALID) && !vmed_vgpu_failed(vgpu))
 		run_element(vgpu, desc[1], true);
-	if (!vgpu->failed)
+	if (!vmed_vgpu_failed(vgpu))
 		vmed_irq_raise(vgpu, I915_EV_RCS_CTX_SWITCH);
 	return 0;
 }
 
 /**
- * i915_engine_reset() - stop the engine and drop guest-announced state
+ * vmed_i915_engine_reset() - stop the engine and drop guest-announced state
  * @vgpu: the vGPU; its lock held
  *
  * Called by the core on reset, detach, destroy and when the vGPU fails.
  * Work never outlives the ELSP write that started it, so only the half
  * written port and the announced PPGTTs are left to drop.
  */
-void i915_engine_reset(struct vmed_vgpu *vgpu)
+void vmed_i915_engine_reset(struct vmed_vgpu *vgpu)
 {
 	struct i915_vgpu *iv = i915_of(vgpu);
 
@@ -194,6 +213,6 @@ void i915_engine_reset(struct vmed_vgpu *vgpu)
 		return;
 	iv->elsp_count = 0;
 	iv->cmd_len = 0;
-	if (vgpu->hv)
-		i915_ppgtt_release_all(vgpu);
+	if (vmed_vgpu_attached(vgpu))
+		vmed_i915_ppgtt_release_all(vgpu);
 }

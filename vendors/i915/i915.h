@@ -244,7 +244,7 @@ struct i915_ppgtt {
 };
 
 /**
- * struct i915_vgpu - the backend's per-vGPU state (vgpu->vendor_data)
+ * struct i915_vgpu - the backend's per-vGPU state (vmed_vgpu_vendor_data())
  * @elsp: the ELSP dwords written so far, in write order
  * @elsp_count: how many of the four were written
  * @ppgtt: announced address spaces
@@ -290,39 +290,39 @@ struct i915_ctx {
 
 static inline struct i915_vgpu *i915_of(struct vmed_vgpu *vgpu)
 {
-	return vgpu->vendor_data;
+	return vmed_vgpu_vendor_data(vgpu);
 }
 
 extern const struct vmed_vendor vmed_i915_vendor;
-extern const struct vmed_vendor_ops i915_ops;
+extern const struct vmed_vendor_ops vmed_i915_ops;
 
 /* pvinfo.c */
-u64 i915_pvinfo_read(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg);
-int i915_g2v_notify(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
-		    u64 old, u64 val);
-void i915_ppgtt_release_all(struct vmed_vgpu *vgpu);
-struct vmed_ppgtt_mm *i915_ppgtt_find(struct vmed_vgpu *vgpu, u64 root);
+u64 vmed_i915_pvinfo_read(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg);
+int vmed_i915_g2v_notify(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
+			 u64 old, u64 val);
+void vmed_i915_ppgtt_release_all(struct vmed_vgpu *vgpu);
+struct vmed_ppgtt_mm *vmed_i915_ppgtt_find(struct vmed_vgpu *vgpu, u64 root);
 
 /* execlist.c */
-int i915_elsp_write(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
-		    u64 old, u64 val);
-int i915_submit(struct vmed_vgpu *vgpu, u64 desc);
-void i915_engine_reset(struct vmed_vgpu *vgpu);
+int vmed_i915_elsp_write(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
+			 u64 old, u64 val);
+int vmed_i915_submit(struct vmed_vgpu *vgpu, u64 desc);
+void vmed_i915_engine_reset(struct vmed_vgpu *vgpu);
 
 /* cmd.c */
-enum i915_wl_error i915_cmd_scan(struct vmed_vgpu *vgpu,
-				 const struct i915_ctx *ctx);
+enum i915_wl_error vmed_i915_cmd_scan(struct vmed_vgpu *vgpu,
+				      const struct i915_ctx *ctx);
 
 /* engine.c */
-int i915_mem_rw(struct vmed_vgpu *vgpu, const struct i915_ctx *ctx,
-		bool ppgtt, u64 addr, void *buf, size_t len, bool write);
-enum i915_wl_error i915_mem_check(struct vmed_vgpu *vgpu,
-				  const struct i915_ctx *ctx, bool ppgtt,
+int vmed_i915_mem_rw(struct vmed_vgpu *vgpu, const struct i915_ctx *ctx,
+		     bool ppgtt, u64 addr, void *buf, size_t len, bool write);
+enum i915_wl_error vmed_i915_mem_check(struct vmed_vgpu *vgpu,
+				       const struct i915_ctx *ctx, bool ppgtt,
 				  u64 addr, u64 len, bool write);
-bool i915_lri_allowed(u32 offset);
-enum i915_wl_error i915_cmd_exec(struct vmed_vgpu *vgpu,
-				 const struct i915_ctx *ctx);
-int i915_bar_rw(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
-		void *buf, unsigned int len, bool write);
+bool vmed_i915_lri_allowed(u32 offset);
+enum i915_wl_error vmed_i915_cmd_exec(struct vmed_vgpu *vgpu,
+				      const struct i915_ctx *ctx);
+int vmed_i915_bar_rw(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
+		     void *buf, unsigned int len, bool write);
 
 #endif /* _VMED_I915_H */

@@ -6,6 +6,8 @@
  * module creates a software physical device (a platform device bound to
  * this module's driver) and hands the core the Gen9 description from regs.c.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
@@ -30,9 +32,7 @@ static int i915_vgpu_init(struct vmed_vgpu *vgpu)
 		kfree(iv);
 		return -ENOMEM;
 	}
-	mutex_lock(&vgpu->lock);
-	vgpu->vendor_data = iv;
-	mutex_unlock(&vgpu->lock);
+	vmed_vgpu_set_vendor_data(vgpu, iv);
 	return 0;
 }
 
@@ -40,10 +40,8 @@ static void i915_vgpu_fini(struct vmed_vgpu *vgpu)
 {
 	struct i915_vgpu *iv;
 
-	mutex_lock(&vgpu->lock);
-	iv = vgpu->vendor_data;
-	vgpu->vendor_data = NULL;
-	mutex_unlock(&vgpu->lock);
+	iv = i915_of(vgpu);
+	vmed_vgpu_set_vendor_data(vgpu, NULL);
 	if (!iv)
 		return;
 	/* Detach (before fini) already released the announced PPGTTs. */
@@ -53,16 +51,16 @@ static void i915_vgpu_fini(struct vmed_vgpu *vgpu)
 	kfree(iv);
 }
 
-const struct vmed_vendor_ops i915_ops = {
+const struct vmed_vendor_ops vmed_i915_ops = {
 	.vgpu_init = i915_vgpu_init,
 	.vgpu_fini = i915_vgpu_fini,
-	.submit = i915_submit,
-	.engine_reset = i915_engine_reset,
-	.bar_rw = i915_bar_rw,
+	.submit = vmed_i915_submit,
+	.engine_reset = vmed_i915_engine_reset,
+	.bar_rw = vmed_i915_bar_rw,
 };
 
 static struct platform_device *i915_pdev;
-static struct vmed_device i915_dev;
+static struct vmed_device *i915_dev;
 
 /*
  * A software device bound to a driver of this module's name, as a real GPU
@@ -77,15 +75,14 @@ static int __init i915_probe(struct platform_device *pdev)
 	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
 	if (ret)
 		return ret;
-	i915_dev.vendor = &vmed_i915_vendor;
-	i915_dev.dma_dev = &pdev->dev;
-	i915_dev.name = "vmed_i915";
-	return vmed_device_register(&i915_dev);
+	i915_dev = vmed_device_register(&vmed_i915_vendor, &pdev->dev,
+					"vmed_i915");
+	return PTR_ERR_OR_ZERO(i915_dev);
 }
 
 static void i915_remove(struct platform_device *pdev)
 {
-	vmed_device_unregister(&i915_dev);
+	vmed_device_unregister(i915_dev);
 }
 
 static struct platform_driver i915_driver = {
@@ -98,7 +95,7 @@ static int __init vmed_i915_init(void)
 	i915_pdev = platform_create_bundle(&i915_driver, i915_probe, NULL, 0,
 					   NULL, 0);
 	if (IS_ERR(i915_pdev)) {
-		pr_err("vmed_i915: cannot register the software device: %ld\n",
+		pr_err("cannot register the software device: %ld\n",
 		       PTR_ERR(i915_pdev));
 		return PTR_ERR(i915_pdev);
 	}
@@ -116,3 +113,5 @@ module_exit(vmed_i915_exit);
 
 MODULE_DESCRIPTION("vmed vendor backend: Gen9-class Intel vGPU with a software render engine");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(VMED);
+MODULE_SOFTDEP("post: vmed_mdev");

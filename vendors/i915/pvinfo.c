@@ -11,45 +11,47 @@
  * reference until the matching destroy (or a reset). A bad root is the
  * guest's problem: it is counted and refused, the vGPU carries on.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/err.h>
 #include <linux/kernel.h>
 #include "i915.h"
 
 /**
- * i915_pvinfo_read() - read handler of the vGPU-dependent PVINFO fields
+ * vmed_i915_pvinfo_read() - read handler of the vGPU-dependent PVINFO fields
  * @vgpu: the vGPU; its lock held
  * @reg: the field
  *
  * Return: the field's value.
  */
-u64 i915_pvinfo_read(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg)
+u64 vmed_i915_pvinfo_read(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg)
 {
 	switch (reg->offset) {
 	case I915_PV_VGT_ID:
-		return vgpu->id + 1;	/* 0 is the host in GVT-g's numbering */
+		return vmed_vgpu_id(vgpu) + 1;	/* 0 is the host in GVT-g's numbering */
 	case I915_PV_MAPPABLE_BASE:
-		return vgpu->gm_base[VMED_GM_MAPPABLE];
+		return vmed_vgpu_gm_base(vgpu, VMED_GM_MAPPABLE);
 	case I915_PV_MAPPABLE_SIZE:
-		return vgpu->gm_size[VMED_GM_MAPPABLE];
+		return vmed_vgpu_gm_size(vgpu, VMED_GM_MAPPABLE);
 	case I915_PV_HIDDEN_BASE:
-		return vgpu->gm_base[VMED_GM_HIDDEN];
+		return vmed_vgpu_gm_base(vgpu, VMED_GM_HIDDEN);
 	case I915_PV_HIDDEN_SIZE:
-		return vgpu->gm_size[VMED_GM_HIDDEN];
+		return vmed_vgpu_gm_size(vgpu, VMED_GM_HIDDEN);
 	case I915_PV_FENCE_NUM:
-		return vgpu->fences;
+		return vmed_vgpu_fences(vgpu);
 	default:
 		return 0;
 	}
 }
 
 /**
- * i915_ppgtt_find() - the shadow of an announced PML4
+ * vmed_i915_ppgtt_find() - the shadow of an announced PML4
  * @vgpu: the vGPU; its lock held
  * @root: guest physical address of the PML4
  *
  * Return: the address space, or NULL if the guest did not announce it.
  */
-struct vmed_ppgtt_mm *i915_ppgtt_find(struct vmed_vgpu *vgpu, u64 root)
+struct vmed_ppgtt_mm *vmed_i915_ppgtt_find(struct vmed_vgpu *vgpu, u64 root)
 {
 	struct i915_vgpu *iv = i915_of(vgpu);
 	unsigned int i;
@@ -92,10 +94,10 @@ static int ppgtt_destroy(struct vmed_vgpu *vgpu, u64 root)
 }
 
 /**
- * i915_ppgtt_release_all() - drop every announced PPGTT (engine reset)
+ * vmed_i915_ppgtt_release_all() - drop every announced PPGTT (engine reset)
  * @vgpu: the vGPU; its lock held
  */
-void i915_ppgtt_release_all(struct vmed_vgpu *vgpu)
+void vmed_i915_ppgtt_release_all(struct vmed_vgpu *vgpu)
 {
 	struct i915_vgpu *iv = i915_of(vgpu);
 
@@ -106,7 +108,7 @@ void i915_ppgtt_release_all(struct vmed_vgpu *vgpu)
 }
 
 /**
- * i915_g2v_notify() - write handler of PVINFO g2v_notify
+ * vmed_i915_g2v_notify() - write handler of PVINFO g2v_notify
  * @vgpu: the vGPU; its lock held
  * @reg: the register
  * @old: previous value
@@ -115,8 +117,8 @@ void i915_ppgtt_release_all(struct vmed_vgpu *vgpu)
  * Return: 0; refused notifications are counted, they do not fail the vGPU
  * (an out-of-memory inside the core fails it on its own).
  */
-int i915_g2v_notify(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
-		    u64 old, u64 val)
+int vmed_i915_g2v_notify(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
+			 u64 old, u64 val)
 {
 	u64 root = vmed_vreg_read(vgpu, I915_PV_PDP_LO(0), 4) |
 		   vmed_vreg_read(vgpu, I915_PV_PDP_HI(0), 4) << 32;
@@ -141,8 +143,8 @@ int i915_g2v_notify(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
 	}
 	if (ret) {
 		i915_of(vgpu)->stats.g2v_errors++;
-		pr_info_ratelimited("vmed_i915: %s: g2v_notify %llu (root %#llx) refused: %d\n",
-				    vgpu->name, val, root, ret);
+		pr_info_ratelimited("%s: g2v_notify %llu (root %#llx) refused: %d\n",
+				    vmed_vgpu_name(vgpu), val, root, ret);
 	}
 	return 0;
 }

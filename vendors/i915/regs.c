@@ -44,7 +44,7 @@ static int fence_write(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
 {
 	unsigned int index = (reg->offset - I915_FENCE(0)) / 8;
 
-	if (index >= vgpu->fences)
+	if (index >= vmed_vgpu_fences(vgpu))
 		vmed_vreg_write(vgpu, reg->offset, 8, 0);
 	return 0;
 }
@@ -63,7 +63,7 @@ static int fence_write(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
 				  .flags = VMED_REG_RO, .reset = (val) }
 #define PV_INFO(off)		{ .offset = (off), .size = 4,		\
 				  .flags = VMED_REG_RO,			\
-				  .read = i915_pvinfo_read }
+				  .read = vmed_i915_pvinfo_read }
 
 static const struct vmed_mmio_reg i915_regs[] = {
 	/* Render ring (legacy ring registers; execlists use the context) */
@@ -75,7 +75,7 @@ static const struct vmed_mmio_reg i915_regs[] = {
 	REG_MASKED(I915_RING_MODE),
 
 	/* Execlists: submit port, status, context status buffer */
-	{ .offset = I915_ELSP, .size = 4, .write = i915_elsp_write },
+	{ .offset = I915_ELSP, .size = 4, .write = vmed_i915_elsp_write },
 	REG_RO(I915_EXECLIST_STATUS_LO, 0),
 	REG_RO(I915_EXECLIST_STATUS_HI, 0),
 	REG_RO(I915_CSB(0), 0), REG_RO(I915_CSB(0) + 4, 0),
@@ -128,7 +128,7 @@ static const struct vmed_mmio_reg i915_regs[] = {
 	PV_INFO(I915_PV_FENCE_NUM),
 	/* PVINFO: what the guest tells the host */
 	REG(I915_PV_DISPLAY_READY),
-	{ .offset = I915_PV_G2V_NOTIFY, .size = 4, .write = i915_g2v_notify },
+	{ .offset = I915_PV_G2V_NOTIFY, .size = 4, .write = vmed_i915_g2v_notify },
 	REG(I915_PV_CURSOR_X_HOT),
 	REG(I915_PV_CURSOR_Y_HOT),
 	REG(I915_PV_PDP_LO(0)), REG(I915_PV_PDP_HI(0)),
@@ -223,5 +223,5 @@ const struct vmed_vendor vmed_i915_vendor = {
 	},
 	.types = i915_types,
 	.nr_types = ARRAY_SIZE(i915_types),
-	.ops = &i915_ops,
+	.ops = &vmed_i915_ops,
 };

@@ -19,6 +19,8 @@
  * engine check). An entry that would exceed the remaining budget is left
  * at GP_GET for the next doorbell.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/bitfield.h>
 #include <linux/log2.h>
 #include <linux/minmax.h>
@@ -56,29 +58,29 @@ static void chan_set(struct vmed_vgpu *vgpu, unsigned int c, u32 reg, u32 val)
 }
 
 /**
- * nvs_channel_error() - record a failed GPFIFO entry or channel operation
+ * vmed_nvs_channel_error() - record a failed GPFIFO entry or channel operation
  * @vgpu: the vGPU; its lock held
  * @c: channel
  * @err: NVS_ERR_* bit
  * @entry: GPFIFO index concerned (GP_GET for errors not tied to an entry)
  */
-void nvs_channel_error(struct vmed_vgpu *vgpu, unsigned int c, u32 err,
-		       u32 entry)
+void vmed_nvs_channel_error(struct vmed_vgpu *vgpu, unsigned int c, u32 err,
+			    u32 entry)
 {
 	nvs_vgpu(vgpu)->errors++;
 	chan_set(vgpu, c, NVS_CH_ERROR, chan_reg(vgpu, c, NVS_CH_ERROR) | err);
 	chan_set(vgpu, c, NVS_CH_ERR_ENTRY, entry);
-	pr_info_ratelimited("vmed_nvstub: %s: channel %u entry %u failed: error %#x\n",
-			    vgpu->name, c, entry, err);
+	pr_info_ratelimited("%s: channel %u entry %u failed: error %#x\n",
+			    vmed_vgpu_name(vgpu), c, entry, err);
 	vmed_irq_raise(vgpu, NVS_EV_ERROR);
 }
 
 /**
- * nvs_channel_unbind() - drop the channel's address space
+ * vmed_nvs_channel_unbind() - drop the channel's address space
  * @vgpu: the vGPU; its lock held
  * @c: channel
  */
-void nvs_channel_unbind(struct vmed_vgpu *vgpu, unsigned int c)
+void vmed_nvs_channel_unbind(struct vmed_vgpu *vgpu, unsigned int c)
 {
 	struct nvs_channel *ch = &nvs_vgpu(vgpu)->chan[c];
 
@@ -98,7 +100,7 @@ static bool ring_ok(struct vmed_vgpu *vgpu, unsigned int c)
 }
 
 /**
- * nvs_channel_bind() - the guest set NVS_CH_CTRL_ENABLE: bind the channel
+ * vmed_nvs_channel_bind() - the guest set NVS_CH_CTRL_ENABLE: bind the channel
  * @vgpu: the vGPU; its lock held
  * @c: channel
  *
@@ -108,19 +110,19 @@ static bool ring_ok(struct vmed_vgpu *vgpu, unsigned int c)
  *
  * Return: 0; guest errors are reported through the channel registers.
  */
-int nvs_channel_bind(struct vmed_vgpu *vgpu, unsigned int c)
+int vmed_nvs_channel_bind(struct vmed_vgpu *vgpu, unsigned int c)
 {
 	struct nvs_channel *ch = &nvs_vgpu(vgpu)->chan[c];
 	u64 pdb = vmed_vreg_read(vgpu, NVS_CHAN(c) + NVS_CH_PDB, 8);
 	struct vmed_ppgtt_mm *mm = ERR_PTR(-EINVAL);
 
-	nvs_channel_unbind(vgpu, c);
-	if (c < vgpu->fences && ring_ok(vgpu, c) && pdb && PAGE_ALIGNED(pdb))
+	vmed_nvs_channel_unbind(vgpu, c);
+	if (c < vmed_vgpu_fences(vgpu) && ring_ok(vgpu, c) && pdb && PAGE_ALIGNED(pdb))
 		mm = vmed_ppgtt_get(vgpu, pdb);
 	if (IS_ERR(mm)) {
 		chan_set(vgpu, c, NVS_CH_CTRL, 0);
-		nvs_channel_error(vgpu, c, NVS_ERR_BIND,
-				  chan_reg(vgpu, c, NVS_CH_GP_GET));
+		vmed_nvs_channel_error(vgpu, c, NVS_ERR_BIND,
+				       chan_reg(vgpu, c, NVS_CH_GP_GET));
 		return 0;
 	}
 	ch->mm = mm;
@@ -170,8 +172,8 @@ static u32 nvs_segment(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm,
 			if (!seg->have_src || !seg->have_dst || !seg->have_len)
 				return NVS_ERR_METHOD;
 			if (exec) {
-				if (nvs_copy(vgpu, mm, seg->dst, seg->src,
-					     seg->len))
+				if (vmed_nvs_copy(vgpu, mm, seg->dst, seg->src,
+						  seg->len))
 					return NVS_ERR_FAULT;
 				nvs_vgpu(vgpu)->copies++;
 				nvs_vgpu(vgpu)->copy_bytes += seg->len;
@@ -183,8 +185,8 @@ static u32 nvs_segment(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm,
 				return NVS_ERR_LENGTH;
 			/* Counted before the walk: checking costs too. */
 			seg->bytes += seg->len;
-			if (nvs_copy_check(vgpu, mm, seg->src, seg->len, false) ||
-			    nvs_copy_check(vgpu, mm, seg->dst, seg->len, true))
+			if (vmed_nvs_copy_check(vgpu, mm, seg->src, seg->len, false) ||
+			    vmed_nvs_copy_check(vgpu, mm, seg->dst, seg->len, true))
 				return NVS_ERR_FAULT;
 			break;
 		case NVS_M_SEMAPHORE_ADDRESS:
@@ -203,7 +205,7 @@ static u32 nvs_segment(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm,
 				break;
 			}
 			if (!IS_ALIGNED(seg->sem, sizeof(u32)) ||
-			    nvs_copy_check(vgpu, mm, seg->sem, sizeof(u32), true))
+			    vmed_nvs_copy_check(vgpu, mm, seg->sem, sizeof(u32), true))
 				return NVS_ERR_FAULT;
 			break;
 		case NVS_M_NONSTALL_INTERRUPT:
@@ -237,7 +239,7 @@ static long nvs_fetch(struct vmed_vgpu *vgpu, unsigned int c,
 		return -NVS_ERR_GPFIFO;
 	if (dwords > NVS_PB_MAX_DWORDS)
 		return -NVS_ERR_LENGTH;
-	if (nvs_copy_check(vgpu, mm, va, dwords * 4, false) ||
+	if (vmed_nvs_copy_check(vgpu, mm, va, dwords * 4, false) ||
 	    vmed_ppgtt_rw(vgpu, mm, va, pb, dwords * 4, false))
 		return -NVS_ERR_GPFIFO;
 	le32_to_cpu_array(pb, dwords);
@@ -245,13 +247,13 @@ static long nvs_fetch(struct vmed_vgpu *vgpu, unsigned int c,
 }
 
 /**
- * nvs_channel_submit() - the engine: consume GPFIFO entries GP_GET..GP_PUT
+ * vmed_nvs_channel_submit() - the engine: consume GPFIFO entries GP_GET..GP_PUT
  * @vgpu: the vGPU; its lock held, shadow tables synced
  * @desc: the channel number
  *
  * Return: 0; guest errors are reported through the channel registers.
  */
-int nvs_channel_submit(struct vmed_vgpu *vgpu, u64 desc)
+int vmed_nvs_channel_submit(struct vmed_vgpu *vgpu, u64 desc)
 {
 	unsigned int c = desc;
 	struct nvs_vgpu *nv = nvs_vgpu(vgpu);
@@ -264,19 +266,19 @@ int nvs_channel_submit(struct vmed_vgpu *vgpu, u64 desc)
 	if (c >= NVS_MAX_CHANNELS)
 		return -EINVAL;
 	get = chan_reg(vgpu, c, NVS_CH_GP_GET);
-	mm = c < vgpu->fences ? nv->chan[c].mm : NULL;
+	mm = c < vmed_vgpu_fences(vgpu) ? nv->chan[c].mm : NULL;
 	if (!mm) {
-		nvs_channel_error(vgpu, c, NVS_ERR_DISABLED, get);
+		vmed_nvs_channel_error(vgpu, c, NVS_ERR_DISABLED, get);
 		return 0;
 	}
 	entries = chan_reg(vgpu, c, NVS_CH_GPFIFO_ENTRIES);
 	put = chan_reg(vgpu, c, NVS_CH_GP_PUT);
 	if (!ring_ok(vgpu, c)) {
-		nvs_channel_error(vgpu, c, NVS_ERR_GPFIFO, get);
+		vmed_nvs_channel_error(vgpu, c, NVS_ERR_GPFIFO, get);
 		return 0;
 	}
 	if (put >= entries || get >= entries) {
-		nvs_channel_error(vgpu, c, NVS_ERR_PUT, get);
+		vmed_nvs_channel_error(vgpu, c, NVS_ERR_PUT, get);
 		return 0;
 	}
 	while (get != put && budget) {
@@ -300,7 +302,7 @@ int nvs_channel_submit(struct vmed_vgpu *vgpu, u64 desc)
 			nv->entries++;
 		}
 		if (err)
-			nvs_channel_error(vgpu, c, err, get);
+			vmed_nvs_channel_error(vgpu, c, err, get);
 		get = (get + 1) & (entries - 1);
 		chan_set(vgpu, c, NVS_CH_GP_GET, get);
 	}

@@ -4,15 +4,15 @@
  * a channel's address space, through the shadow page tables only.
  *
  * Every range is checked page by page before anything is written
- * (nvs_copy_check()), so a copy either runs in full or not at all. The
+ * (vmed_nvs_copy_check()), so a copy either runs in full or not at all. The
  * addresses are checked against the model's 1 GiB address space first:
  * the shadow walk indexes each level with the address bits of that level
  * only, so a larger address would silently alias a lower one.
  *
  * The engine refuses to write frames that hold shadowed page tables: its
  * writes reach guest memory directly, not through write tracking, so the
- * shadow would silently go stale (see the report on issue 3: the core
- * should route such writes through its page-table update path).
+ * shadow would silently go stale (routing such writes through the core's
+ * page-table update path would lift the restriction).
  */
 #include <linux/minmax.h>
 #include <linux/mm.h>
@@ -26,11 +26,11 @@ static bool nvs_page_table_frame(struct vmed_vgpu *vgpu, dma_addr_t dma)
 	/* Not a guest frame (the scratch page): nothing to keep in sync. */
 	if (vmed_dma_to_gfn(vgpu, dma, &gfn))
 		return false;
-	return xa_load(&vgpu->ppgtt.tracked, gfn);
+	return vmed_ppgtt_is_table_frame(vgpu, gfn);
 }
 
 /**
- * nvs_copy_check() - can the engine access [@va, @va + @len)?
+ * vmed_nvs_copy_check() - can the engine access [@va, @va + @len)?
  * @vgpu: the vGPU; its lock held
  * @mm: the channel's address space
  * @va: GPU virtual address
@@ -40,8 +40,8 @@ static bool nvs_page_table_frame(struct vmed_vgpu *vgpu, dma_addr_t dma)
  * Return: 0, or -EFAULT if any page is outside the address space,
  * unmapped, or read-only or a shadowed page table for a write.
  */
-int nvs_copy_check(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm, u64 va,
-		   u64 len, bool write)
+int vmed_nvs_copy_check(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm, u64 va,
+			u64 len, bool write)
 {
 	u64 end = va + len, pos;
 	dma_addr_t dma;
@@ -60,20 +60,20 @@ int nvs_copy_check(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm, u64 va,
 }
 
 /**
- * nvs_copy() - copy @len bytes from @src to @dst in one address space
+ * vmed_nvs_copy() - copy @len bytes from @src to @dst in one address space
  * @vgpu: the vGPU; its lock held
  * @mm: the channel's address space
  * @dst: destination GPU virtual address
  * @src: source GPU virtual address
- * @len: bytes; both ranges already passed nvs_copy_check()
+ * @len: bytes; both ranges already passed vmed_nvs_copy_check()
  *
  * Copies forward a page at a time through a bounce buffer; overlapping
  * ranges give what a forward copy gives (as on the modelled engine).
  *
  * Return: 0, or the error of the first failed access.
  */
-int nvs_copy(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm, u64 dst,
-	     u64 src, u64 len)
+int vmed_nvs_copy(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm, u64 dst,
+		  u64 src, u64 len)
 {
 	void *buf = nvs_vgpu(vgpu)->bounce;
 	u64 done, chunk;

@@ -67,6 +67,8 @@
  * doorbell.
  * COPY_DONE is raised once per doorbell that executed a copy.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/err.h>
@@ -91,7 +93,7 @@ static int nvs_vgpu_init(struct vmed_vgpu *vgpu)
 		kfree(nv);
 		return -ENOMEM;
 	}
-	vgpu->vendor_data = nv;
+	vmed_vgpu_set_vendor_data(vgpu, nv);
 	return 0;
 }
 
@@ -102,7 +104,7 @@ static void nvs_vgpu_fini(struct vmed_vgpu *vgpu)
 	kvfree(nv->pb);
 	kfree(nv->bounce);
 	kfree(nv);
-	vgpu->vendor_data = NULL;
+	vmed_vgpu_set_vendor_data(vgpu, NULL);
 }
 
 /*
@@ -116,7 +118,7 @@ static void nvs_engine_reset(struct vmed_vgpu *vgpu)
 	if (!nvs_vgpu(vgpu))
 		return;
 	for (c = 0; c < NVS_MAX_CHANNELS; c++)
-		nvs_channel_unbind(vgpu, c);
+		vmed_nvs_channel_unbind(vgpu, c);
 }
 
 /* A software engine: the APT lives only in the core's host copy. */
@@ -124,19 +126,16 @@ static void nvs_ggtt_update(struct vmed_device *dev, u32 index, u64 host_pte)
 {
 }
 
-const struct vmed_vendor_ops nvs_ops = {
+const struct vmed_vendor_ops vmed_nvs_ops = {
 	.vgpu_init = nvs_vgpu_init,
 	.vgpu_fini = nvs_vgpu_fini,
 	.ggtt_update = nvs_ggtt_update,
-	.submit = nvs_channel_submit,
+	.submit = vmed_nvs_channel_submit,
 	.engine_reset = nvs_engine_reset,
 };
 
 static struct platform_device *nvs_pdev;
-static struct vmed_device nvs_dev = {
-	.vendor = &nvs_vendor,
-	.name = "vmed_nvstub",
-};
+static struct vmed_device *nvs_dev;
 
 /* As in vmed_i915: a software device bound to a driver named after us. */
 static int __init nvs_probe(struct platform_device *pdev)
@@ -150,13 +149,14 @@ static int __init nvs_probe(struct platform_device *pdev)
 	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(44));
 	if (ret)
 		return ret;
-	nvs_dev.dma_dev = &pdev->dev;
-	return vmed_device_register(&nvs_dev);
+	nvs_dev = vmed_device_register(&vmed_nvs_vendor, &pdev->dev,
+				       "vmed_nvstub");
+	return PTR_ERR_OR_ZERO(nvs_dev);
 }
 
 static void nvs_remove(struct platform_device *pdev)
 {
-	vmed_device_unregister(&nvs_dev);
+	vmed_device_unregister(nvs_dev);
 }
 
 static struct platform_driver nvs_driver = {
@@ -169,7 +169,7 @@ static int __init nvs_init(void)
 	nvs_pdev = platform_create_bundle(&nvs_driver, nvs_probe, NULL, 0,
 					  NULL, 0);
 	if (IS_ERR(nvs_pdev)) {
-		pr_err("vmed_nvstub: cannot register the software device: %ld\n",
+		pr_err("cannot register the software device: %ld\n",
 		       PTR_ERR(nvs_pdev));
 		return PTR_ERR(nvs_pdev);
 	}
@@ -186,3 +186,5 @@ module_init(nvs_init);
 module_exit(nvs_exit);
 MODULE_DESCRIPTION("vmed vendor backend: nvidia-stub software device model");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(VMED);
+MODULE_SOFTDEP("post: vmed_mdev");

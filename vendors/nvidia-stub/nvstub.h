@@ -124,7 +124,7 @@ struct nvs_channel {
 };
 
 /**
- * struct nvs_vgpu - per-vGPU vendor state (vmed_vgpu.vendor_data)
+ * struct nvs_vgpu - per-vGPU vendor state (vmed_vgpu_vendor_data())
  * @chan: channels
  * @pb: the pushbuffer segment being validated or executed
  * @bounce: copy buffer, one page
@@ -147,23 +147,23 @@ struct nvs_vgpu {
 
 static inline struct nvs_vgpu *nvs_vgpu(struct vmed_vgpu *vgpu)
 {
-	return vgpu->vendor_data;
+	return vmed_vgpu_vendor_data(vgpu);
 }
 
-extern const struct vmed_vendor nvs_vendor;
-extern const struct vmed_vendor_ops nvs_ops;
+extern const struct vmed_vendor vmed_nvs_vendor;
+extern const struct vmed_vendor_ops vmed_nvs_ops;
 
 /* channel.c */
-int nvs_channel_bind(struct vmed_vgpu *vgpu, unsigned int c);
-void nvs_channel_unbind(struct vmed_vgpu *vgpu, unsigned int c);
-int nvs_channel_submit(struct vmed_vgpu *vgpu, u64 desc);
-void nvs_channel_error(struct vmed_vgpu *vgpu, unsigned int c, u32 err,
-		       u32 entry);
+int vmed_nvs_channel_bind(struct vmed_vgpu *vgpu, unsigned int c);
+void vmed_nvs_channel_unbind(struct vmed_vgpu *vgpu, unsigned int c);
+int vmed_nvs_channel_submit(struct vmed_vgpu *vgpu, u64 desc);
+void vmed_nvs_channel_error(struct vmed_vgpu *vgpu, unsigned int c, u32 err,
+			    u32 entry);
 
 /* copy.c */
-int nvs_copy_check(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm, u64 va,
-		   u64 len, bool write);
-int nvs_copy(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm, u64 dst,
-	     u64 src, u64 len);
+int vmed_nvs_copy_check(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm, u64 va,
+			u64 len, bool write);
+int vmed_nvs_copy(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm, u64 dst,
+		  u64 src, u64 len);
 
 #endif /* _VMED_NVSTUB_H */

@@ -6,6 +6,8 @@
  * doorbell registers and the error counter have handlers. Interrupt
  * registers are implemented by the core from the interrupt map.
  */
+#include <linux/kernel.h>
+#include <linux/mm.h>
 #include "nvstub.h"
 
 static unsigned int reg_chan(const struct vmed_mmio_reg *reg)
@@ -26,9 +28,9 @@ static int nvs_ctrl_write(struct vmed_vgpu *vgpu,
 	unsigned int c = reg_chan(reg);
 
 	if ((val & NVS_CH_CTRL_ENABLE) && !(old & NVS_CH_CTRL_ENABLE))
-		return nvs_channel_bind(vgpu, c);
+		return vmed_nvs_channel_bind(vgpu, c);
 	if (!(val & NVS_CH_CTRL_ENABLE))
-		nvs_channel_unbind(vgpu, c);
+		vmed_nvs_channel_unbind(vgpu, c);
 	return 0;
 }
 
@@ -43,7 +45,7 @@ static int nvs_pdb_write(struct vmed_vgpu *vgpu,
 	unsigned int c = reg_chan(reg);
 
 	if (old != val && nvs_vgpu(vgpu)->chan[c].mm) {
-		nvs_channel_unbind(vgpu, c);
+		vmed_nvs_channel_unbind(vgpu, c);
 		vmed_vreg_write(vgpu, NVS_CHAN(c) + NVS_CH_CTRL, 4, 0);
 	}
 	return 0;
@@ -156,7 +158,7 @@ static const struct vmed_vgpu_type nvs_types[NVS_NR_TYPES] = {
  * aligned to 16 map 64 KiB; the device ignores the 15 entries after it): a
  * 1 GiB address space per channel.
  */
-const struct vmed_vendor nvs_vendor = {
+const struct vmed_vendor vmed_nvs_vendor = {
 	.name = "nvstub",
 	.pci = {
 		.vendor = NVS_PCI_VENDOR,
@@ -213,5 +215,5 @@ const struct vmed_vendor nvs_vendor = {
 	},
 	.types = nvs_types,
 	.nr_types = ARRAY_SIZE(nvs_types),
-	.ops = &nvs_ops,
+	.ops = &vmed_nvs_ops,
 };

@@ -6,11 +6,13 @@
 #ifndef _VMED_USER_LINUX_DEVICE_H
 #define _VMED_USER_LINUX_DEVICE_H
 
+#include <linux/kobject.h>
 #include <linux/module.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
 
 struct device {
+	struct kobject kobj;
 	const char *init_name;
 	u64 *dma_mask;
 	u64 coherent_dma_mask;

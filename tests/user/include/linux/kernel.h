@@ -22,13 +22,18 @@
 #undef pr_cont
 #undef pr_warn
 
+/* As in the kernel: a file defines pr_fmt() before its includes. */
+#ifndef pr_fmt
+#define pr_fmt(fmt) fmt
+#endif
+
 #define printk(fmt, ...)	vmed_user_printk(4, fmt, ##__VA_ARGS__)
-#define pr_emerg(fmt, ...)	vmed_user_printk(0, fmt, ##__VA_ARGS__)
-#define pr_err(fmt, ...)	vmed_user_printk(3, fmt, ##__VA_ARGS__)
-#define pr_warn(fmt, ...)	vmed_user_printk(4, fmt, ##__VA_ARGS__)
-#define pr_notice(fmt, ...)	vmed_user_printk(5, fmt, ##__VA_ARGS__)
-#define pr_info(fmt, ...)	vmed_user_printk(6, fmt, ##__VA_ARGS__)
-#define pr_debug(fmt, ...)	vmed_user_printk(7, fmt, ##__VA_ARGS__)
+#define pr_emerg(fmt, ...)	vmed_user_printk(0, pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_err(fmt, ...)	vmed_user_printk(3, pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_warn(fmt, ...)	vmed_user_printk(4, pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_notice(fmt, ...)	vmed_user_printk(5, pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_info(fmt, ...)	vmed_user_printk(6, pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_debug(fmt, ...)	vmed_user_printk(7, pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_cont(fmt, ...)	vmed_user_printk(6, fmt, ##__VA_ARGS__)
 
 #define pr_err_ratelimited(fmt, ...)	pr_err(fmt, ##__VA_ARGS__)

@@ -17,6 +17,8 @@
 #define MODULE_DESCRIPTION(desc)
 #define MODULE_LICENSE(license)
 #define MODULE_AUTHOR(author)
+#define MODULE_IMPORT_NS(ns)
+#define MODULE_SOFTDEP(dep)
 
 #define __VMED_USER_NAME(mod, what)	vmed_user_ ## mod ## _ ## what
 #define VMED_USER_NAME(mod, what)	__VMED_USER_NAME(mod, what)

@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The core's objects: physical devices, vGPUs and everything they hold.
+ * Shims and vendors see neither structure's contents; they go through the
+ * functions of include/vmed/.
+ *
+ * Locking, outermost first:
+ *   registry_lock (registry.c): the device and listener lists
+ *   fe_lock (frontend.c): the frontend slots, the published vGPUs and
+ *	which frontend took which; never held across a frontend callback
+ *   vmed_device.lock: the partition and the device's vGPU list
+ *   vmed_vgpu.lock: everything a guest can drive: config, MMIO, tracked
+ *	page writes, invalidations, interrupts, and which frontend holds the
+ *	vGPU. Hypervisor and vendor ops are called with it held (see their
+ *	kernel-doc); a frontend's callbacks never are.
+ * vmed_device.lock is never taken while a vGPU lock is held.
+ */
+#ifndef _VMED_CORE_STATE_H
+#define _VMED_CORE_STATE_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/pci_regs.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+#include <vmed/hv.h>
+#include <vmed/vendor.h>
+#include <vmed/vgpu.h>
+
+struct page;
+struct device;
+struct dentry;
+struct vmed_spt;
+
+/* Longest failure reason kept, with its NUL. */
+#define VMED_REASON_LEN		64
+
+/* Frontends registered at once, at most (one bit each in fe_taken). */
+#define VMED_MAX_FRONTENDS	8
+
+/**
+ * struct vmed_reg_slot - a register as the MMIO dispatcher sees it
+ * @reg: the vendor's (or the core's interrupt) register description
+ * @irq_group: for interrupt registers, the group index
+ * @irq_kind: 0 for vendor registers, else an interrupt register kind
+ *	(&enum vmed_irq_reg_kind)
+ */
+struct vmed_reg_slot {
+	const struct vmed_mmio_reg *reg;
+	u8 irq_group;
+	u8 irq_kind;
+};
+
+/**
+ * struct vmed_device - a physical GPU (or a vendor's software model of one)
+ * @vendor: the vendor's description; must outlive the device
+ * @dma_dev: device used to DMA-map shadow page tables and the scratch page
+ * @name: device name used in logs and sysfs
+ * @lock: protects the partition, @vgpus and @nr_vgpus
+ * @vgpus: list of vGPUs, linked by &vmed_vgpu.node
+ * @nr_vgpus: number of vGPUs
+ * @vgpu_ids: allocator of vGPU ids
+ * @gm_map: per &enum vmed_gm_kind, a bitmap of graphics memory granules in use
+ * @fence_map: bitmap of fences in use
+ * @ggtt_entries: number of GGTT entries of the physical device
+ * @ggtt_host: the physical GGTT as programmed (one u64 per entry); a
+ *	software engine reads it, real hardware also gets
+ *	&vmed_vendor_ops.ggtt_update
+ * @reg_pages: register lookup: one array of slot numbers (1-based, 0 = not
+ *	a table register) per 4 KiB of the register window, NULL if the page
+ *	has no table registers
+ * @nr_reg_pages: number of entries in @reg_pages
+ * @slots: register slots; vendor registers then interrupt registers
+ * @nr_slots: number of entries in @slots
+ * @irq_regs: the register descriptions the core adds for interrupt registers
+ * @unknown_seen: one bit per dword of the register window: a guest touched
+ *	it without a table entry (each such offset is logged once per device)
+ * @scratch_page: the page unmapped or invalid guest frames are pointed at
+ * @scratch_dma: its DMA address
+ * @registry_node: link in the core's list of devices (core/registry.c)
+ * @debugfs: its directory in vmed's debugfs root (or an error pointer)
+ *
+ * Allocated by vmed_device_register(), freed by vmed_device_unregister().
+ */
+struct vmed_device {
+	const struct vmed_vendor *vendor;
+	struct device *dma_dev;
+	const char *name;
+
+	struct mutex lock;	/* partition and vGPU list */
+	struct list_head vgpus;
+	unsigned int nr_vgpus;
+	struct xarray vgpu_ids;
+	unsigned long *gm_map[VMED_GM_KINDS];
+	unsigned long *fence_map;
+
+	u32 ggtt_entries;
+	u64 *ggtt_host;
+
+	u16 **reg_pages;
+	unsigned int nr_reg_pages;
+	struct vmed_reg_slot *slots;
+	unsigned int nr_slots;
+	struct vmed_mmio_reg *irq_regs;
+	unsigned long *unknown_seen;
+
+	struct page *scratch_page;
+	dma_addr_t scratch_dma;
+	struct list_head registry_node;
+	struct dentry *debugfs;
+};
+
+/**
+ * struct vmed_cfg - emulated PCI configuration space
+ * @space: the 256 bytes of standard config space, little endian
+ * @wmask: per byte, the bits a guest write may change
+ * @w1cmask: per byte, the bits a guest write of 1 clears
+ * @trapped: per BAR, whether its range is currently trapped
+ * @trap_base: per BAR, the guest address it is trapped at
+ */
+struct vmed_cfg {
+	u8 space[PCI_CFG_SPACE_SIZE];
+	u8 wmask[PCI_CFG_SPACE_SIZE];
+	u8 w1cmask[PCI_CFG_SPACE_SIZE];
+	bool trapped[VMED_MAX_BARS];
+	u64 trap_base[VMED_MAX_BARS];
+};
+
+/**
+ * struct vmed_vregs - the virtual register file, allocated a page at a time
+ * @pages: one pointer per 4 KiB of the register window, NULL until needed
+ * @nr_pages: number of entries in @pages
+ */
+struct vmed_vregs {
+	void **pages;
+	unsigned int nr_pages;
+};
+
+/**
+ * struct vmed_ggtt - a vGPU's view of the GGTT
+ * @first: per &enum vmed_gm_kind, the first GGTT index of the vGPU's slice
+ * @count: per kind, the number of entries in the slice
+ * @guest: guest-written entries, slice by slice (mappable first)
+ * @halves: two bits per slot: which 32-bit halves were written since the
+ *	entry was last complete
+ * @mapped: one bit per slot: the host entry holds a DMA reference for the
+ *	frame in @guest
+ * @nr_slots: total entries in the slices
+ */
+struct vmed_ggtt {
+	u32 first[VMED_GM_KINDS];
+	u32 count[VMED_GM_KINDS];
+	u64 *guest;
+	unsigned long *halves;
+	unsigned long *mapped;
+	u32 nr_slots;
+};
+
+/**
+ * struct vmed_dma_cache - guest frame <-> DMA address translations of a vGPU
+ * @by_gfn: gfn -> struct vmed_dma_entry, for frames cached one by one
+ * @by_dma: DMA page number -> the same entry
+ * @huge_by_gfn: gfn >> 9 -> the entry caching that 2 MiB run of frames
+ *	whole (see core/dma.c); no frame is in both @by_gfn and here
+ * @huge_by_dma: DMA address >> 21 -> the same entry
+ * @nr_huge: number of entries in @huge_by_gfn
+ * @nr_entries: frames currently mapped (each holds one hypervisor mapping)
+ * @release_gfn: frames whose last reference went, awaiting one batched unmap
+ * @release_dma: their DMA addresses
+ * @nr_release: number of frames awaiting unmap
+ * @batch_gfn: scratch space for one batched map
+ * @batch_dma: scratch space for one batched map
+ * @batch_entry: scratch space for one batched map
+ */
+struct vmed_dma_cache {
+	struct xarray by_gfn;
+	struct xarray by_dma;
+	struct xarray huge_by_gfn;
+	struct xarray huge_by_dma;
+	unsigned long nr_huge;
+	unsigned long nr_entries;
+	u64 release_gfn[VMED_DMA_BATCH];
+	dma_addr_t release_dma[VMED_DMA_BATCH];
+	unsigned int nr_release;
+	u64 batch_gfn[VMED_DMA_BATCH];
+	dma_addr_t batch_dma[VMED_DMA_BATCH];
+	struct vmed_dma_entry *batch_entry[VMED_DMA_BATCH];
+};
+
+/**
+ * struct vmed_ppgtt - a vGPU's shadowed per-process page tables
+ * @spts: (gfn, level) -> struct vmed_spt for guest-backed shadow tables
+ * @tracked: gfn -> number of shadow tables on that frame (xa value)
+ * @mms: list of struct vmed_ppgtt_mm
+ * @pending: shadow tables with partially written entries
+ * @track: frames being collected for one batched track_add
+ * @untrack: frames awaiting one batched track_remove
+ * @nr_untrack: number of entries in @untrack
+ * @run_gfn: the frames of one huge page being shadowed (up to 2 MiB)
+ * @run_dma: their DMA addresses
+ * @nr_spts: shadow tables allocated (guest-backed and split)
+ * @max_spts: limit on @nr_spts; a guest needing more fails its vGPU
+ */
+struct vmed_ppgtt {
+	struct xarray spts;
+	struct xarray tracked;
+	struct list_head mms;
+	struct list_head pending;
+	u64 track[VMED_DMA_BATCH];
+	u64 untrack[VMED_DMA_BATCH];
+	u64 run_gfn[VMED_DMA_BATCH];
+	dma_addr_t run_dma[VMED_DMA_BATCH];
+	unsigned int nr_untrack;
+	unsigned int nr_spts;
+	unsigned int max_spts;
+};
+
+/**
+ * struct vmed_msi - the guest's MSI programming, as the interrupt path needs it
+ * @enabled: MSI enable bit of the capability
+ * @addr: message address
+ * @data: message data
+ */
+struct vmed_msi {
+	bool enabled;
+	u64 addr;
+	u32 data;
+};
+
+/**
+ * struct vmed_vgpu - one virtual GPU
+ * @dev: the physical device it is carved from
+ * @type: its type (an entry of the vendor's type table)
+ * @id: small number unique per device
+ * @name: name used in logs (the creator's, e.g. an mdev UUID, or
+ *	"<device>:<id>")
+ * @node: link in &vmed_device.vgpus
+ * @ref: references; the memory goes with the last (vmed_vgpu_put())
+ * @sysfs_dev: the device representing the vGPU in sysfs, from
+ *	vmed_vgpu_publish(); NULL while unpublished
+ * @published: frontends are told of the vGPU (from vmed_vgpu_publish() until
+ *	vmed_vgpu_unpublish())
+ * @removed: vmed_vgpu_unpublish() has begun; nothing may attach any more
+ * @fe_node: link in the core's list of published vGPUs (core/frontend.c)
+ * @fe_taken: bit per frontend slot: that frontend took the vGPU
+ * @fe_pending: bit per frontend slot: a callback of that frontend for this
+ *	vGPU is running
+ * @fe_refused: bit per frontend slot: that frontend failed to take it
+ * @fe_data: per frontend slot, what its &vmed_frontend.vgpu_added stored
+ * @lock: serialises all guest-driven state; see the top of this file
+ * @failed: the guest made the vGPU unusable; it reads as a dead device
+ *	until reset
+ * @fail_reason: why, for logs and sysfs; a copy, as the reason may come
+ *	from a shim that is unloaded before the vGPU is reset
+ * @holder: the frontend attached, else NULL
+ * @hv: hypervisor ops while attached, else NULL
+ * @hv_data: the shim's state while attached
+ * @vendor_data: free for the vendor
+ * @gm_base: per kind, graphics memory address of the vGPU's slice
+ * @gm_size: per kind, size of the slice
+ * @fence_base: first fence of the vGPU's range
+ * @fences: number of fences
+ * @cfg: PCI config space
+ * @vregs: virtual register file
+ * @ggtt: GGTT slice state
+ * @dma: DMA translation cache
+ * @ppgtt: shadow page tables
+ * @msi: MSI programming
+ * @irq_asserted: the virtual interrupt line is asserted (enabled and
+ *	pending), used to detect edges
+ * @intx_level: the level last given to &vmed_hv_ops.set_intx
+ * @stats: counters
+ * @last_workload_error: the negative errno of the last refused workload
+ * @debugfs: its directory under the device's in debugfs (or an error
+ *	pointer; debugfs is best effort)
+ */
+struct vmed_vgpu {
+	struct vmed_device *dev;
+	const struct vmed_vgpu_type *type;
+	unsigned int id;
+	char name[48];
+	struct list_head node;
+	struct kref ref;
+	struct device *sysfs_dev;
+	bool published;
+	bool removed;
+	struct list_head fe_node;
+	unsigned long fe_taken;
+	unsigned long fe_pending;
+	unsigned long fe_refused;
+	void *fe_data[VMED_MAX_FRONTENDS];
+
+	struct mutex lock;	/* all guest-driven state */
+	bool failed;
+	char fail_reason[VMED_REASON_LEN];
+	const struct vmed_frontend *holder;
+	const struct vmed_hv_ops *hv;
+	void *hv_data;
+	void *vendor_data;
+
+	u64 gm_base[VMED_GM_KINDS];
+	u64 gm_size[VMED_GM_KINDS];
+	u32 fence_base;
+	u32 fences;
+
+	struct vmed_cfg cfg;
+	struct vmed_vregs vregs;
+	struct vmed_ggtt ggtt;
+	struct vmed_dma_cache dma;
+	struct vmed_ppgtt ppgtt;
+	struct vmed_msi msi;
+	bool irq_asserted;
+	bool intx_level;
+	struct vmed_vgpu_stats stats;
+	int last_workload_error;
+	struct dentry *debugfs;
+};
+
+#endif /* _VMED_CORE_STATE_H */
