@@ -13,6 +13,8 @@
  *
  * A DMA address that is not a frame the hypervisor mapped for this vGPU
  * faults (-EFAULT); the scratch page reads as zeroes and swallows writes.
+ * Once the vGPU has failed every access fails (-EIO), also in the middle of
+ * one: its engine touches nothing of the guest's any more.
  * Device writes into frames holding guest page tables update the shadows,
  * as tracked guest CPU writes do.
  * No guest physical address supplied by the guest is ever used directly.
@@ -29,8 +31,8 @@
  *
  * Only the vGPU's own slices of graphics memory are reachable.
  *
- * Return: 0, or -EFAULT if the address is outside the vGPU's slices or its
- * GGTT entry is not present.
+ * Return: 0, -EFAULT if the address is outside the vGPU's slices or its
+ * GGTT entry is not present, or -EIO once the vGPU has failed.
  */
 int vmed_ggtt_translate(struct vmed_vgpu *vgpu, u64 gm_addr, dma_addr_t *dma)
 {
@@ -41,6 +43,8 @@ int vmed_ggtt_translate(struct vmed_vgpu *vgpu, u64 gm_addr, dma_addr_t *dma)
 	int kind;
 
 	lockdep_assert_held(&vgpu->lock);
+	if (vgpu->failed)
+		return -EIO;
 	for (kind = 0; kind < VMED_GM_KINDS; kind++)
 		inside |= index >= ggtt->first[kind] &&
 			  index - ggtt->first[kind] < ggtt->count[kind];
@@ -62,8 +66,8 @@ EXPORT_SYMBOL_NS_GPL(vmed_ggtt_translate, VMED);
  * @len: bytes; may cross pages (each page is checked on its own)
  * @write: direction
  *
- * Return: 0, -EFAULT if any page is not mapped for this vGPU, or the
- * hypervisor's error.
+ * Return: 0, -EFAULT if any page is not mapped for this vGPU, -EIO once
+ * the vGPU has failed, or the hypervisor's error.
  */
 int vmed_dma_rw(struct vmed_vgpu *vgpu, dma_addr_t dma, void *buf, size_t len,
 		bool write)
@@ -79,6 +83,10 @@ int vmed_dma_rw(struct vmed_vgpu *vgpu, dma_addr_t dma, void *buf, size_t len,
 	for (done = 0; done < len; done += chunk) {
 		dma_addr_t pos = dma + done;
 		u64 gpa;
+
+		/* A tracked write below may have failed the vGPU. */
+		if (vgpu->failed)
+			return -EIO;
 
 		chunk = min_t(size_t, len - done, PAGE_SIZE - offset_in_page(pos));
 		if ((pos & PAGE_MASK) == scratch) {

@@ -994,8 +994,8 @@ dma_addr_t vmed_ppgtt_root_dma(const struct vmed_ppgtt_mm *mm)
  * @dma: out: the DMA address it reaches
  * @writable: out: whether every level grants write access
  *
- * Return: 0, or -EFAULT if the address is not mapped or beyond what the
- * tables can address.
+ * Return: 0, -EFAULT if the address is not mapped or beyond what the
+ * tables can address, or -EIO once the vGPU has failed.
  */
 int vmed_ppgtt_translate(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm,
 			 u64 gva, dma_addr_t *dma, bool *writable)
@@ -1006,6 +1006,8 @@ int vmed_ppgtt_translate(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm,
 	bool rw = true;
 
 	lockdep_assert_held(&vgpu->lock);
+	if (vgpu->failed)
+		return -EIO;
 	root_span = fmt->level[fmt->levels - 1].shift +
 		    fmt->level[fmt->levels - 1].bits;
 	/* No aliasing: bits above what the root resolves must be clear. */

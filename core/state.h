@@ -253,6 +253,10 @@ struct vmed_msi {
  *	until reset
  * @fail_reason: why, for logs and sysfs; a copy, as the reason may come
  *	from a shim that is unloaded before the vGPU is reset
+ * @in_submit: the vendor's engine is running a workload
+ *	(vmed_vgpu_submit())
+ * @reset_pending: the vGPU failed during that workload; its engine is
+ *	reset when the workload returns
  * @holder: the frontend attached, else NULL
  * @hv: hypervisor ops while attached, else NULL
  * @hv_data: the shim's state while attached
@@ -294,6 +298,8 @@ struct vmed_vgpu {
 	struct mutex lock;	/* all guest-driven state */
 	bool failed;
 	char fail_reason[VMED_REASON_LEN];
+	bool in_submit;
+	bool reset_pending;
 	const struct vmed_frontend *holder;
 	const struct vmed_hv_ops *hv;
 	void *hv_data;

@@ -40,7 +40,11 @@ void vmed_vgpu_log_reject(struct vmed_vgpu *vgpu, const char *what, u64 offset,
  *
  * The vGPU then reads as a dead device until it is reset. Its engines are
  * stopped; shadow state stays until reset or detach, so nothing the device
- * might still reference is released early.
+ * might still reference is released early. A failure in the middle of a
+ * workload (a tracked write by the engine itself) stops the engine only
+ * when the workload has returned: the engine's accesses fail with -EIO
+ * from the failure on, and the address spaces it walks stay valid until
+ * then.
  */
 void vmed_vgpu_fail(struct vmed_vgpu *vgpu, const char *reason)
 {
@@ -55,7 +59,9 @@ void vmed_vgpu_fail(struct vmed_vgpu *vgpu, const char *reason)
 	trace_vmed_vgpu_fail(vgpu, reason);
 	/* The one line an operator gets: which vGPU (UUID) and why. */
 	pr_err_ratelimited("%s: vGPU failed: %s\n", vgpu->name, reason);
-	if (ops->engine_reset)
+	if (vgpu->in_submit)
+		vgpu->reset_pending = true;
+	else if (ops->engine_reset)
 		vmed_vendor_engine_reset(vgpu);
 }
 
@@ -405,9 +411,9 @@ EXPORT_SYMBOL_NS_GPL(vmed_vgpu_reset, VMED);
  * (&vmed_vgpu_stats.workload_errors) and its errno kept for debugfs; what
  * the guest is told is the vendor's business (its status registers).
  *
- * Return: 0 if the engine ran the workload; -EIO if the vGPU has failed
- * (check vmed_vgpu_failed() to tell a failure during the workload from a
- * refusal), -EOPNOTSUPP without an engine, the error of bringing the shadow
+ * Return: 0 if the engine ran the workload; -EIO if the vGPU had failed
+ * before or failed during it (its engine is then reset before this
+ * returns), -EOPNOTSUPP without an engine, the error of bringing the shadow
  * tables up to date, or the engine's negative errno. Always an errno: a
  * vendor's own status codes never come back through here.
  */
@@ -427,8 +433,18 @@ int vmed_vgpu_submit(struct vmed_vgpu *vgpu, u64 desc)
 	if (vgpu->dev->vendor->ppgtt_format.levels && vgpu->hv)
 		ret = vmed_ppgtt_sync(vgpu);
 	/* Engines run to completion inside the hook (see vendor.h). */
-	if (!ret)
+	if (!ret) {
+		vgpu->in_submit = true;
 		ret = vmed_vendor_submit(vgpu, desc);
+		vgpu->in_submit = false;
+	}
+	/* The engine failed its vGPU: stop it now that it has returned. */
+	if (vgpu->reset_pending) {
+		vgpu->reset_pending = false;
+		if (ops->engine_reset)
+			vmed_vendor_engine_reset(vgpu);
+		ret = -EIO;
+	}
 	/* The contract is errno only; a positive code is a vendor bug. */
 	if (ret > 0)
 		ret = -EIO;

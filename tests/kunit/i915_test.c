@@ -684,6 +684,59 @@ static void i915_reset_mid_submission(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, g->vgpu->failed);
 }
 
+/*
+ * The guest maps one of its own page directories writable and copies PDEs
+ * over it, two rows of them: the first row's tracked write needs more
+ * shadow tables than the vGPU may have, which fails the vGPU in the middle
+ * of the blit. The engine must stop there: the PPGTT it walks stays valid
+ * until the workload has returned (KASAN watches), and nothing more of the
+ * guest's memory is touched, not the second row, the CSB mirror or the
+ * ring head.
+ */
+static void i915_fail_mid_blit(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+	u64 *src = (u64 *)frame(g, GFN_PDATA);
+	u32 *hwsp = frame(g, GFN_HWSP);
+	unsigned int i, rows = 2, per_row = 32;
+
+	/* VA 0x2000 maps the page directory itself, writable. */
+	fake_write_entry(&g->env->hv, (GFN_PT << PAGE_SHIFT) + 16, PTE(GFN_PD));
+	wr(g, I915_PV_G2V_NOTIFY, I915_G2V_PPGTT_L4_DESTROY);
+	wr(g, I915_PV_G2V_NOTIFY, I915_G2V_PPGTT_L4_CREATE);
+	wr(g, I915_HWS_PGA, GM_LRCA);
+	/* PDEs for entries 2..65, each a new page table to shadow. */
+	for (i = 0; i < rows * per_row; i++)
+		src[i] = PTE(300 + i);
+	g->vgpu->ppgtt.max_spts = g->vgpu->ppgtt.nr_spts + 2;
+
+	bb_start(g->ring, &g->len, true, VA_BATCH);
+	bemit(g, I915_2D(I915_XY_SRC_COPY_BLT, 10) | I915_BLT_WRITE_RGBA);
+	bemit(g, I915_BLT_DEPTH_32 | I915_BLT_ROP_SRC_COPY | per_row * 8);
+	bemit(g, 0);
+	bemit(g, rows << 16 | per_row * 2);	/* 32 PDEs a row */
+	bemit(g, 0x2000 + 16);			/* from PDE 2 on */
+	bemit(g, 0);
+	bemit(g, 0);
+	bemit(g, per_row * 8);
+	bemit(g, VA_DATA);
+	bemit(g, 0);
+	bemit(g, I915_MI(I915_MI_BATCH_BUFFER_END, 0));
+	submit(g);
+
+	KUNIT_EXPECT_TRUE(test, g->vgpu->failed);
+	KUNIT_EXPECT_STREQ(test, g->vgpu->fail_reason,
+			   "guest page tables exceed the shadow table limit");
+	/* The second row never reached the directory. */
+	for (i = 2 + per_row; i < 2 + rows * per_row; i++)
+		KUNIT_EXPECT_EQ(test, ((u64 *)frame(g, GFN_PD))[i], 0);
+	/* No completion was reported through guest memory. */
+	KUNIT_EXPECT_EQ(test, hwsp[I915_HWS_CSB_BUF0], 0);
+	KUNIT_EXPECT_EQ(test, g->state[I915_CTX_RING_HEAD], 0);
+	/* The engine was reset once the workload returned. */
+	KUNIT_EXPECT_EQ(test, iv(g)->nr_ppgtt, 0);
+}
+
 static void i915_bad_then_good(struct kunit *test)
 {
 	struct guest *g = guest_create(test);
@@ -726,6 +779,7 @@ static struct kunit_case i915_cases[] = {
 	KUNIT_CASE(i915_masked_interrupt),
 	KUNIT_CASE(i915_reset_mid_submission),
 	KUNIT_CASE(i915_bad_then_good),
+	KUNIT_CASE(i915_fail_mid_blit),
 	{}
 };
 
