@@ -91,7 +91,7 @@ static int vendor_check(const struct vmed_vendor *v)
 	for (k = 0; k < VMED_GM_KINDS; k++)
 		if (!IS_ALIGNED(v->gm_total[k], VMED_GM_GRANULE))
 			return -EINVAL;
-	if (!gm || (gm >> PAGE_SHIFT) > U32_MAX / v->ggtt_format.entry_size ||
+	if (!gm || (gm >> PAGE_SHIFT) > VMED_MAX_GGTT_ENTRIES ||
 	    !v->mmio_size || v->mmio_size > v->ggtt_offset ||
 	    v->ggtt_offset + (gm >> PAGE_SHIFT) * v->ggtt_format.entry_size >
 	    pci->bars[v->reg_bar].size)

@@ -68,6 +68,14 @@ struct vmed_dma_entry {
 	unsigned int *frame_refs;
 };
 
+/*
+ * A run's @refs counts 512 per huge shadow entry; every entry of every
+ * shadow table may be one, and every GGTT entry may use a frame of the run.
+ */
+static_assert((u64)VMED_MAX_SHADOW_TABLES * PAGE_SIZE / sizeof(u64) *
+	      VMED_DMA_HUGE_FRAMES + VMED_MAX_GGTT_ENTRIES < U32_MAX,
+	      "a 2 MiB run's reference count could wrap");
+
 void vmed_dma_init(struct vmed_vgpu *vgpu)
 {
 	xa_init(&vgpu->dma.by_gfn);

@@ -97,6 +97,19 @@ void vmed_ggtt_invalidate(struct vmed_vgpu *vgpu, u64 gfn, u64 nr);
 void vmed_ggtt_summary(struct vmed_vgpu *vgpu, u32 *mapped, u32 *scratch);
 
 /* ppgtt.c */
+
+/*
+ * Largest max_shadow_tables: 16000 tables of 512 huge entries, each worth
+ * 512 references to one 2 MiB run, plus a GGTT full of references to it,
+ * stay below 2^32 (struct vmed_dma_entry counts in 32 bits).
+ */
+#define VMED_MAX_SHADOW_TABLES	16000
+
+/* At most 16 GiB of graphics memory: 4M GGTT entries. */
+#define VMED_MAX_GGTT_ENTRIES	BIT(22)
+
+struct kernel_param;
+int vmed_max_shadow_tables_set(const char *val, const struct kernel_param *kp);
 dma_addr_t vmed_ppgtt_root_dma(const struct vmed_ppgtt_mm *mm);
 
 /**

@@ -52,7 +52,9 @@
  */
 #include <linux/dma-mapping.h>
 #include <linux/gfp.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
+#include <linux/stringify.h>
 #include "internal.h"
 #include "ops.h"
 #include "trace.h"
@@ -117,9 +119,33 @@ struct vmed_ppgtt_mm {
 };
 
 static unsigned int max_shadow_tables = 8192;
-module_param(max_shadow_tables, uint, 0644);
+
+/**
+ * vmed_max_shadow_tables_set() - set the max_shadow_tables parameter
+ * @val: the value written
+ * @kp: the parameter
+ *
+ * Bounded by %VMED_MAX_SHADOW_TABLES: every huge entry of every shadow
+ * table may reference the same 2 MiB run, which counts 512 references per
+ * entry in 32 bits (core/dma.c), next to the GGTT's references.
+ *
+ * Return: 0, or -EINVAL for a value outside 1..%VMED_MAX_SHADOW_TABLES.
+ */
+int vmed_max_shadow_tables_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, VMED_MAX_SHADOW_TABLES);
+}
+
+static const struct kernel_param_ops max_shadow_tables_ops = {
+	.set = vmed_max_shadow_tables_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(max_shadow_tables, &max_shadow_tables_ops, &max_shadow_tables,
+		0644);
 MODULE_PARM_DESC(max_shadow_tables,
-		 "Shadow page tables one vGPU may use before it is failed (default 8192: 32 MiB of shadow tables)");
+		 "Shadow page tables one vGPU may use before it is failed (default 8192: 32 MiB of shadow tables; at most "
+		 __stringify(VMED_MAX_SHADOW_TABLES) ")");
 
 static const struct vmed_pte_format *ppgtt_fmt(struct vmed_vgpu *vgpu)
 {

@@ -153,7 +153,7 @@ mapfile -t params < <(grep -ohE '\bvmed(_xen|_kvm|_i915|_nvstub)?\.[a-z_]+=' Doc
 		      sed 's/=$//' | sort -u)
 for p in "${params[@]}"; do
 	ok=0
-	has "module_param\\(${p#*.}," && ok=1
+	has "module_param(_cb)?\\(${p#*.}," && ok=1
 	report "module parameter" "$p" "$ok"
 done
 

@@ -9,6 +9,7 @@
  */
 #include <kunit/test.h>
 #include <linux/dma-mapping.h>
+#include <linux/moduleparam.h>
 #include "fake_hv.h"
 #include "../../core/internal.h"
 
@@ -1102,6 +1103,24 @@ static void ppgtt_64k_page_invalidated_and_scattered(struct kunit *test)
 	put_mm(env, mm);
 }
 
+/*
+ * max_shadow_tables is writable, and 2 MiB runs count 512 references per
+ * huge entry in 32 bits: values that could wrap the count are refused.
+ */
+static void ppgtt_max_shadow_tables_bounded(struct kunit *test)
+{
+	unsigned int v = 7;
+	struct kernel_param kp = { .arg = &v };
+
+	KUNIT_EXPECT_EQ(test, vmed_max_shadow_tables_set("16001", &kp), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vmed_max_shadow_tables_set("4294967295", &kp),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, vmed_max_shadow_tables_set("0", &kp), -EINVAL);
+	KUNIT_EXPECT_EQ(test, v, 7);
+	KUNIT_EXPECT_EQ(test, vmed_max_shadow_tables_set("16000", &kp), 0);
+	KUNIT_EXPECT_EQ(test, v, VMED_MAX_SHADOW_TABLES);
+}
+
 static void ppgtt_64k_format_checked(struct kunit *test)
 {
 	struct vmed_pte_format f = tvendor.ppgtt_format;
@@ -1161,6 +1180,7 @@ static struct kunit_case ppgtt_cases[] = {
 	KUNIT_CASE(ppgtt_64k_pages),
 	KUNIT_CASE(ppgtt_64k_page_invalidated_and_scattered),
 	KUNIT_CASE(ppgtt_64k_format_checked),
+	KUNIT_CASE(ppgtt_max_shadow_tables_bounded),
 	{}
 };
 
