@@ -48,7 +48,10 @@ struct vmed_vgpu;
  *	are the guest's doing and end up pointing at scratch. A negative errno
  *	means the call itself failed (-ENOMEM): nothing was mapped, every slot
  *	is ignored, and the core fails the operation. Each successfully mapped
- *	frame is released by exactly one later @dma_unmap.
+ *	frame is released by exactly one later @dma_unmap. A frame may be
+ *	asked for again while an earlier mapping of it is still to be
+ *	released (the core batches unmaps): that map must succeed as well,
+ *	and the frame stays mapped until its last mapping is released.
  * @dma_unmap: release @nr frames previously mapped by @dma_map; @gfns and
  *	@dma are pairs as @dma_map returned them. Called once no shadow entry
  *	uses a frame any more, before the core entry point that dropped the

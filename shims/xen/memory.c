@@ -4,9 +4,12 @@
  *
  * Guest memory is reached through foreign mappings of guest frames into
  * dom0. Frames the core maps for the device stay mapped until it unmaps
- * them (@frames: gfn -> kernel address) and double as a small map cache for
- * guest memory accesses; any other frame is mapped for the one access and
- * unmapped again.
+ * them (@frames: gfn -> struct xen_frame) and double as a small map cache
+ * for guest memory accesses; any other frame is mapped for the one access
+ * and unmapped again. The core may map a frame again before the unmap of
+ * its previous mapping (queued for a batch) reaches us: Xen maps a frame
+ * once, so a second map takes a reference on the first mapping and each
+ * unmap drops one.
  *
  * Write tracking is Xen's p2m_ioreq_server type: frames set to it with
  * XEN_DMOP_set_mem_type send every guest write to our server as an ioreq
@@ -20,6 +23,18 @@
 
 /* Frames probed per call by is_guest_memory. */
 #define PROBE_CHUNK	16
+
+/**
+ * struct xen_frame - a guest frame mapped into dom0 for the device
+ * @va: its kernel address
+ * @bus: the address the device uses (the core's DMA address)
+ * @maps: dma_map calls not yet matched by dma_unmap
+ */
+struct xen_frame {
+	void *va;
+	u64 bus;
+	unsigned int maps;
+};
 
 static struct vmed_xen_vgpu *xv_of(struct vmed_vgpu *vgpu)
 {
@@ -35,17 +50,18 @@ static const struct vmed_xen_hyp_ops *ops_of(struct vmed_xen_vgpu *xv)
 static int frame_rw(struct vmed_xen_vgpu *xv, u64 gfn, unsigned int off,
 		    void *buf, size_t len, bool write)
 {
-	void *va, *tmp;
+	struct xen_frame *frame;
+	void *tmp;
 	u64 bus;
 	int err = 0, ret;
 
 	mutex_lock(&xv->frames_lock);
-	va = xa_load(&xv->frames, gfn);
-	if (va) {
+	frame = xa_load(&xv->frames, gfn);
+	if (frame) {
 		if (write)
-			memcpy(va + off, buf, len);
+			memcpy(frame->va + off, buf, len);
 		else
-			memcpy(buf, va + off, len);
+			memcpy(buf, frame->va + off, len);
 		mutex_unlock(&xv->frames_lock);
 		return 0;
 	}
@@ -108,6 +124,45 @@ static int xen_write_gpa(struct vmed_vgpu *vgpu, u64 gpa, const void *buf,
 	return vmed_xen_gpa_rw(xv_of(vgpu), gpa, (void *)buf, len, true);
 }
 
+static void frame_free(struct vmed_xen_vgpu *xv, struct xen_frame *frame)
+{
+	ops_of(xv)->unmap_frames(xv->hyp, &frame->va, 1);
+	xv->stats.mapped--;
+	kfree(frame);
+}
+
+/*
+ * With frames_lock held: keep the fresh mapping @va of @gfn for the device,
+ * or, if the frame is mapped already, drop @va and take a reference on the
+ * existing mapping. Returns the device's address, or DMA_MAPPING_ERROR.
+ */
+static dma_addr_t frame_get(struct vmed_xen_vgpu *xv, u64 gfn, void *va,
+			    u64 bus)
+{
+	struct xen_frame *frame = xa_load(&xv->frames, gfn);
+
+	if (frame) {
+		ops_of(xv)->unmap_frames(xv->hyp, &va, 1);
+		frame->maps++;
+		return frame->bus;
+	}
+	frame = kmalloc(sizeof(*frame), GFP_KERNEL);
+	if (!frame)
+		goto drop;
+	frame->va = va;
+	frame->bus = bus;
+	frame->maps = 1;
+	if (xa_insert(&xv->frames, gfn, frame, GFP_KERNEL)) {
+		kfree(frame);
+		goto drop;
+	}
+	xv->stats.mapped++;
+	return bus;
+drop:
+	ops_of(xv)->unmap_frames(xv->hyp, &va, 1);
+	return DMA_MAPPING_ERROR;
+}
+
 static int xen_dma_map(struct vmed_vgpu *vgpu, const u64 *gfns,
 		       unsigned int nr, dma_addr_t *dma)
 {
@@ -136,13 +191,7 @@ static int xen_dma_map(struct vmed_vgpu *vgpu, const u64 *gfns,
 			vmed_xen_domain_gone(xv, err[i]);
 			continue;
 		}
-		/* One mapping per frame: a second one is the caller's bug. */
-		if (xa_insert(&xv->frames, gfns[i], va[i], GFP_KERNEL)) {
-			ops_of(xv)->unmap_frames(xv->hyp, &va[i], 1);
-			continue;
-		}
-		dma[i] = bus[i];
-		xv->stats.mapped++;
+		dma[i] = frame_get(xv, gfns[i], va[i], bus[i]);
 	}
 	mutex_unlock(&xv->frames_lock);
 out:
@@ -156,16 +205,19 @@ static void xen_dma_unmap(struct vmed_vgpu *vgpu, const u64 *gfns,
 			  const dma_addr_t *dma, unsigned int nr)
 {
 	struct vmed_xen_vgpu *xv = xv_of(vgpu);
+	struct xen_frame *frame;
 	unsigned int i;
-	void *va;
 
 	mutex_lock(&xv->frames_lock);
 	for (i = 0; i < nr; i++) {
-		va = xa_erase(&xv->frames, gfns[i]);
-		if (WARN_ON_ONCE(!va))
+		frame = xa_load(&xv->frames, gfns[i]);
+		/* The core unmaps only what it mapped: a shim bug otherwise. */
+		if (WARN_ON_ONCE(!frame))
 			continue;
-		ops_of(xv)->unmap_frames(xv->hyp, &va, 1);
-		xv->stats.mapped--;
+		if (--frame->maps)
+			continue;
+		xa_erase(&xv->frames, gfns[i]);
+		frame_free(xv, frame);
 	}
 	mutex_unlock(&xv->frames_lock);
 }
@@ -176,14 +228,13 @@ static void xen_dma_unmap(struct vmed_vgpu *vgpu, const u64 *gfns,
  */
 void vmed_xen_frames_release(struct vmed_xen_vgpu *xv)
 {
+	struct xen_frame *frame;
 	unsigned long gfn;
-	void *va;
 
 	mutex_lock(&xv->frames_lock);
-	xa_for_each(&xv->frames, gfn, va) {
+	xa_for_each(&xv->frames, gfn, frame) {
 		xa_erase(&xv->frames, gfn);
-		ops_of(xv)->unmap_frames(xv->hyp, &va, 1);
-		xv->stats.mapped--;
+		frame_free(xv, frame);
 	}
 	mutex_unlock(&xv->frames_lock);
 }

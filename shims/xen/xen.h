@@ -262,7 +262,7 @@ struct vmed_xen_stats {
  * @bar_start: per BAR, its first address
  * @bar_end: per BAR, its last address
  * @frames_lock: protects @frames
- * @frames: gfn -> kernel address of frames mapped for DMA
+ * @frames: gfn -> the mapping of a frame mapped for DMA (memory.c)
  * @track: gfn -> tracked marker (frames of type ioreq_server)
  * @stats: counters, updated by the worker and the hv ops
  */

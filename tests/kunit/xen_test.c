@@ -727,6 +727,32 @@ static void xen_memory_ops(struct kunit *test)
 }
 
 /* A guest without MSI gets INTA# through set_pci_intx_level. */
+/*
+ * The core may map a frame again while its previous mapping's unmap still
+ * waits in its release queue (a frame moved between entries within one
+ * pass): each map is balanced by one unmap, and both give the same address.
+ */
+static void xen_map_again_before_unmap(struct kunit *test)
+{
+	struct xt *t = xt_create(test, 1);
+	struct vmed_vgpu *vgpu = t->env->vgpu;
+	u64 gfn = 7;
+	dma_addr_t first, second;
+
+	mutex_lock(&vgpu->lock);
+	KUNIT_ASSERT_EQ(test, vgpu->hv->dma_map(vgpu, &gfn, 1, &first), 0);
+	KUNIT_ASSERT_EQ(test, vgpu->hv->dma_map(vgpu, &gfn, 1, &second), 0);
+	KUNIT_EXPECT_NE(test, second, DMA_MAPPING_ERROR);
+	KUNIT_EXPECT_EQ(test, second, first);
+	KUNIT_EXPECT_EQ(test, t->fx->mapped, 1);
+	vgpu->hv->dma_unmap(vgpu, &gfn, &first, 1);
+	/* Still mapped for the second user. */
+	KUNIT_EXPECT_EQ(test, t->fx->mapped, 1);
+	vgpu->hv->dma_unmap(vgpu, &gfn, &second, 1);
+	KUNIT_EXPECT_EQ(test, t->fx->mapped, 0);
+	mutex_unlock(&vgpu->lock);
+}
+
 static void xen_intx(struct kunit *test)
 {
 	struct xt *t = xt_create(test, 1);
@@ -815,6 +841,7 @@ static struct kunit_case vmed_xen_cases[] = {
 	KUNIT_CASE(xen_hostile_ioreqs),
 	KUNIT_CASE(xen_memory_ops),
 	KUNIT_CASE(xen_intx),
+	KUNIT_CASE(xen_map_again_before_unmap),
 	KUNIT_CASE_PARAM(xen_setup_failure, setup_step_gen_params),
 	{}
 };
