@@ -138,6 +138,33 @@ typedef void (*access_fn)(struct vmed_xen_vgpu *xv, u64 addr, u32 size,
 			  u64 *val, bool write);
 
 /*
+ * The guest memory a string read (rep movs from the vGPU) lands in: Xen
+ * leaves that write to us, so a part of it in a write-tracked page is a
+ * guest page-table write the core must see, like one through mmio_access.
+ */
+static int rep_write_ram(struct vmed_xen_vgpu *xv, u64 gpa, const void *buf,
+			 u32 size)
+{
+	u32 done, part;
+	int ret;
+
+	ret = vmed_xen_gpa_rw(xv, gpa, (void *)buf, size, true);
+	if (ret)
+		return ret;
+	for (done = 0; done < size; done += part) {
+		u64 pos = gpa + done;
+		u32 room = PAGE_SIZE - offset_in_page(pos);
+
+		part = min(size - done, room);
+		if (!xa_load(&xv->track, pos >> PAGE_SHIFT))
+			continue;
+		xv->stats.tracked_writes++;
+		vmed_page_write(xv->vgpu, pos, buf + done, part);
+	}
+	return 0;
+}
+
+/*
  * COPY and PIO: @count accesses of @size bytes from @addr, stepping down
  * with the direction flag; with data_is_ptr, @data is the guest address of
  * the buffer, stepping the same way.
@@ -184,7 +211,7 @@ static void do_rep(struct vmed_xen_vgpu *xv, struct ioreq *req, access_fn fn)
 			val = 0;
 			fn(xv, addr, size, &val, false);
 			buf = cpu_to_le64(val);
-			if (vmed_xen_gpa_rw(xv, ptr, &buf, size, true)) {
+			if (rep_write_ram(xv, ptr, &buf, size)) {
 				hostile(xv, "data pointer", ptr);
 				return;
 			}

@@ -253,6 +253,51 @@ static void xen_rep_pointer_df(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->xv->stats.hostile, 0);
 }
 
+/*
+ * rep movs from the vGPU's BAR into a write-tracked page: Xen leaves the
+ * write to guest memory to us, so it must reach the core as a tracked
+ * write, or the guest changes a page table the shadow never sees. Also
+ * when the element straddles into the tracked page.
+ */
+static void xen_rep_into_tracked_page(struct kunit *test)
+{
+	struct xt *t = xt_create(test, 1);
+	struct vmed_vgpu *vgpu = t->env->vgpu;
+	u64 gfn = 0x41, core_before;
+	struct ioreq req = {
+		.addr = XT_BAR0 + TV_REG_PLAIN, .data = (0x41 << PAGE_SHIFT) + 8,
+		.count = 2, .size = 4, .data_is_ptr = 1, .dir = IOREQ_READ,
+		.type = IOREQ_TYPE_COPY,
+	};
+
+	place_bar0(t, XT_BAR0);
+	mutex_lock(&vgpu->lock);
+	KUNIT_ASSERT_EQ(test, vgpu->hv->track_add(vgpu, &gfn, 1), 0);
+	mutex_unlock(&vgpu->lock);
+	core_before = vgpu->stats.tracked_writes;
+
+	fake_xen_ioreq(t->fx, 0, &req);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(guest(t, req.data)), 0x1234);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.tracked_writes, 2);
+	KUNIT_EXPECT_EQ(test, vgpu->stats.tracked_writes, core_before + 2);
+
+	/* An element crossing from an untracked page into the tracked one. */
+	req.data = (0x41 << PAGE_SHIFT) - 2;
+	req.count = 1;
+	put_unaligned_le16(0xffff, guest(t, 0x41 << PAGE_SHIFT));
+	fake_xen_ioreq(t->fx, 0, &req);
+	/* Two bytes at the end of one frame, two at the start of the next. */
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(guest(t, req.data)), 0x1234);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(guest(t, 0x41 << PAGE_SHIFT)), 0);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.tracked_writes, 3);
+	KUNIT_EXPECT_EQ(test, vgpu->stats.tracked_writes, core_before + 3);
+	KUNIT_EXPECT_EQ(test, t->xv->stats.hostile, 0);
+
+	mutex_lock(&vgpu->lock);
+	vgpu->hv->track_remove(vgpu, &gfn, 1);
+	mutex_unlock(&vgpu->lock);
+}
+
 static void xen_invalidate_broadcast(struct kunit *test)
 {
 	struct xt *t = xt_create(test, 4);
@@ -842,6 +887,7 @@ static struct kunit_case vmed_xen_cases[] = {
 	KUNIT_CASE(xen_memory_ops),
 	KUNIT_CASE(xen_intx),
 	KUNIT_CASE(xen_map_again_before_unmap),
+	KUNIT_CASE(xen_rep_into_tracked_page),
 	KUNIT_CASE_PARAM(xen_setup_failure, setup_step_gen_params),
 	{}
 };
