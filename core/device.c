@@ -109,36 +109,50 @@ static int vendor_check(const struct vmed_vendor *v)
 	return vmed_irq_check(v);
 }
 
-static int device_scratch_init(struct vmed_device *dev)
+/**
+ * vmed_scratch_alloc() - a zeroed page the device can reach, for entries
+ *	that must point somewhere harmless
+ * @dev: the device; its vendor's formats must be able to hold the address
+ * @page: out: the page
+ * @dma: out: its DMA address
+ *
+ * Return: 0, -ENOMEM, or -EIO if the formats cannot encode the address.
+ */
+int vmed_scratch_alloc(struct vmed_device *dev, struct page **page,
+		       dma_addr_t *dma)
 {
 	const struct vmed_vendor *v = dev->vendor;
 	u64 pte;
 
-	dev->scratch_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	if (!dev->scratch_page)
+	*page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!*page)
 		return -ENOMEM;
-	dev->scratch_dma = dma_map_page(dev->dma_dev, dev->scratch_page, 0,
-					PAGE_SIZE, DMA_BIDIRECTIONAL);
-	if (dma_mapping_error(dev->dma_dev, dev->scratch_dma)) {
-		__free_page(dev->scratch_page);
+	*dma = dma_map_page(dev->dma_dev, *page, 0, PAGE_SIZE,
+			    DMA_BIDIRECTIONAL);
+	if (dma_mapping_error(dev->dma_dev, *dma)) {
+		__free_page(*page);
 		return -ENOMEM;
 	}
-	if (!vmed_pte_encode(&v->ggtt_format, dev->scratch_dma, &pte) ||
+	if (!vmed_pte_encode(&v->ggtt_format, *dma, &pte) ||
 	    (v->ppgtt_format.levels &&
-	     !vmed_pte_encode(&v->ppgtt_format, dev->scratch_dma, &pte))) {
-		dma_unmap_page(dev->dma_dev, dev->scratch_dma, PAGE_SIZE,
-			       DMA_BIDIRECTIONAL);
-		__free_page(dev->scratch_page);
+	     !vmed_pte_encode(&v->ppgtt_format, *dma, &pte))) {
+		vmed_scratch_free(dev, *page, *dma);
 		return -EIO;
 	}
 	return 0;
 }
 
-static void device_scratch_fini(struct vmed_device *dev)
+/**
+ * vmed_scratch_free() - undo vmed_scratch_alloc()
+ * @dev: the device
+ * @page: the page
+ * @dma: its DMA address
+ */
+void vmed_scratch_free(struct vmed_device *dev, struct page *page,
+		       dma_addr_t dma)
 {
-	dma_unmap_page(dev->dma_dev, dev->scratch_dma, PAGE_SIZE,
-		       DMA_BIDIRECTIONAL);
-	__free_page(dev->scratch_page);
+	dma_unmap_page(dev->dma_dev, dma, PAGE_SIZE, DMA_BIDIRECTIONAL);
+	__free_page(page);
 }
 
 static void device_free_maps(struct vmed_device *dev)
@@ -211,7 +225,7 @@ struct vmed_device *vmed_device_register(const struct vmed_vendor *vendor,
 	ret = vmed_regs_build(dev);
 	if (ret)
 		goto err_maps;
-	ret = device_scratch_init(dev);
+	ret = vmed_scratch_alloc(dev, &dev->scratch_page, &dev->scratch_dma);
 	if (ret)
 		goto err_regs;
 	vmed_debugfs_device_add(dev);
@@ -243,7 +257,7 @@ void vmed_device_unregister(struct vmed_device *dev)
 	vmed_registry_remove(dev);
 	WARN_ON(!list_empty(&dev->vgpus));
 	vmed_debugfs_device_remove(dev);
-	device_scratch_fini(dev);
+	vmed_scratch_free(dev, dev->scratch_page, dev->scratch_dma);
 	vmed_regs_free(dev);
 	device_free_maps(dev);
 	xa_destroy(&dev->vgpu_ids);

@@ -72,7 +72,7 @@ EXPORT_SYMBOL_NS_GPL(vmed_ggtt_translate, VMED);
 int vmed_dma_rw(struct vmed_vgpu *vgpu, dma_addr_t dma, void *buf, size_t len,
 		bool write)
 {
-	dma_addr_t scratch = vgpu->dev->scratch_dma;
+	dma_addr_t scratch = vgpu->scratch_dma;
 	size_t done, chunk;
 	u64 gfn;
 	int ret;

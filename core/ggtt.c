@@ -64,14 +64,21 @@ static void ggtt_set_host(struct vmed_vgpu *vgpu, u32 index, u64 pte)
 		vmed_vendor_ggtt_update(vgpu, index, pte);
 }
 
-static u64 ggtt_scratch_pte(struct vmed_vgpu *vgpu, bool present)
+static u64 ggtt_scratch_pte_of(struct vmed_vgpu *vgpu, dma_addr_t scratch,
+			       bool present)
 {
 	const struct vmed_pte_format *fmt = ggtt_fmt(vgpu);
 	u64 pte = 0;
 
-	/* The scratch page was checked to be encodable at registration. */
-	vmed_pte_encode(fmt, vgpu->dev->scratch_dma, &pte);
+	/* Scratch pages were checked to be encodable when allocated. */
+	vmed_pte_encode(fmt, scratch, &pte);
 	return present ? pte | fmt->present_mask : pte;
+}
+
+/* The vGPU's own scratch page, never shared with another vGPU. */
+static u64 ggtt_scratch_pte(struct vmed_vgpu *vgpu, bool present)
+{
+	return ggtt_scratch_pte_of(vgpu, vgpu->scratch_dma, present);
 }
 
 /* Drop the frame reference a host entry holds. */
@@ -229,18 +236,12 @@ void vmed_ggtt_summary(struct vmed_vgpu *vgpu, u32 *mapped, u32 *scratch)
 			(*scratch)++;
 }
 
-/**
- * vmed_ggtt_clear() - forget every guest entry and release every frame
- * @vgpu: the vGPU; its lock held
- *
- * For reset and detach; leaves the slices pointing at scratch, not present.
- */
-void vmed_ggtt_clear(struct vmed_vgpu *vgpu)
+static void ggtt_clear_to(struct vmed_vgpu *vgpu, dma_addr_t scratch_dma)
 {
 	struct vmed_device *dev = vgpu->dev;
 	bool update = dev->vendor->ops->ggtt_update;
 	struct vmed_ggtt *ggtt = &vgpu->ggtt;
-	u64 scratch = ggtt_scratch_pte(vgpu, false);
+	u64 scratch = ggtt_scratch_pte_of(vgpu, scratch_dma, false);
 	unsigned long slot;
 	u32 index, end;
 	int kind;
@@ -268,6 +269,27 @@ void vmed_ggtt_clear(struct vmed_vgpu *vgpu)
 	bitmap_zero(ggtt->halves, 2 * ggtt->nr_slots);
 	if (vgpu->hv)
 		vmed_dma_flush(vgpu);
+}
+
+/**
+ * vmed_ggtt_clear() - forget every guest entry and release every frame
+ * @vgpu: the vGPU; its lock held
+ *
+ * For reset and detach; leaves the slices pointing at scratch, not present.
+ */
+void vmed_ggtt_clear(struct vmed_vgpu *vgpu)
+{
+	ggtt_clear_to(vgpu, vgpu->scratch_dma);
+}
+
+/**
+ * vmed_ggtt_release() - vmed_ggtt_clear() for good: the vGPU's slices
+ *	point at the device's scratch page, as entries of no vGPU do
+ * @vgpu: the vGPU, about to go with its own scratch page; its lock held
+ */
+void vmed_ggtt_release(struct vmed_vgpu *vgpu)
+{
+	ggtt_clear_to(vgpu, vgpu->dev->scratch_dma);
 }
 
 /**

@@ -62,6 +62,10 @@ void vmed_registry_add(struct vmed_device *dev);
 void vmed_registry_remove(struct vmed_device *dev);
 
 /* device.c */
+int vmed_scratch_alloc(struct vmed_device *dev, struct page **page,
+		       dma_addr_t *dma);
+void vmed_scratch_free(struct vmed_device *dev, struct page *page,
+		       dma_addr_t dma);
 int vmed_partition_take(struct vmed_vgpu *vgpu);
 void vmed_partition_give(struct vmed_vgpu *vgpu);
 
@@ -88,6 +92,7 @@ u64 *vmed_vreg_slot(struct vmed_vgpu *vgpu, u32 offset, bool alloc);
 /* ggtt.c */
 int vmed_ggtt_init(struct vmed_vgpu *vgpu);
 void vmed_ggtt_clear(struct vmed_vgpu *vgpu);
+void vmed_ggtt_release(struct vmed_vgpu *vgpu);
 void vmed_ggtt_fini(struct vmed_vgpu *vgpu);
 int vmed_ggtt_read(struct vmed_vgpu *vgpu, u64 offset, void *buf,
 		   unsigned int len);

@@ -152,6 +152,21 @@ static const struct vmed_pte_format *ppgtt_fmt(struct vmed_vgpu *vgpu)
 	return &vgpu->dev->vendor->ppgtt_format;
 }
 
+/*
+ * An entry pointing at the vGPU's scratch page, with the attribute bits of
+ * @flags but never writable: scratch reads as zeroes for the device, and
+ * nothing a vGPU writes can be read back, by it or by another.
+ */
+static u64 spt_scratch_entry(struct vmed_vgpu *vgpu, u64 flags)
+{
+	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
+	u64 pte = 0;
+
+	/* The scratch page was checked to be encodable when allocated. */
+	vmed_pte_encode(fmt, vgpu->scratch_dma, &pte);
+	return pte | (flags & ~fmt->writable_mask);
+}
+
 static unsigned long spt_key(u64 gfn, unsigned int level)
 {
 	return (unsigned long)gfn << 2 | level;
@@ -429,13 +444,14 @@ static int spt_shadow_huge(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 		    !vmed_pte_encode(fmt, dma[k], &pte)) {
 			if (dma[k] != DMA_MAPPING_ERROR)
 				vmed_dma_put(vgpu, gfns[k]);
-			vmed_pte_encode(fmt, vgpu->dev->scratch_dma, &pte);
+			pte = spt_scratch_entry(vgpu, flags);
 			vgpu->stats.ppgtt_scratch++;
 		} else {
 			__set_bit(k, split->mapped);
 			spt_note_frames(split, gfns[k], 1);
+			pte |= flags;
 		}
-		spt_set_entry(fmt, split, k, pte | flags);
+		spt_set_entry(fmt, split, k, pte);
 	}
 	vmed_pte_encode(fmt, split->dma, &pte);
 	spt->child[i] = split;
@@ -481,13 +497,14 @@ static int spt_shadow_big(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 		    vmed_pte_encode(fmt, dma[k], &pte)) {
 			__set_bit(i + k, spt->mapped);
 			spt_note_frames(spt, gfn + k, 1);
+			pte |= flags;
 		} else {
 			if (dma[k] != DMA_MAPPING_ERROR)
 				vmed_dma_put(vgpu, gfns[k]);
-			vmed_pte_encode(fmt, vgpu->dev->scratch_dma, &pte);
+			pte = spt_scratch_entry(vgpu, flags);
 			vgpu->stats.ppgtt_scratch++;
 		}
-		spt_set_entry(fmt, spt, i + k, pte | flags);
+		spt_set_entry(fmt, spt, i + k, pte);
 		if (k)
 			__set_bit(i + k, spt->covered);
 	}
@@ -551,8 +568,8 @@ static int spt_shadow_entry(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 	return 0;
 
 scratch:
-	vmed_pte_encode(fmt, vgpu->dev->scratch_dma, &pte);
-	spt_set_entry(fmt, spt, i, pte | leaf_flags(fmt, entry));
+	spt_set_entry(fmt, spt, i, spt_scratch_entry(vgpu,
+						     leaf_flags(fmt, entry)));
 bad:
 	vgpu->stats.ppgtt_scratch++;
 	return 0;
@@ -762,13 +779,14 @@ static int spt_populate_leaves(struct vmed_vgpu *vgpu, struct vmed_spt *spt)
 		    vmed_pte_encode(fmt, dma[nr], &pte)) {
 			__set_bit(i, spt->mapped);
 			spt_note_frames(spt, gfns[nr], 1);
+			pte |= leaf_flags(fmt, entry);
 		} else {
 			if (dma[nr] != DMA_MAPPING_ERROR)
 				vmed_dma_put(vgpu, gfns[nr]);
-			vmed_pte_encode(fmt, vgpu->dev->scratch_dma, &pte);
+			pte = spt_scratch_entry(vgpu, leaf_flags(fmt, entry));
 			vgpu->stats.ppgtt_scratch++;
 		}
-		spt_set_entry(fmt, spt, i, pte | leaf_flags(fmt, entry));
+		spt_set_entry(fmt, spt, i, pte);
 		nr++;
 	}
 	for_each_set_bit(i, spt->big, n) {
@@ -1269,11 +1287,10 @@ static void spt_invalidate(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 {
 	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
 	unsigned int i, frames = spt->level ? leaf_frames(fmt, spt->level) : 1;
-	u64 frame, scratch, lo = U64_MAX, hi = 0;
+	u64 frame, lo = U64_MAX, hi = 0;
 
 	if (spt->frames_hi <= gfn || spt->frames_lo >= gfn + nr)
 		return;
-	vmed_pte_encode(fmt, vgpu->dev->scratch_dma, &scratch);
 	for (i = 0; i < spt_entries(fmt); i++) {
 		struct vmed_spt *split = spt->child ? spt->child[i] : NULL;
 		u64 old = spt_get_entry(fmt, spt, i);
@@ -1293,7 +1310,7 @@ static void spt_invalidate(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 		}
 		/* A 4 KiB leaf keeps working on scratch; a huge one goes. */
 		spt_set_entry(fmt, spt, i, spt->level ? 0 :
-			      scratch | (old & ~fmt->addr_mask));
+			      spt_scratch_entry(vgpu, old & ~fmt->addr_mask));
 		__clear_bit(i, spt->mapped);
 		spt_drop(vgpu, spt, old, NULL, true);
 	}

@@ -76,7 +76,7 @@ struct vmed_reg_slot {
  * @irq_regs: the register descriptions the core adds for interrupt registers
  * @unknown_seen: one bit per dword of the register window: a guest touched
  *	it without a table entry (each such offset is logged once per device)
- * @scratch_page: the page unmapped or invalid guest frames are pointed at
+ * @scratch_page: what GGTT entries of no vGPU point at (each vGPU has its own)
  * @scratch_dma: its DMA address
  * @registry_node: link in the core's list of devices (core/registry.c)
  * @debugfs: its directory in vmed's debugfs root (or an error pointer)
@@ -268,6 +268,9 @@ struct vmed_msi {
  * @cfg: PCI config space
  * @vregs: virtual register file
  * @ggtt: GGTT slice state
+ * @scratch_page: where this vGPU's bad or withdrawn entries point: its own,
+ *	so nothing one vGPU's device writes there reaches another
+ * @scratch_dma: its DMA address
  * @dma: DMA translation cache
  * @ppgtt: shadow page tables
  * @msi: MSI programming
@@ -313,6 +316,8 @@ struct vmed_vgpu {
 	struct vmed_cfg cfg;
 	struct vmed_vregs vregs;
 	struct vmed_ggtt ggtt;
+	struct page *scratch_page;
+	dma_addr_t scratch_dma;
 	struct vmed_dma_cache dma;
 	struct vmed_ppgtt ppgtt;
 	struct vmed_msi msi;

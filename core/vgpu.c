@@ -183,9 +183,12 @@ struct vmed_vgpu *vmed_vgpu_create(struct vmed_device *dev, unsigned int type,
 		snprintf(vgpu->name, sizeof(vgpu->name), "%s:%u", dev->name,
 			 vgpu->id);
 
-	ret = vmed_vregs_init(vgpu);
+	ret = vmed_scratch_alloc(dev, &vgpu->scratch_page, &vgpu->scratch_dma);
 	if (ret)
 		goto err_partition;
+	ret = vmed_vregs_init(vgpu);
+	if (ret)
+		goto err_scratch;
 	ret = vmed_ggtt_init(vgpu);
 	if (ret)
 		goto err_vregs;
@@ -206,9 +209,14 @@ struct vmed_vgpu *vmed_vgpu_create(struct vmed_device *dev, unsigned int type,
 	return vgpu;
 
 err_ggtt:
+	mutex_lock(&vgpu->lock);
+	vmed_ggtt_release(vgpu);
+	mutex_unlock(&vgpu->lock);
 	vmed_ggtt_fini(vgpu);
 err_vregs:
 	vmed_vregs_fini(vgpu);
+err_scratch:
+	vmed_scratch_free(dev, vgpu->scratch_page, vgpu->scratch_dma);
 err_partition:
 	mutex_lock(&dev->lock);
 	xa_erase(&dev->vgpu_ids, vgpu->id);
@@ -288,11 +296,13 @@ void vmed_vgpu_destroy(struct vmed_vgpu *vgpu)
 	trace_vmed_vgpu_state(vgpu, "destroyed");
 	if (ops->vgpu_fini)
 		vmed_vendor_vgpu_fini(vgpu);
+	/* The slices go back to the device's scratch before ours goes. */
 	mutex_lock(&vgpu->lock);
-	vmed_ggtt_clear(vgpu);
+	vmed_ggtt_release(vgpu);
 	mutex_unlock(&vgpu->lock);
 	vmed_ggtt_fini(vgpu);
 	vmed_vregs_fini(vgpu);
+	vmed_scratch_free(dev, vgpu->scratch_page, vgpu->scratch_dma);
 
 	mutex_lock(&dev->lock);
 	list_del(&vgpu->node);

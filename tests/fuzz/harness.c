@@ -180,7 +180,7 @@ static void check_ggtt(struct fz *f)
 		index = ggtt_index(ggtt, slot);
 		pte = dev->ggtt_host[index];
 		addr = vmed_pte_addr(fmt, pte);
-		if (!pte || addr == dev->scratch_dma) {
+		if (!pte || addr == vgpu->scratch_dma) {
 			if (test_bit(slot, ggtt->mapped))
 				fz_fail("GGTT slot %u marked mapped but holds %#llx",
 					slot, pte);
@@ -229,15 +229,16 @@ static void *shadow_table(struct fz *f, u64 dma)
 	if (dma < VMED_USER_DMA_BASE || offset_in_page(dma))
 		return NULL;
 	slot = (dma - VMED_USER_DMA_BASE) >> PAGE_SHIFT;
-	if (slot > U32_MAX || dma == f->dev->scratch_dma)
+	if (slot > U32_MAX || dma == f->dev->scratch_dma ||
+	    dma == f->vgpu->scratch_dma)
 		return NULL;
 	return xa_load(&d->dma_pages, slot);
 }
 
 /*
  * Walk a shadow tree as the device would: every entry that is present
- * leads to a shadow table (non-leaf) or to the scratch page or frames the
- * vGPU holds (leaf).
+ * leads to a shadow table (non-leaf) or to the vGPU's own scratch page,
+ * read-only, or frames the vGPU holds (leaf).
  */
 static void walk(struct fz *f, u64 table_dma, int level)
 {
@@ -270,8 +271,14 @@ static void walk(struct fz *f, u64 table_dma, int level)
 			walk(f, addr, level - 1);
 			continue;
 		}
-		if (addr == f->dev->scratch_dma)
+		if (addr == f->vgpu->scratch_dma) {
+			/* Nothing written there may be read back. */
+			if (fmt->writable_mask &&
+			    (e & fmt->writable_mask) == fmt->writable_mask)
+				fz_fail("shadow L%d[%u] = %#llx: writable scratch",
+					level, i, e);
 			continue;
+		}
 		if (level)
 			frames = BIT_ULL(lv->shift - PAGE_SHIFT);
 		else if (lv->big_mask && (e & lv->big_mask) == lv->big_mask)
@@ -646,7 +653,7 @@ static void op_translate(struct fz *f, struct fz_in *in)
 		return;
 	mutex_lock(&f->vgpu->lock);
 	if (!vmed_ppgtt_translate(f->vgpu, f->mm, va, &dma, &writable) &&
-	    dma != f->dev->scratch_dma + offset_in_page(va) &&
+	    dma != f->vgpu->scratch_dma + offset_in_page(va) &&
 	    !f->pinned(f->vgpu, dma & PAGE_MASK, 1))
 		fz_fail("translation of %#llx gave %#llx, not a frame held",
 			va, (u64)dma);

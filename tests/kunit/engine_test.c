@@ -67,7 +67,7 @@ static void engine_gm_rw(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, memchr_inv(buf, 0, 16));
 	KUNIT_EXPECT_EQ(test, vmed_gm_rw(env->vgpu, 5 * PAGE_SIZE, buf, 16,
 					 true), 0);
-	KUNIT_EXPECT_NULL(test, memchr_inv(page_address(env->dev->scratch_page),
+	KUNIT_EXPECT_NULL(test, memchr_inv(page_address(env->vgpu->scratch_page),
 					   0, PAGE_SIZE));
 
 	/* A fault part-way stops the access. */
@@ -91,7 +91,7 @@ static void engine_dma_rw_only_mapped_frames(struct kunit *test)
 
 	vmed_vgpu_detach(env->vgpu, &fake_frontend);
 	mutex_lock(&env->vgpu->lock);
-	KUNIT_EXPECT_EQ(test, vmed_dma_rw(env->vgpu, env->dev->scratch_dma, &val,
+	KUNIT_EXPECT_EQ(test, vmed_dma_rw(env->vgpu, env->vgpu->scratch_dma, &val,
 					  8, false), -ENODEV);
 	mutex_unlock(&env->vgpu->lock);
 }

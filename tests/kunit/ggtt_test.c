@@ -28,7 +28,7 @@ static u64 host(struct fake_env *env, u32 index)
 
 static u64 scratch(struct fake_env *env, bool present)
 {
-	return env->dev->scratch_dma | (present ? TV_PTE_PRESENT : 0);
+	return env->vgpu->scratch_dma | (present ? TV_PTE_PRESENT : 0);
 }
 
 static void ggtt_entry_shadowed(struct kunit *test)
@@ -85,9 +85,15 @@ static void ggtt_outside_slice_ignored(struct kunit *test)
 			TV_PTE_PRESENT | TV_PTE_RW);
 	KUNIT_EXPECT_EQ(test, tv_read64(test, second, ggtt_off(3)), 0);
 	KUNIT_EXPECT_EQ(test, env->hv.pins[62], 0);
+	/* Each vGPU's scratch page is its own. */
+	KUNIT_EXPECT_NE(test, second->scratch_dma, env->vgpu->scratch_dma);
+	KUNIT_EXPECT_NE(test, second->scratch_dma, env->dev->scratch_dma);
 	vmed_vgpu_destroy(second);
-	/* Destroying it pointed its slice back at scratch and released 63. */
-	KUNIT_EXPECT_EQ(test, host(env, first_index), scratch(env, false));
+	/*
+	 * Destroying it pointed its slice at the device's scratch page (its
+	 * own went with it) and released 63.
+	 */
+	KUNIT_EXPECT_EQ(test, host(env, first_index), env->dev->scratch_dma);
 	KUNIT_EXPECT_EQ(test, env->hv.pins[63], 0);
 	KUNIT_EXPECT_EQ(test, env->hv.pins[61], 1);
 }

@@ -148,6 +148,44 @@ static void ppgtt_read_only_entry(struct kunit *test)
 	put_mm(env, mm);
 }
 
+/*
+ * A writable guest entry naming a frame that is not guest RAM points at
+ * the vGPU's scratch page, read-only: on real hardware a shared, writable
+ * scratch page would let vGPUs pass data to each other.
+ */
+static void ppgtt_scratch_read_only(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+	dma_addr_t dma;
+	bool writable = true;
+	u64 shadow;
+
+	build_tree(env);
+	fake_write_entry(&env->hv, gpa_of(G_PT, 1), PTE(FAKE_GUEST_FRAMES + 9));
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	mutex_lock(&env->vgpu->lock);
+	KUNIT_EXPECT_EQ(test, vmed_ppgtt_translate(env->vgpu, mm, PAGE_SIZE,
+						   &dma, &writable), 0);
+	mutex_unlock(&env->vgpu->lock);
+	KUNIT_EXPECT_EQ(test, dma, env->vgpu->scratch_dma);
+	KUNIT_EXPECT_NE(test, dma, env->dev->scratch_dma);
+	KUNIT_EXPECT_FALSE(test, writable);
+	/* The same after the guest rewrites the entry (tracked write). */
+	shadow = PTE(FAKE_GUEST_FRAMES + 10);
+	KUNIT_ASSERT_EQ(test, vmed_page_write(env->vgpu, gpa_of(G_PT, 1),
+					      &shadow, 8), 0);
+	writable = true;
+	mutex_lock(&env->vgpu->lock);
+	KUNIT_EXPECT_EQ(test, vmed_ppgtt_translate(env->vgpu, mm, PAGE_SIZE,
+						   &dma, &writable), 0);
+	mutex_unlock(&env->vgpu->lock);
+	KUNIT_EXPECT_EQ(test, dma, env->vgpu->scratch_dma);
+	KUNIT_EXPECT_FALSE(test, writable);
+	put_mm(env, mm);
+}
+
 static void ppgtt_batched_tracking(struct kunit *test)
 {
 	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
@@ -628,7 +666,7 @@ static void ppgtt_huge_page_partly_outside_guest(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
 	/* Entirely outside: every frame goes to scratch through a split. */
 	KUNIT_EXPECT_EQ(test, translate(env, mm, 2ULL << 21, &dma), 0);
-	KUNIT_EXPECT_EQ(test, dma, env->dev->scratch_dma);
+	KUNIT_EXPECT_EQ(test, dma, env->vgpu->scratch_dma);
 	expect_maps(test, env, mm, (3ULL << 21) + PAGE_SIZE, last + 1);
 	KUNIT_EXPECT_GE(test, env->vgpu->stats.ppgtt_scratch, 512);
 	put_mm(env, mm);
@@ -666,9 +704,9 @@ static void ppgtt_bad_frames(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
 	KUNIT_EXPECT_EQ(test, translate(env, mm, 1ULL << 21, &dma), -EFAULT);
 	KUNIT_EXPECT_EQ(test, translate(env, mm, PAGE_SIZE, &dma), 0);
-	KUNIT_EXPECT_EQ(test, dma, env->dev->scratch_dma);
+	KUNIT_EXPECT_EQ(test, dma, env->vgpu->scratch_dma);
 	KUNIT_EXPECT_EQ(test, translate(env, mm, 2 * PAGE_SIZE, &dma), 0);
-	KUNIT_EXPECT_EQ(test, dma, env->dev->scratch_dma);
+	KUNIT_EXPECT_EQ(test, dma, env->vgpu->scratch_dma);
 	KUNIT_EXPECT_EQ(test, env->vgpu->stats.ppgtt_scratch, 3);
 	KUNIT_EXPECT_EQ(test, env->hv.tracked_frames, 4);
 	put_mm(env, mm);
@@ -825,10 +863,10 @@ static void ppgtt_invalidate_range(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env->hv.pins[G_DATA + 3], 1);
 	KUNIT_EXPECT_EQ(test, env->hv.mapped, 2 + 256);
 	KUNIT_EXPECT_EQ(test, translate(env, mm, PAGE_SIZE, &dma), 0);
-	KUNIT_EXPECT_EQ(test, dma, env->dev->scratch_dma);
+	KUNIT_EXPECT_EQ(test, dma, env->vgpu->scratch_dma);
 	expect_maps(test, env, mm, 3 * PAGE_SIZE, G_DATA + 3);
 	KUNIT_EXPECT_EQ(test, translate(env, mm, 1ULL << 21, &dma), 0);
-	KUNIT_EXPECT_EQ(test, dma, env->dev->scratch_dma);
+	KUNIT_EXPECT_EQ(test, dma, env->vgpu->scratch_dma);
 	expect_maps(test, env, mm, (1ULL << 21) + 300 * PAGE_SIZE, G_HUGE + 300);
 	KUNIT_EXPECT_EQ(test, env->vgpu->stats.dma_invalidated, 0);
 	/* Tables themselves stay shadowed and tracked. */
@@ -869,12 +907,12 @@ static void ppgtt_invalidate_follows_moved_entries(struct kunit *test)
 	vmed_dma_invalidate(env->vgpu, G_DATA + 300, 1);
 	KUNIT_EXPECT_EQ(test, env->hv.pins[G_DATA + 300], 0);
 	KUNIT_EXPECT_EQ(test, translate(env, mm, 3 * PAGE_SIZE, &dma), 0);
-	KUNIT_EXPECT_EQ(test, dma, env->dev->scratch_dma);
+	KUNIT_EXPECT_EQ(test, dma, env->vgpu->scratch_dma);
 
 	vmed_dma_invalidate(env->vgpu, G_DATA, 1);
 	KUNIT_EXPECT_EQ(test, env->hv.pins[G_DATA], 0);
 	KUNIT_EXPECT_EQ(test, translate(env, mm, 0, &dma), 0);
-	KUNIT_EXPECT_EQ(test, dma, env->dev->scratch_dma);
+	KUNIT_EXPECT_EQ(test, dma, env->vgpu->scratch_dma);
 	expect_maps(test, env, mm, PAGE_SIZE, G_DATA + 1);
 	KUNIT_EXPECT_EQ(test, env->hv.mapped, 2);
 	KUNIT_EXPECT_EQ(test, env->vgpu->stats.dma_invalidated, 0);
@@ -1068,7 +1106,7 @@ static void ppgtt_64k_pages(struct kunit *test)
 	expect_maps(test, env, mm, 16 * PAGE_SIZE, G_DATA + 41);
 	expect_maps(test, env, mm, 20 * PAGE_SIZE, G_DATA + 40);
 	KUNIT_EXPECT_EQ(test, translate(env, mm, 21 * PAGE_SIZE, &dma), 0);
-	KUNIT_EXPECT_EQ(test, dma, env->dev->scratch_dma);
+	KUNIT_EXPECT_EQ(test, dma, env->vgpu->scratch_dma);
 	for (k = 0; k < 16; k++)
 		KUNIT_EXPECT_EQ(test, env->hv.pins[32 + k], 0);
 
@@ -1095,7 +1133,7 @@ static void ppgtt_64k_page_invalidated_and_scattered(struct kunit *test)
 	expect_maps(test, env, mm, 17 * PAGE_SIZE, 33);
 	vmed_dma_invalidate(env->vgpu, 33, 1);
 	KUNIT_EXPECT_EQ(test, translate(env, mm, 17 * PAGE_SIZE, &dma), 0);
-	KUNIT_EXPECT_EQ(test, dma, env->dev->scratch_dma);
+	KUNIT_EXPECT_EQ(test, dma, env->vgpu->scratch_dma);
 	expect_maps(test, env, mm, 18 * PAGE_SIZE, 34);
 	/* Replacing the big entry releases the frames still mapped. */
 	guest_set(test, env, G_PT, 16, 0);
@@ -1181,6 +1219,7 @@ static struct kunit_case ppgtt_cases[] = {
 	KUNIT_CASE(ppgtt_64k_page_invalidated_and_scattered),
 	KUNIT_CASE(ppgtt_64k_format_checked),
 	KUNIT_CASE(ppgtt_max_shadow_tables_bounded),
+	KUNIT_CASE(ppgtt_scratch_read_only),
 	{}
 };
 

@@ -175,7 +175,7 @@ static u32 check_ggtt(struct vmed_vgpu *vgpu, struct fake_hv *hv, u64 gfn)
 	      "GGTT entry reads back as the guest wrote it");
 	wr64(vgpu, v->ggtt_offset + (index + 1) * 8ull, bad);
 	check(dev->ggtt_host[index + 1] ==
-	      host_pte(fmt, dev->scratch_dma, 0) &&
+	      host_pte(fmt, vgpu->scratch_dma, 0) &&
 	      vgpu->stats.ggtt_scratch == 1,
 	      "GGTT entry outside guest RAM points at scratch");
 	wr64(vgpu, v->ggtt_offset + foreign * 8ull, entry);
@@ -391,7 +391,7 @@ static void check_dma(struct vmed_vgpu *vgpu, struct fake_hv *hv, u64 gfn,
 	mutex_unlock(&vgpu->lock);
 	check(ret == -ENOENT && !hv->pins[gfn],
 	      "invalidated frame unmapped and gone from the cache");
-	check(dev->ggtt_host[ggtt_index] == host_pte(fmt, dev->scratch_dma, 0),
+	check(dev->ggtt_host[ggtt_index] == host_pte(fmt, vgpu->scratch_dma, 0),
 	      "GGTT entry of the invalidated frame points at scratch");
 	/* The guest maps it again. */
 	wr64(vgpu, dev->vendor->ggtt_offset + ggtt_index * 8ull,
