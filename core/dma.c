@@ -201,6 +201,38 @@ static void vmed_dma_entry_release(struct vmed_vgpu *vgpu,
 }
 
 /*
+ * Enter @entry in the reverse map: 0, -ENOMEM, or -EEXIST if another entry
+ * owns its DMA address already. Two guest frames may be one host page (a
+ * VMM's alias, such as QEMU's VGA window over video RAM), and the
+ * hypervisor then gives both one address. The reverse map keeps one owner
+ * per address, so that a release by address (vmed_dma_put_addr()) drops
+ * the reference of the right frame: the later frame is not mapped and its
+ * entries point at scratch.
+ */
+static int dma_reverse_enter(struct vmed_vgpu *vgpu,
+			     struct vmed_dma_entry *entry)
+{
+	struct vmed_dma_cache *cache = &vgpu->dma;
+	struct vmed_dma_entry *owner = NULL;
+	int ret;
+
+	if (cache->nr_huge)
+		owner = xa_load(&cache->huge_by_dma,
+				entry->dma >> VMED_DMA_HUGE_SHIFT);
+	if (!owner) {
+		ret = xa_insert(&cache->by_dma, entry->dma >> PAGE_SHIFT, entry,
+				GFP_KERNEL_ACCOUNT);
+		if (ret != -EBUSY)
+			return ret;
+		owner = xa_load(&cache->by_dma, entry->dma >> PAGE_SHIFT);
+	}
+	pr_info_ratelimited("%s: guest frame %#llx is the memory of frame %#llx: not mapped\n",
+			    vgpu->name, entry->gfn,
+			    entry_gfn_at(owner, entry->dma));
+	return -EEXIST;
+}
+
+/*
  * Drop a reference entry_get() took on frame @gfn of @entry. References
  * taken for a whole run are dropped with vmed_dma_put_range().
  */
@@ -293,15 +325,10 @@ static int vmed_dma_map_batch(struct vmed_vgpu *vgpu, const u64 *gfns,
 				continue;
 			vgpu->stats.dma_maps++;
 			trace_vmed_dma_map(vgpu, entry->gfn, entry->dma);
+			/* An unaligned address is a shim bug, not the guest's. */
+			WARN_ON_ONCE(!PAGE_ALIGNED(entry->dma));
 			if (!PAGE_ALIGNED(entry->dma) ||
-			    xa_insert(&cache->by_dma, entry->dma >> PAGE_SHIFT,
-				      entry, GFP_KERNEL_ACCOUNT)) {
-				/*
-				 * A shim returning an unaligned or duplicate
-				 * address is a bug; refuse to use the frame
-				 * rather than corrupt the reverse map.
-				 */
-				WARN_ONCE(1, "vmed: bad DMA address from hypervisor\n");
+			    dma_reverse_enter(vgpu, entry)) {
 				vmed_hv_dma_unmap(vgpu, &entry->gfn,
 						  &entry->dma, 1);
 				vgpu->stats.dma_unmaps++;
@@ -408,8 +435,13 @@ int vmed_dma_map_one(struct vmed_vgpu *vgpu, u64 gfn, dma_addr_t *dma)
 static int dma_huge_insert(struct vmed_vgpu *vgpu, u64 gfn, dma_addr_t dma)
 {
 	struct vmed_dma_cache *cache = &vgpu->dma;
+	unsigned long first = dma >> PAGE_SHIFT;
 	struct vmed_dma_entry *entry;
 
+	/* A single frame owns an address of the run: one owner each. */
+	if (xa_find(&cache->by_dma, &first, first + VMED_DMA_HUGE_FRAMES - 1,
+		    XA_PRESENT))
+		return -EEXIST;
 	entry = kzalloc(sizeof(*entry), GFP_KERNEL_ACCOUNT);
 	if (!entry)
 		return -ENOMEM;
@@ -497,7 +529,10 @@ int vmed_dma_map_range(struct vmed_vgpu *vgpu, const u64 *gfns,
 		contiguous = dma[k] == dma[0] + ((u64)k << PAGE_SHIFT);
 	if (contiguous && !dma_huge_insert(vgpu, gfns[0], dma[0]))
 		return 0;
-	/* Scattered (or no memory for the run): adopt frame by frame. */
+	/*
+	 * Scattered, partly owned by single frames already (aliases), or no
+	 * memory for the run: adopt frame by frame.
+	 */
 	return vmed_dma_map_batch(vgpu, gfns, nr, dma, dma);
 }
 

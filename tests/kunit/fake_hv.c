@@ -30,6 +30,8 @@ static bool fake_is_ram(struct fake_hv *hv, u64 gfn)
  */
 void *fake_frame(struct fake_hv *hv, u64 gfn)
 {
+	if (hv->alias_gfn && gfn == hv->alias_gfn)
+		gfn = hv->alias_of;
 	if (gfn >= FAKE_GUEST_FRAMES)
 		return NULL;
 	if (!hv->frames[gfn])
@@ -49,6 +51,8 @@ void *fake_frame(struct fake_hv *hv, u64 gfn)
  */
 u64 fake_dma_of(struct fake_hv *hv, u64 gfn)
 {
+	if (hv->alias_gfn && gfn == hv->alias_gfn)
+		gfn = hv->alias_of;
 	return FAKE_DMA_BASE + ((hv->scatter ? gfn ^ 1 : gfn) << PAGE_SHIFT);
 }
 

@@ -65,6 +65,12 @@ struct fake_hv {
 	unsigned int pins[FAKE_GUEST_FRAMES];
 	unsigned int tracked[FAKE_GUEST_FRAMES];
 	bool scatter;		/* DMA addresses of neighbours not contiguous */
+	/*
+	 * Frame @alias_gfn is the same memory as @alias_of (QEMU's VGA window
+	 * over video RAM is such a pair): same contents, same DMA address.
+	 * 0 when there is none.
+	 */
+	u64 alias_gfn, alias_of;
 	int fail_dma_map;	/* next dma_map call fails with this errno */
 	int fail_track;		/* next track_add call fails with this errno */
 	bool fail_read;		/* read_gpa fails */

@@ -98,6 +98,34 @@ static void ggtt_outside_slice_ignored(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env->hv.pins[61], 1);
 }
 
+/*
+ * Two guest frames backed by one host page get one DMA address (legal: a
+ * VMM's alias of video RAM). The cache keeps one owner per address, so
+ * the second frame is refused quietly (scratch, no WARN) and releasing
+ * either entry drops the reference of its own frame only.
+ */
+static void ggtt_aliased_frames(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+
+	env->hv.alias_gfn = 70;
+	env->hv.alias_of = 71;
+	tv_write64(test, env->vgpu, ggtt_off(2), PTE(71));
+	tv_write64(test, env->vgpu, ggtt_off(3), PTE(70));
+	KUNIT_EXPECT_EQ(test, host(env, 2), fake_dma_of(&env->hv, 71) |
+			TV_PTE_PRESENT | TV_PTE_RW);
+	KUNIT_EXPECT_EQ(test, host(env, 3), scratch(env, true));
+	KUNIT_EXPECT_EQ(test, env->vgpu->stats.ggtt_scratch, 1);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[70], 0);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[71], 1);
+	/* Releasing the refused one takes nothing from frame 71. */
+	tv_write64(test, env->vgpu, ggtt_off(3), 0);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[71], 1);
+	tv_write64(test, env->vgpu, ggtt_off(2), 0);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[71], 0);
+	KUNIT_EXPECT_EQ(test, env->hv.errors, 0);
+}
+
 static void ggtt_bad_frames_and_not_present(struct kunit *test)
 {
 	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
@@ -252,6 +280,7 @@ static void ggtt_narrow_format(struct kunit *test)
 }
 
 static struct kunit_case ggtt_cases[] = {
+	KUNIT_CASE(ggtt_aliased_frames),
 	KUNIT_CASE(ggtt_entry_shadowed),
 	KUNIT_CASE(ggtt_outside_slice_ignored),
 	KUNIT_CASE(ggtt_bad_frames_and_not_present),

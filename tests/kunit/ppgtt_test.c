@@ -591,6 +591,46 @@ static void ppgtt_huge_page_one_cache_entry(struct kunit *test)
 }
 
 /*
+ * A single frame aliasing one of a 2 MiB run's host pages (same DMA
+ * address) is cached first: the run is then adopted frame by frame, its
+ * aliased frame refused (scratch, no WARN), and each release drops the
+ * reference of its own frame only.
+ */
+static void ppgtt_huge_page_with_alias(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+	dma_addr_t dma = 0;
+
+	env->hv.alias_gfn = 40;
+	env->hv.alias_of = G_HUGE + 7;
+	KUNIT_ASSERT_EQ(test, frame_get(env, 40, &dma), 0);
+	KUNIT_EXPECT_EQ(test, dma, fake_dma_of(&env->hv, G_HUGE + 7));
+
+	build_huge(env);
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	KUNIT_EXPECT_EQ(test, env->vgpu->dma.nr_huge, 0);
+	/* The run is in splits: every frame but the aliased one maps. */
+	expect_maps(test, env, mm, (1ULL << 21) + 6 * PAGE_SIZE, G_HUGE + 6);
+	KUNIT_EXPECT_EQ(test, translate(env, mm, (1ULL << 21) + 7 * PAGE_SIZE,
+					&dma), 0);
+	KUNIT_EXPECT_EQ(test, dma, env->vgpu->scratch_dma);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[G_HUGE + 7], 0);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[40], 1);
+
+	/* The huge page goes: frame 40 keeps its one reference. */
+	guest_set(test, env, G_PD, 1, 0);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[G_HUGE + 6], 0);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[40], 1);
+	frame_put(env, 40);
+	KUNIT_EXPECT_EQ(test, env->hv.pins[40], 0);
+	put_mm(env, mm);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
+	KUNIT_EXPECT_EQ(test, env->hv.errors, 0);
+}
+
+/*
  * Withdrawing half of a 2 MiB run: the huge page goes, the run becomes
  * 4 KiB entries for the frames still in use, the rest is unmapped.
  */
@@ -1220,6 +1260,7 @@ static struct kunit_case ppgtt_cases[] = {
 	KUNIT_CASE(ppgtt_64k_format_checked),
 	KUNIT_CASE(ppgtt_max_shadow_tables_bounded),
 	KUNIT_CASE(ppgtt_scratch_read_only),
+	KUNIT_CASE(ppgtt_huge_page_with_alias),
 	{}
 };
 
