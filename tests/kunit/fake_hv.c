@@ -159,7 +159,9 @@ static int fake_track_add(struct vmed_vgpu *vgpu, const u64 *gfns,
 	int ret;
 
 	hv->track_calls++;
-	if (hv->fail_track) {
+	if (hv->fail_track && hv->fail_track_after) {
+		hv->fail_track_after--;
+	} else if (hv->fail_track) {
 		ret = hv->fail_track;
 		hv->fail_track = 0;
 		return ret;

@@ -73,6 +73,7 @@ struct fake_hv {
 	u64 alias_gfn, alias_of;
 	int fail_dma_map;	/* next dma_map call fails with this errno */
 	int fail_track;		/* next track_add call fails with this errno */
+	int fail_track_after;	/* with fail_track: after this many more calls */
 	bool fail_read;		/* read_gpa fails */
 	int fail_ram_query;	/* an is_guest_memory call fails with this */
 	unsigned int ram_query_skip;	/* ... after this many more succeed */

@@ -737,6 +737,85 @@ static void i915_fail_mid_blit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iv(g)->nr_ppgtt, 0);
 }
 
+/*
+ * The same workload with a failure injected at every step of it: the
+ * shadow-table limit reached at the n-th new table, or KVM's (the fake's)
+ * write tracking refusing its n-th call. Whatever the step, the vGPU ends
+ * either with the workload completed or failed cleanly: nothing reported
+ * through guest memory after a failure, the engine reset once the
+ * workload returned, nothing left mapped or tracked at teardown, no
+ * sanitizer report.
+ */
+struct fail_step {
+	bool track;		/* else the shadow-table limit */
+	unsigned int at;
+};
+
+static const struct fail_step fail_steps[] = {
+	{ false, 0 }, { false, 1 }, { false, 5 }, { false, 16 },
+	{ false, 31 }, { false, 32 }, { false, 33 }, { false, 63 },
+	{ false, 64 }, { true, 0 }, { true, 1 }, { true, 2 }, { true, 16 },
+	{ true, 32 }, { true, 63 }, { true, 64 },
+};
+
+static void fail_step_desc(const struct fail_step *f, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s at %u",
+		 f->track ? "track_add refused" : "shadow-table limit", f->at);
+}
+
+KUNIT_ARRAY_PARAM(fail_step, fail_steps, fail_step_desc);
+
+static void i915_fail_at_every_step(struct kunit *test)
+{
+	const struct fail_step *f = test->param_value;
+	struct guest *g = guest_create(test);
+	u64 *src = (u64 *)frame(g, GFN_PDATA);
+	u32 *hwsp = frame(g, GFN_HWSP);
+	unsigned int i, rows = 2, per_row = 32;
+
+	fake_write_entry(&g->env->hv, (GFN_PT << PAGE_SHIFT) + 16, PTE(GFN_PD));
+	wr(g, I915_PV_G2V_NOTIFY, I915_G2V_PPGTT_L4_DESTROY);
+	wr(g, I915_PV_G2V_NOTIFY, I915_G2V_PPGTT_L4_CREATE);
+	wr(g, I915_HWS_PGA, GM_LRCA);
+	for (i = 0; i < rows * per_row; i++)
+		src[i] = PTE(300 + i);
+	if (f->track) {
+		g->env->hv.fail_track = -ENOMEM;
+		g->env->hv.fail_track_after = f->at;
+	} else {
+		g->vgpu->ppgtt.max_spts = g->vgpu->ppgtt.nr_spts + f->at;
+	}
+
+	bb_start(g->ring, &g->len, true, VA_BATCH);
+	bemit(g, I915_2D(I915_XY_SRC_COPY_BLT, 10) | I915_BLT_WRITE_RGBA);
+	bemit(g, I915_BLT_DEPTH_32 | I915_BLT_ROP_SRC_COPY | per_row * 8);
+	bemit(g, 0);
+	bemit(g, rows << 16 | per_row * 2);
+	bemit(g, 0x2000 + 16);
+	bemit(g, 0);
+	bemit(g, 0);
+	bemit(g, per_row * 8);
+	bemit(g, VA_DATA);
+	bemit(g, 0);
+	bemit(g, I915_MI(I915_MI_BATCH_BUFFER_END, 0));
+	submit(g);
+
+	if (g->vgpu->failed) {
+		KUNIT_EXPECT_EQ(test, hwsp[I915_HWS_CSB_BUF0], 0);
+		KUNIT_EXPECT_EQ(test, g->state[I915_CTX_RING_HEAD], 0);
+		KUNIT_EXPECT_EQ(test, iv(g)->nr_ppgtt, 0);
+	} else {
+		/* Completed (or refused and reported): the CSB says so. */
+		KUNIT_EXPECT_NE(test, hwsp[I915_HWS_CSB_BUF0], 0);
+	}
+	/* A reset afterwards brings the vGPU back, as a guest would. */
+	vmed_vgpu_reset(g->vgpu);
+	KUNIT_EXPECT_FALSE(test, g->vgpu->failed);
+	KUNIT_EXPECT_EQ(test, g->env->hv.mapped, 0);
+	KUNIT_EXPECT_EQ(test, g->env->hv.tracked_frames, 0);
+}
+
 static void i915_bad_then_good(struct kunit *test)
 {
 	struct guest *g = guest_create(test);
@@ -780,6 +859,7 @@ static struct kunit_case i915_cases[] = {
 	KUNIT_CASE(i915_reset_mid_submission),
 	KUNIT_CASE(i915_bad_then_good),
 	KUNIT_CASE(i915_fail_mid_blit),
+	KUNIT_CASE_PARAM(i915_fail_at_every_step, fail_step_gen_params),
 	{}
 };
 
