@@ -293,10 +293,51 @@ static void ppgtt_track_count(struct vmed_vgpu *vgpu, u64 gfn, int delta)
 		return;
 	}
 	xa_erase(&ppgtt->tracked, gfn);
+	/* The hypervisor forgot it already: untracking it again would not. */
+	if (xa_erase(&ppgtt->lost, gfn))
+		return;
 	if (ppgtt->nr_untrack == VMED_DMA_BATCH)
 		ppgtt_flush_untrack(vgpu);
 	ppgtt->untrack[ppgtt->nr_untrack++] = gfn;
 }
+
+/**
+ * vmed_track_lost() - the hypervisor stopped tracking guest frames itself
+ * @vgpu: the vGPU
+ * @gfn: first frame
+ * @nr: number of frames
+ *
+ * For a shim whose hypervisor drops write tracking with the memory (a KVM
+ * memslot deleted, perhaps to be created again: PAM or SMRAM toggles, a
+ * RAM-backed BAR moved). Shadow tables on those frames stay, but no write
+ * to them is reported any more: they are re-read before each submission
+ * until they can be tracked again, and the core will not untrack what the
+ * hypervisor no longer counts.
+ *
+ * Context: process context; takes the vGPU lock. Not from the hypervisor
+ * op calls (the lock is held there).
+ */
+void vmed_track_lost(struct vmed_vgpu *vgpu, u64 gfn, u64 nr)
+{
+	struct vmed_ppgtt *ppgtt = &vgpu->ppgtt;
+	unsigned long index = gfn;
+	unsigned int i, kept = 0;
+	void *entry;
+
+	if (!nr || gfn + nr < gfn)
+		return;
+	mutex_lock(&vgpu->lock);
+	/* A queued untrack of such a frame must not reach the hypervisor. */
+	for (i = 0; i < ppgtt->nr_untrack; i++)
+		if (ppgtt->untrack[i] < gfn || ppgtt->untrack[i] >= gfn + nr)
+			ppgtt->untrack[kept++] = ppgtt->untrack[i];
+	ppgtt->nr_untrack = kept;
+	xa_for_each_range(&ppgtt->tracked, index, entry, gfn, gfn + nr - 1)
+		/* Without memory the frame stays lost: re-read each time. */
+		xa_store(&ppgtt->lost, index, xa_mk_value(1), GFP_KERNEL_ACCOUNT);
+	mutex_unlock(&vgpu->lock);
+}
+EXPORT_SYMBOL_NS_GPL(vmed_track_lost, VMED);
 
 /* ---- shadow tables ----------------------------------------------------- */
 
@@ -1244,6 +1285,47 @@ static int ppgtt_revalidate(struct vmed_vgpu *vgpu)
 	return ret;
 }
 
+/*
+ * Before a submission: re-read the shadow tables on frames whose tracking
+ * was lost (their writes went unseen), and track the frames again where
+ * the hypervisor lets us (the memory is back).
+ */
+static int ppgtt_recover_lost(struct vmed_vgpu *vgpu)
+{
+	struct vmed_ppgtt *ppgtt = &vgpu->ppgtt;
+	unsigned int level, levels = ppgtt_fmt(vgpu)->levels;
+	struct vmed_spt *spt;
+	unsigned long gfn;
+	void *entry, *buf;
+	int ret = 0;
+
+	if (xa_empty(&ppgtt->lost))
+		return 0;
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL_ACCOUNT);
+	if (!buf)
+		return -ENOMEM;
+	xa_for_each(&ppgtt->lost, gfn, entry) {
+		u64 frame = gfn;
+
+		if (vgpu->hv->track_add && !vmed_hv_track_add(vgpu, &frame, 1))
+			xa_erase(&ppgtt->lost, gfn);
+		for (level = 0; !ret && level < levels; level++) {
+			spt = xa_load(&ppgtt->spts, spt_key(gfn, level));
+			if (!spt)
+				continue;
+			if (vmed_hv_read_gpa(vgpu, gfn << PAGE_SHIFT, buf,
+					     PAGE_SIZE))
+				memset(buf, 0, PAGE_SIZE);
+			vgpu->stats.revalidated++;
+			ret = spt_write(vgpu, spt, 0, buf, PAGE_SIZE);
+		}
+		if (ret)
+			break;
+	}
+	kfree(buf);
+	return ret;
+}
+
 /**
  * vmed_ppgtt_sync() - apply partially written entries before a submission
  * @vgpu: the vGPU; its lock held
@@ -1259,6 +1341,8 @@ int vmed_ppgtt_sync(struct vmed_vgpu *vgpu)
 	lockdep_assert_held(&vgpu->lock);
 	if (!vgpu->hv->track_add)
 		ret = ppgtt_revalidate(vgpu);
+	else
+		ret = ppgtt_recover_lost(vgpu);
 	while (!ret && !list_empty(&vgpu->ppgtt.pending)) {
 		unsigned int i;
 
@@ -1397,6 +1481,7 @@ void vmed_ppgtt_init(struct vmed_vgpu *vgpu)
 {
 	xa_init(&vgpu->ppgtt.spts);
 	xa_init(&vgpu->ppgtt.tracked);
+	xa_init(&vgpu->ppgtt.lost);
 	INIT_LIST_HEAD(&vgpu->ppgtt.mms);
 	INIT_LIST_HEAD(&vgpu->ppgtt.pending);
 	vgpu->ppgtt.max_spts = max_shadow_tables;

@@ -192,6 +192,9 @@ struct vmed_dma_cache {
  * struct vmed_ppgtt - a vGPU's shadowed per-process page tables
  * @spts: (gfn, level) -> struct vmed_spt for guest-backed shadow tables
  * @tracked: gfn -> number of shadow tables on that frame (xa value)
+ * @lost: frames of @tracked the hypervisor stopped tracking on its own (a
+ *	KVM memslot went away): re-read before each submission, tracked
+ *	again when possible, never untracked
  * @mms: list of struct vmed_ppgtt_mm
  * @pending: shadow tables with partially written entries
  * @track: frames being collected for one batched track_add
@@ -205,6 +208,7 @@ struct vmed_dma_cache {
 struct vmed_ppgtt {
 	struct xarray spts;
 	struct xarray tracked;
+	struct xarray lost;
 	struct list_head mms;
 	struct list_head pending;
 	u64 track[VMED_DMA_BATCH];

@@ -315,6 +315,7 @@ void vmed_vgpu_destroy(struct vmed_vgpu *vgpu)
 	xa_destroy(&vgpu->dma.by_dma);
 	xa_destroy(&vgpu->ppgtt.spts);
 	xa_destroy(&vgpu->ppgtt.tracked);
+	xa_destroy(&vgpu->ppgtt.lost);
 	vmed_vgpu_put(vgpu);
 }
 EXPORT_SYMBOL_NS_GPL(vmed_vgpu_destroy, VMED);

@@ -179,5 +179,6 @@ int vmed_mmio_write(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
 int vmed_page_write(struct vmed_vgpu *vgpu, u64 gpa, const void *buf,
 		    unsigned int len);
 void vmed_dma_invalidate(struct vmed_vgpu *vgpu, u64 gfn, u64 nr);
+void vmed_track_lost(struct vmed_vgpu *vgpu, u64 gfn, u64 nr);
 
 #endif /* _VMED_HV_H */

@@ -45,13 +45,20 @@ static void vmed_kvm_track_write(gpa_t gpa, const u8 *new, int bytes,
 	}
 }
 
-/* A memslot went away: nothing in it may stay pinned or shadowed. */
+/*
+ * A memslot went away: nothing in it may stay pinned, and KVM forgot our
+ * write tracking of its frames with it. A guest can cause this (PAM and
+ * SMRAM toggles, moving a RAM-backed BAR), and the slot may come back: the
+ * core re-reads the tables on those frames before each submission until it
+ * can track them again, and never untracks what KVM no longer counts.
+ */
 static void vmed_kvm_track_remove_region(gfn_t gfn, unsigned long nr_pages,
 					 struct kvm_page_track_notifier_node *node)
 {
 	struct vmed_kvm_vgpu *kv = container_of(node, struct vmed_kvm_vgpu,
 						track_node);
 
+	vmed_track_lost(kv->vgpu, gfn, nr_pages);
 	vmed_dma_invalidate(kv->vgpu, gfn, nr_pages);
 }
 

@@ -167,7 +167,7 @@ static int fake_track_add(struct vmed_vgpu *vgpu, const u64 *gfns,
 		return ret;
 	}
 	for (i = 0; i < nr; i++)
-		if (!fake_is_ram(hv, gfns[i]))
+		if (!fake_is_ram(hv, gfns[i]) || hv->slot_gone[gfns[i]])
 			return -EINVAL;
 	for (i = 0; i < nr; i++) {
 		/* Like KVM, tracking is counted; the core tracks once. */
@@ -194,6 +194,44 @@ static void fake_track_remove(struct vmed_vgpu *vgpu, const u64 *gfns,
 		hv->tracked[gfns[i]]--;
 		hv->tracked_frames--;
 	}
+}
+
+/**
+ * fake_slot_delete() - KVM deletes the memslot holding frames
+ * @env: the environment
+ * @gfn: first frame
+ * @nr: number of frames
+ *
+ * As KVM: the write-tracking counts of the slot go with it, and a frame in
+ * no slot cannot be tracked (or untracked: that is counted as misuse, KVM
+ * warns). The shim is told as vmed_kvm is (track_remove_region).
+ */
+void fake_slot_delete(struct fake_env *env, u64 gfn, u64 nr)
+{
+	struct fake_hv *hv = &env->hv;
+	u64 i;
+
+	for (i = gfn; i < gfn + nr && i < FAKE_GUEST_FRAMES; i++) {
+		hv->tracked_frames -= hv->tracked[i];
+		hv->tracked[i] = 0;
+		hv->slot_gone[i] = true;
+	}
+	vmed_track_lost(env->vgpu, gfn, nr);
+	vmed_dma_invalidate(env->vgpu, gfn, nr);
+}
+
+/**
+ * fake_slot_create() - the memslot is back, with nothing tracked in it
+ * @env: the environment
+ * @gfn: first frame
+ * @nr: number of frames
+ */
+void fake_slot_create(struct fake_env *env, u64 gfn, u64 nr)
+{
+	u64 i;
+
+	for (i = gfn; i < gfn + nr && i < FAKE_GUEST_FRAMES; i++)
+		env->hv.slot_gone[i] = false;
 }
 
 static int fake_inject_msi(struct vmed_vgpu *vgpu, u64 addr, u32 data)

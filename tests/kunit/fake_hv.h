@@ -64,6 +64,8 @@ struct fake_hv {
 	void *frames[FAKE_GUEST_FRAMES];
 	unsigned int pins[FAKE_GUEST_FRAMES];
 	unsigned int tracked[FAKE_GUEST_FRAMES];
+	/* In a memslot deleted (KVM): tracking refused, counts forgotten. */
+	bool slot_gone[FAKE_GUEST_FRAMES];
 	bool scatter;		/* DMA addresses of neighbours not contiguous */
 	/*
 	 * Frame @alias_gfn is the same memory as @alias_of (QEMU's VGA window
@@ -127,6 +129,8 @@ struct fake_env *fake_env_create_vendor(struct kunit *test,
 u64 fake_dma_of(struct fake_hv *hv, u64 gfn);
 void *fake_frame(struct fake_hv *hv, u64 gfn);
 void fake_write_entry(struct fake_hv *hv, u64 gpa, u64 val);
+void fake_slot_delete(struct fake_env *env, u64 gfn, u64 nr);
+void fake_slot_create(struct fake_env *env, u64 gfn, u64 nr);
 
 /* Guest-side accessors through the core's entry points. */
 u32 tv_read32(struct kunit *test, struct vmed_vgpu *vgpu, u32 offset);

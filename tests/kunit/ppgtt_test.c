@@ -186,6 +186,56 @@ static void ppgtt_scratch_read_only(struct kunit *test)
 	put_mm(env, mm);
 }
 
+static int ppgtt_sync_locked(struct fake_env *env)
+{
+	int ret;
+
+	mutex_lock(&env->vgpu->lock);
+	ret = vmed_ppgtt_sync(env->vgpu);
+	mutex_unlock(&env->vgpu->lock);
+	return ret;
+}
+
+/*
+ * KVM deletes the memslot under a shadowed page table (a guest toggling
+ * PAM, or moving a RAM-backed BAR) and creates it again: its write
+ * tracking is gone with it. The guest's writes meanwhile are not
+ * reported, so the table is re-read before each submission and tracked
+ * again once the slot is back; the core never untracks what KVM forgot
+ * (the fake counts that as misuse, as KVM warns).
+ */
+static void ppgtt_memslot_deleted_and_back(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_ppgtt_mm *mm;
+
+	build_tree(env);
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+	KUNIT_EXPECT_EQ(test, env->hv.tracked[G_PT], 1);
+
+	fake_slot_delete(env, G_PT, 1);
+	/* An unreported guest write, while the slot is gone. */
+	fake_write_entry(&env->hv, gpa_of(G_PT, 1), PTE(G_DATA + 9));
+	KUNIT_EXPECT_EQ(test, ppgtt_sync_locked(env), 0);
+	expect_maps(test, env, mm, PAGE_SIZE, G_DATA + 9);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked[G_PT], 0);
+
+	/* The slot is back: tracked again at the next submission. */
+	fake_slot_create(env, G_PT, 1);
+	fake_write_entry(&env->hv, gpa_of(G_PT, 2), PTE(G_DATA + 10));
+	KUNIT_EXPECT_EQ(test, ppgtt_sync_locked(env), 0);
+	expect_maps(test, env, mm, 2 * PAGE_SIZE, G_DATA + 10);
+	KUNIT_EXPECT_EQ(test, env->hv.tracked[G_PT], 1);
+	KUNIT_EXPECT_TRUE(test, xa_empty(&env->vgpu->ppgtt.lost));
+
+	/* Gone again, and torn down while gone: nothing untracked twice. */
+	fake_slot_delete(env, G_PT, 1);
+	put_mm(env, mm);
+	KUNIT_EXPECT_TRUE(test, xa_empty(&env->vgpu->ppgtt.lost));
+	KUNIT_EXPECT_EQ(test, env->hv.errors, 0);
+}
+
 static void ppgtt_batched_tracking(struct kunit *test)
 {
 	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
@@ -1261,6 +1311,7 @@ static struct kunit_case ppgtt_cases[] = {
 	KUNIT_CASE(ppgtt_max_shadow_tables_bounded),
 	KUNIT_CASE(ppgtt_scratch_read_only),
 	KUNIT_CASE(ppgtt_huge_page_with_alias),
+	KUNIT_CASE(ppgtt_memslot_deleted_and_back),
 	{}
 };
 
