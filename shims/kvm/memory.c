@@ -63,50 +63,38 @@ static void unpin(struct vmed_kvm_vgpu *kv, u64 gfn, unsigned int nr)
 	atomic_long_sub(nr, &vmed_kvm_pinned_total);
 }
 
-/* Pin @nr consecutive frames from @gfn into kv->pin_pages[@at...]. */
-static int pin_run(struct vmed_kvm_vgpu *kv, u64 gfn, unsigned int nr,
-		   unsigned int at)
+/* Pin frame @gfn into kv->pin_pages[@at]. */
+static int pin_one(struct vmed_kvm_vgpu *kv, u64 gfn, unsigned int at)
 {
 	int ret;
 
-	ret = vfio_pin_pages(&kv->vdev, gfn << PAGE_SHIFT, nr,
+	ret = vfio_pin_pages(&kv->vdev, gfn << PAGE_SHIFT, 1,
 			     IOMMU_READ | IOMMU_WRITE, kv->pin_pages + at);
 	if (ret < 0)
 		return ret;
-	if (WARN_ON_ONCE(ret != nr)) {
-		vfio_unpin_pages(&kv->vdev, gfn << PAGE_SHIFT, ret);
+	if (WARN_ON_ONCE(ret != 1))
 		return -EFAULT;
-	}
-	atomic_long_add(nr, &kv->pinned);
-	atomic_long_add(nr, &vmed_kvm_pinned_total);
+	atomic_long_inc(&kv->pinned);
+	atomic_long_inc(&vmed_kvm_pinned_total);
 	return 0;
 }
 
 /*
- * Pin runs of consecutive frames with one call each; a run VFIO refuses
- * (one frame outside the mappings fails the whole call) is retried frame by
- * frame, so only the bad frames fail.
+ * One pin per frame, because frames come back one by one: the core drops
+ * them as the guest's entries go, in any grouping. iommufd unpins only
+ * exactly the ranges it pinned (anything else warns, leaks the pin and
+ * makes the later unmap fail), so a pin may cover nothing but what a
+ * single unpin will release. Only the bad frames fail.
  */
 static void pin_frames(struct vmed_kvm_vgpu *kv, const u64 *gfns,
 		       unsigned int nr, unsigned long *pinned)
 {
-	unsigned int i, run, k;
+	unsigned int i;
 
 	bitmap_zero(pinned, nr);
-	for (i = 0; i < nr; i += run) {
-		for (run = 1; i + run < nr && gfns[i + run] == gfns[i] + run;
-		     run++)
-			;
-		if (gfns[i + run - 1] > VMED_KVM_MAX_GFN)
-			continue;
-		if (!pin_run(kv, gfns[i], run, i)) {
-			bitmap_set(pinned, i, run);
-			continue;
-		}
-		for (k = 0; run > 1 && k < run; k++)
-			if (!pin_run(kv, gfns[i + k], 1, i + k))
-				__set_bit(i + k, pinned);
-	}
+	for (i = 0; i < nr; i++)
+		if (gfns[i] <= VMED_KVM_MAX_GFN && !pin_one(kv, gfns[i], i))
+			__set_bit(i, pinned);
 }
 
 /* Every frame gets an address or DMA_MAPPING_ERROR: nothing fails whole. */
@@ -145,17 +133,14 @@ static void vmed_kvm_dma_unmap_frames(struct vmed_vgpu *vgpu, const u64 *gfns,
 {
 	struct vmed_kvm_vgpu *kv = vmed_vgpu_hv_data(vgpu);
 	struct device *dev = vmed_device_dma_dev(vmed_vgpu_device(vgpu));
-	unsigned int i, run;
+	unsigned int i;
 
 	for (i = 0; i < nr; i++)
 		dma_unmap_page(dev, dma[i], PAGE_SIZE, DMA_BIDIRECTIONAL);
 	atomic_long_sub(nr, &vmed_kvm_mapped_total);
-	for (i = 0; i < nr; i += run) {
-		for (run = 1; i + run < nr && gfns[i + run] == gfns[i] + run;
-		     run++)
-			;
-		unpin(kv, gfns[i], run);
-	}
+	/* Exactly as pinned: one frame each. */
+	for (i = 0; i < nr; i++)
+		unpin(kv, gfns[i], 1);
 }
 
 /**
