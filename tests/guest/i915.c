@@ -622,6 +622,52 @@ static void tracked_unmap(struct vg_dev *vg)
 	pte_store(vg, PG_PT, VA_DST / VG_PAGE, VGI_PTE(vg_page_dma(vg, PG_DST)));
 }
 
+/* General purpose registers of the render engine: plain read/write. */
+#define VGI_CS_GPR(i)		(0x2600 + (i) * 4)
+
+/* rep movsl from the vGPU's registers into guest memory. */
+static void movs_from_io(void *dst, const void __iomem *src,
+			 unsigned long dwords)
+{
+	const void *from = (__force const void *)src;
+
+	asm volatile("rep movsl"
+		     : "+D" (dst), "+S" (from), "+c" (dwords) : : "memory");
+}
+
+/*
+ * A page-table entry written by a string move from the vGPU (rep movs
+ * from two GPRs into the PT): the hypervisor performs or forwards that
+ * write itself (Xen leaves it to the ioreq server), and the shadow must
+ * see it like a plain store. The copy must land in the new page.
+ */
+static void string_move_pte(struct vg_dev *vg)
+{
+	__le64 *pt = vg_page(vg, PG_PT);
+	u64 pte = VGI_PTE(vg_page_dma(vg, PG_DST));
+	struct i915_result res;
+	long at;
+
+	pte_store(vg, PG_PT, VA_DST / VG_PAGE, VGI_PTE(vg_page_dma(vg, PG_DECOY)));
+	memset(vg_page(vg, PG_DECOY), 0, VG_PAGE);
+	memset(vg_page(vg, PG_DST), 0, VG_PAGE);
+	writel(lower_32_bits(pte), vg->mmio + VGI_CS_GPR(0));
+	writel(upper_32_bits(pte), vg->mmio + VGI_CS_GPR(1));
+	movs_from_io(&pt[VA_DST / VG_PAGE], vg->mmio + VGI_CS_GPR(0), 2);
+
+	blit_copy(vg, false, VA_DST, 0, 0, VA_SRC, 0, 0, SURF_W, SURF_H);
+	bemit(vg, VGI_MI_BB_END);
+	emit_bb_start_ppgtt(vg, VA_BATCH);
+	emit(vg, VGI_MI_USER_INTERRUPT);
+	submit(vg, VGI_GT_USER, &res);
+	at = vg_first_not(vg_page(vg, PG_DECOY), 0, VG_PAGE);
+	vg_check(vg, ran(&res, VGI_GT_USER) && le64_to_cpu(pt[VA_DST / VG_PAGE]) == pte &&
+		 !memcmp(vg_page(vg, PG_DST), vg_page(vg, PG_SRC), VG_PAGE) &&
+		 at < 0, "PTE written by rep movs from the vGPU",
+		 "PTE %#llx; old page changed at byte %ld; %s",
+		 le64_to_cpu(pt[VA_DST / VG_PAGE]), at, res.text);
+}
+
 /* A command outside the subset refuses the whole workload; the next runs. */
 static void error_path(struct vg_dev *vg)
 {
@@ -789,6 +835,7 @@ static void i915_run(struct vg_dev *vg)
 	fill_and_copy(vg, want);
 	kfree(want);
 	tracked_unmap(vg);
+	string_move_pte(vg);
 	error_path(vg);
 }
 
