@@ -1253,6 +1253,15 @@ void vmed_ppgtt_page_written(struct vmed_vgpu *vgpu, u64 gpa, const void *buf,
 	ppgtt_flush(vgpu);
 }
 
+/* Re-read a guest table whose writes went unseen, as one whole write. */
+static int spt_reread(struct vmed_vgpu *vgpu, struct vmed_spt *spt, void *buf)
+{
+	if (vmed_hv_read_gpa(vgpu, spt->gfn << PAGE_SHIFT, buf, PAGE_SIZE))
+		memset(buf, 0, PAGE_SIZE);	/* table gone: unmap */
+	vgpu->stats.revalidated++;
+	return spt_write(vgpu, spt, 0, buf, PAGE_SIZE);
+}
+
 /*
  * Without write tracking nothing reported the guest's page-table writes:
  * re-read every shadowed guest table and apply it as one whole-table write.
@@ -1273,11 +1282,7 @@ static int ppgtt_revalidate(struct vmed_vgpu *vgpu)
 	if (!buf)
 		return -ENOMEM;
 	xa_for_each(&vgpu->ppgtt.spts, index, spt) {
-		if (vmed_hv_read_gpa(vgpu, spt->gfn << PAGE_SHIFT, buf,
-				     PAGE_SIZE))
-			memset(buf, 0, PAGE_SIZE);	/* table gone: unmap */
-		vgpu->stats.revalidated++;
-		ret = spt_write(vgpu, spt, 0, buf, PAGE_SIZE);
+		ret = spt_reread(vgpu, spt, buf);
 		if (ret)
 			break;
 	}
@@ -1311,13 +1316,8 @@ static int ppgtt_recover_lost(struct vmed_vgpu *vgpu)
 			xa_erase(&ppgtt->lost, gfn);
 		for (level = 0; !ret && level < levels; level++) {
 			spt = xa_load(&ppgtt->spts, spt_key(gfn, level));
-			if (!spt)
-				continue;
-			if (vmed_hv_read_gpa(vgpu, gfn << PAGE_SHIFT, buf,
-					     PAGE_SIZE))
-				memset(buf, 0, PAGE_SIZE);
-			vgpu->stats.revalidated++;
-			ret = spt_write(vgpu, spt, 0, buf, PAGE_SIZE);
+			if (spt)
+				ret = spt_reread(vgpu, spt, buf);
 		}
 		if (ret)
 			break;

@@ -693,42 +693,56 @@ static void i915_reset_mid_submission(struct kunit *test)
  * guest's memory is touched, not the second row, the CSB mirror or the
  * ring head.
  */
-static void i915_fail_mid_blit(struct kunit *test)
-{
-	struct guest *g = guest_create(test);
-	u64 *src = (u64 *)frame(g, GFN_PDATA);
-	u32 *hwsp = frame(g, GFN_HWSP);
-	unsigned int i, rows = 2, per_row = 32;
+#define PDE_ROWS	2
+#define PDE_PER_ROW	32
 
-	/* VA 0x2000 maps the page directory itself, writable. */
+/*
+ * Map the page directory writable at VA 0x2000 and prepare a batch that
+ * copies two rows of 32 PDEs over it, from entry 2 on: each a new page
+ * table to shadow, created by the engine's own writes. Submit with
+ * submit().
+ */
+static void pde_copy_workload(struct guest *g)
+{
+	u64 *src = (u64 *)frame(g, GFN_PDATA);
+	unsigned int i;
+
 	fake_write_entry(&g->env->hv, (GFN_PT << PAGE_SHIFT) + 16, PTE(GFN_PD));
 	wr(g, I915_PV_G2V_NOTIFY, I915_G2V_PPGTT_L4_DESTROY);
 	wr(g, I915_PV_G2V_NOTIFY, I915_G2V_PPGTT_L4_CREATE);
 	wr(g, I915_HWS_PGA, GM_LRCA);
-	/* PDEs for entries 2..65, each a new page table to shadow. */
-	for (i = 0; i < rows * per_row; i++)
+	for (i = 0; i < PDE_ROWS * PDE_PER_ROW; i++)
 		src[i] = PTE(300 + i);
-	g->vgpu->ppgtt.max_spts = g->vgpu->ppgtt.nr_spts + 2;
 
 	bb_start(g->ring, &g->len, true, VA_BATCH);
 	bemit(g, I915_2D(I915_XY_SRC_COPY_BLT, 10) | I915_BLT_WRITE_RGBA);
-	bemit(g, I915_BLT_DEPTH_32 | I915_BLT_ROP_SRC_COPY | per_row * 8);
+	bemit(g, I915_BLT_DEPTH_32 | I915_BLT_ROP_SRC_COPY | PDE_PER_ROW * 8);
 	bemit(g, 0);
-	bemit(g, rows << 16 | per_row * 2);	/* 32 PDEs a row */
-	bemit(g, 0x2000 + 16);			/* from PDE 2 on */
+	bemit(g, PDE_ROWS << 16 | PDE_PER_ROW * 2);
+	bemit(g, 0x2000 + 16);
 	bemit(g, 0);
 	bemit(g, 0);
-	bemit(g, per_row * 8);
+	bemit(g, PDE_PER_ROW * 8);
 	bemit(g, VA_DATA);
 	bemit(g, 0);
 	bemit(g, I915_MI(I915_MI_BATCH_BUFFER_END, 0));
+}
+
+static void i915_fail_mid_blit(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+	u32 *hwsp = frame(g, GFN_HWSP);
+	unsigned int i;
+
+	pde_copy_workload(g);
+	g->vgpu->ppgtt.max_spts = g->vgpu->ppgtt.nr_spts + 2;
 	submit(g);
 
 	KUNIT_EXPECT_TRUE(test, g->vgpu->failed);
 	KUNIT_EXPECT_STREQ(test, g->vgpu->fail_reason,
 			   "guest page tables exceed the shadow table limit");
 	/* The second row never reached the directory. */
-	for (i = 2 + per_row; i < 2 + rows * per_row; i++)
+	for (i = 2 + PDE_PER_ROW; i < 2 + PDE_ROWS * PDE_PER_ROW; i++)
 		KUNIT_EXPECT_EQ(test, ((u64 *)frame(g, GFN_PD))[i], 0);
 	/* No completion was reported through guest memory. */
 	KUNIT_EXPECT_EQ(test, hwsp[I915_HWS_CSB_BUF0], 0);
@@ -770,35 +784,15 @@ static void i915_fail_at_every_step(struct kunit *test)
 {
 	const struct fail_step *f = test->param_value;
 	struct guest *g = guest_create(test);
-	u64 *src = (u64 *)frame(g, GFN_PDATA);
 	u32 *hwsp = frame(g, GFN_HWSP);
-	unsigned int i, rows = 2, per_row = 32;
 
-	fake_write_entry(&g->env->hv, (GFN_PT << PAGE_SHIFT) + 16, PTE(GFN_PD));
-	wr(g, I915_PV_G2V_NOTIFY, I915_G2V_PPGTT_L4_DESTROY);
-	wr(g, I915_PV_G2V_NOTIFY, I915_G2V_PPGTT_L4_CREATE);
-	wr(g, I915_HWS_PGA, GM_LRCA);
-	for (i = 0; i < rows * per_row; i++)
-		src[i] = PTE(300 + i);
+	pde_copy_workload(g);
 	if (f->track) {
 		g->env->hv.fail_track = -ENOMEM;
 		g->env->hv.fail_track_after = f->at;
 	} else {
 		g->vgpu->ppgtt.max_spts = g->vgpu->ppgtt.nr_spts + f->at;
 	}
-
-	bb_start(g->ring, &g->len, true, VA_BATCH);
-	bemit(g, I915_2D(I915_XY_SRC_COPY_BLT, 10) | I915_BLT_WRITE_RGBA);
-	bemit(g, I915_BLT_DEPTH_32 | I915_BLT_ROP_SRC_COPY | per_row * 8);
-	bemit(g, 0);
-	bemit(g, rows << 16 | per_row * 2);
-	bemit(g, 0x2000 + 16);
-	bemit(g, 0);
-	bemit(g, 0);
-	bemit(g, per_row * 8);
-	bemit(g, VA_DATA);
-	bemit(g, 0);
-	bemit(g, I915_MI(I915_MI_BATCH_BUFFER_END, 0));
 	submit(g);
 
 	if (g->vgpu->failed) {
