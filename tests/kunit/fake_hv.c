@@ -115,7 +115,9 @@ static int fake_dma_map(struct vmed_vgpu *vgpu, const u64 *gfns,
 	int ret;
 
 	hv->dma_map_calls++;
-	if (hv->fail_dma_map) {
+	if (hv->fail_dma_map && hv->fail_dma_map_after) {
+		hv->fail_dma_map_after--;
+	} else if (hv->fail_dma_map) {
 		ret = hv->fail_dma_map;
 		hv->fail_dma_map = 0;
 		return ret;

@@ -74,6 +74,7 @@ struct fake_hv {
 	 */
 	u64 alias_gfn, alias_of;
 	int fail_dma_map;	/* next dma_map call fails with this errno */
+	int fail_dma_map_after;	/* with fail_dma_map: after this many calls */
 	int fail_track;		/* next track_add call fails with this errno */
 	int fail_track_after;	/* with fail_track: after this many more calls */
 	bool fail_read;		/* read_gpa fails */

@@ -697,17 +697,19 @@ static void i915_reset_mid_submission(struct kunit *test)
 #define PDE_PER_ROW	32
 
 /*
- * Map the page directory writable at VA 0x2000 and prepare a batch that
- * copies two rows of 32 PDEs over it, from entry 2 on: each a new page
- * table to shadow, created by the engine's own writes. Submit with
+ * Map a page table of the guest's writable at VA 0x2000 and prepare a
+ * batch that copies two rows of 32 entries over it, from entry 3 on (entry
+ * 2 of the PT maps VA 0x2000 itself): over the page directory (@table
+ * GFN_PD) each is a new page table to shadow, over the PT (GFN_PT) a new
+ * page to map; all of it done by the engine's own writes. Submit with
  * submit().
  */
-static void pde_copy_workload(struct guest *g)
+static void pde_copy_workload(struct guest *g, u64 table)
 {
 	u64 *src = (u64 *)frame(g, GFN_PDATA);
 	unsigned int i;
 
-	fake_write_entry(&g->env->hv, (GFN_PT << PAGE_SHIFT) + 16, PTE(GFN_PD));
+	fake_write_entry(&g->env->hv, (GFN_PT << PAGE_SHIFT) + 16, PTE(table));
 	wr(g, I915_PV_G2V_NOTIFY, I915_G2V_PPGTT_L4_DESTROY);
 	wr(g, I915_PV_G2V_NOTIFY, I915_G2V_PPGTT_L4_CREATE);
 	wr(g, I915_HWS_PGA, GM_LRCA);
@@ -719,7 +721,7 @@ static void pde_copy_workload(struct guest *g)
 	bemit(g, I915_BLT_DEPTH_32 | I915_BLT_ROP_SRC_COPY | PDE_PER_ROW * 8);
 	bemit(g, 0);
 	bemit(g, PDE_ROWS << 16 | PDE_PER_ROW * 2);
-	bemit(g, 0x2000 + 16);
+	bemit(g, 0x2000 + 24);
 	bemit(g, 0);
 	bemit(g, 0);
 	bemit(g, PDE_PER_ROW * 8);
@@ -734,7 +736,7 @@ static void i915_fail_mid_blit(struct kunit *test)
 	u32 *hwsp = frame(g, GFN_HWSP);
 	unsigned int i;
 
-	pde_copy_workload(g);
+	pde_copy_workload(g, GFN_PD);
 	g->vgpu->ppgtt.max_spts = g->vgpu->ppgtt.nr_spts + 2;
 	submit(g);
 
@@ -742,7 +744,7 @@ static void i915_fail_mid_blit(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, g->vgpu->fail_reason,
 			   "guest page tables exceed the shadow table limit");
 	/* The second row never reached the directory. */
-	for (i = 2 + PDE_PER_ROW; i < 2 + PDE_ROWS * PDE_PER_ROW; i++)
+	for (i = 3 + PDE_PER_ROW; i < 3 + PDE_ROWS * PDE_PER_ROW; i++)
 		KUNIT_EXPECT_EQ(test, ((u64 *)frame(g, GFN_PD))[i], 0);
 	/* No completion was reported through guest memory. */
 	KUNIT_EXPECT_EQ(test, hwsp[I915_HWS_CSB_BUF0], 0);
@@ -753,29 +755,41 @@ static void i915_fail_mid_blit(struct kunit *test)
 
 /*
  * The same workload with a failure injected at every step of it: the
- * shadow-table limit reached at the n-th new table, or KVM's (the fake's)
- * write tracking refusing its n-th call. Whatever the step, the vGPU ends
- * either with the workload completed or failed cleanly: nothing reported
- * through guest memory after a failure, the engine reset once the
- * workload returned, nothing left mapped or tracked at teardown, no
+ * shadow-table limit reached at the n-th new table, KVM's (the fake's)
+ * write tracking refusing its n-th call, or, copying over a page table,
+ * the hypervisor refusing its n-th frame mapping. Whatever the step, the
+ * vGPU ends either with the workload completed or failed cleanly: nothing
+ * reported through guest memory after a failure, the engine reset once
+ * the workload returned, nothing left mapped or tracked at teardown, no
  * sanitizer report.
  */
+enum fail_kind { FAIL_LIMIT, FAIL_TRACK, FAIL_DMA_MAP };
+
 struct fail_step {
-	bool track;		/* else the shadow-table limit */
+	enum fail_kind kind;
 	unsigned int at;
 };
 
 static const struct fail_step fail_steps[] = {
-	{ false, 0 }, { false, 1 }, { false, 5 }, { false, 16 },
-	{ false, 31 }, { false, 32 }, { false, 33 }, { false, 63 },
-	{ false, 64 }, { true, 0 }, { true, 1 }, { true, 2 }, { true, 16 },
-	{ true, 32 }, { true, 63 }, { true, 64 },
+	{ FAIL_LIMIT, 0 }, { FAIL_LIMIT, 1 }, { FAIL_LIMIT, 5 },
+	{ FAIL_LIMIT, 16 }, { FAIL_LIMIT, 31 }, { FAIL_LIMIT, 32 },
+	{ FAIL_LIMIT, 33 }, { FAIL_LIMIT, 63 }, { FAIL_LIMIT, 64 },
+	{ FAIL_TRACK, 0 }, { FAIL_TRACK, 1 }, { FAIL_TRACK, 2 },
+	{ FAIL_TRACK, 16 }, { FAIL_TRACK, 32 }, { FAIL_TRACK, 63 },
+	{ FAIL_TRACK, 64 }, { FAIL_DMA_MAP, 0 }, { FAIL_DMA_MAP, 1 },
+	{ FAIL_DMA_MAP, 2 }, { FAIL_DMA_MAP, 16 }, { FAIL_DMA_MAP, 32 },
+	{ FAIL_DMA_MAP, 64 },
 };
 
 static void fail_step_desc(const struct fail_step *f, char *desc)
 {
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s at %u",
-		 f->track ? "track_add refused" : "shadow-table limit", f->at);
+	static const char * const what[] = {
+		[FAIL_LIMIT] = "shadow-table limit",
+		[FAIL_TRACK] = "track_add refused",
+		[FAIL_DMA_MAP] = "dma_map refused",
+	};
+
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s at %u", what[f->kind], f->at);
 }
 
 KUNIT_ARRAY_PARAM(fail_step, fail_steps, fail_step_desc);
@@ -786,15 +800,30 @@ static void i915_fail_at_every_step(struct kunit *test)
 	struct guest *g = guest_create(test);
 	u32 *hwsp = frame(g, GFN_HWSP);
 
-	pde_copy_workload(g);
-	if (f->track) {
+	switch (f->kind) {
+	case FAIL_LIMIT:
+		pde_copy_workload(g, GFN_PD);
+		g->vgpu->ppgtt.max_spts = g->vgpu->ppgtt.nr_spts + f->at;
+		break;
+	case FAIL_TRACK:
+		pde_copy_workload(g, GFN_PD);
 		g->env->hv.fail_track = -ENOMEM;
 		g->env->hv.fail_track_after = f->at;
-	} else {
-		g->vgpu->ppgtt.max_spts = g->vgpu->ppgtt.nr_spts + f->at;
+		break;
+	case FAIL_DMA_MAP:
+		/* New leaf entries: each needs its frame mapped. */
+		pde_copy_workload(g, GFN_PT);
+		g->env->hv.fail_dma_map = -ENOMEM;
+		g->env->hv.fail_dma_map_after = f->at;
+		break;
 	}
 	submit(g);
 
+	/* Every step inside the workload's 64 new entries was reached. */
+	if (f->at < PDE_ROWS * PDE_PER_ROW) {
+		KUNIT_EXPECT_EQ(test, g->env->hv.fail_track, 0);
+		KUNIT_EXPECT_EQ(test, g->env->hv.fail_dma_map, 0);
+	}
 	if (g->vgpu->failed) {
 		KUNIT_EXPECT_EQ(test, hwsp[I915_HWS_CSB_BUF0], 0);
 		KUNIT_EXPECT_EQ(test, g->state[I915_CTX_RING_HEAD], 0);
