@@ -3,7 +3,8 @@
 # The userspace build of the core and vendor backends (tests/user): builds
 # it with gcc at -O2 and with ASan + UBSan, and with clang likewise, against
 # the kernel source tree kernel_source_dir unpacks, and runs the self-test
-# of every variant. Ends with the self-tests' "N passed, N failed".
+# and the KVM shim's memory test (kvm_memory) of every variant. Ends with
+# their "N passed, N failed".
 #
 #   bash scripts/user.sh               all four variants
 #   USER_VARIANTS="gcc-O2" bash ...    only these
@@ -32,20 +33,22 @@ fi
 np=0
 nf=0
 for v in $variants; do
-	stage "user: selftest ($v)"
-	res="$out/$v/selftest.out"
-	"$out/$v/selftest" >"$res" 2>&1 || true
-	grep -E '^FAIL' "$res" || true
-	p=$(grep -c '^PASS' "$res" || true)
-	f=$(grep -c '^FAIL' "$res" || true)
-	if ! tail -n 1 "$res" | grep -q ' passed, .* failed$'; then
-		tail -n 20 "$res"
-		echo "FAIL: selftest ($v) did not finish"
-		f=$((f + 1))
-	fi
-	echo "selftest ($v): $p passed, $f failed"
-	np=$((np + p))
-	nf=$((nf + f))
+	for prog in selftest kvm_memory; do
+		stage "user: $prog ($v)"
+		res="$out/$v/$prog.out"
+		"$out/$v/$prog" >"$res" 2>&1 || true
+		grep -E '^FAIL' "$res" || true
+		p=$(grep -c '^PASS' "$res" || true)
+		f=$(grep -c '^FAIL' "$res" || true)
+		if ! tail -n 1 "$res" | grep -q ' passed, .* failed$'; then
+			tail -n 20 "$res"
+			echo "FAIL: $prog ($v) did not finish (output: $res)"
+			f=$((f + 1))
+		fi
+		echo "$prog ($v): $p passed, $f failed"
+		np=$((np + p))
+		nf=$((nf + f))
+	done
 done
 echo "$np passed, $nf failed"
 [ "$nf" -eq 0 ]

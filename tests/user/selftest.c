@@ -7,7 +7,6 @@
  *
  *   selftest [-v]	-v: show the kernel code's log lines
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include "../../core/internal.h"
 #include "../../vendors/i915/i915.h"
 #include "../../vendors/nvidia-stub/nvstub.h"
+#include "check.h"
 #include "fake_hv.h"
 
 #define GUEST_FRAMES	4096		/* 16 MiB of guest RAM */
@@ -28,26 +28,6 @@
 #define BAR0_GPA	0xf0000000ULL	/* above guest RAM */
 #define MSI_ADDR	0xfee01000ULL
 #define MSI_DATA	0x4031
-
-static unsigned int passed, failed;
-static const char *group;
-
-__printf(2, 3)
-static bool check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s: %s: ", ok ? "PASS" : "FAIL", group);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (ok)
-		passed++;
-	else
-		failed++;
-	return ok;
-}
 
 /* ---- the guest's accesses ------------------------------------------------ */
 
@@ -586,7 +566,7 @@ static void test_i915(void)
 	unsigned int avail;
 	u32 index;
 
-	group = "i915";
+	check_group = "i915";
 	hv = fake_hv_create(GUEST_FRAMES);
 	if (!check(!vmed_user_i915_init(), "module init registers the device"))
 		return;
@@ -720,7 +700,7 @@ static void test_nvstub(void)
 	struct fake_hv *hv;
 	u32 index;
 
-	group = "nvstub";
+	check_group = "nvstub";
 	hv = fake_hv_create(GUEST_FRAMES);
 	if (!check(!vmed_user_nvstub_init(), "module init registers the device"))
 		return;
@@ -773,21 +753,12 @@ out:
 
 int main(int argc, char **argv)
 {
-	long mem, allocs;
-
-	vmed_user_loglevel = argc > 1 && !strcmp(argv[1], "-v") ? 7 : 3;
-	mem = vmed_user_mem_total();
-	allocs = vmed_user_mem.allocs;
-	group = "core";
+	check_start(argc, argv);
+	check_group = "core";
 	check(!fake_hv_listen(), "shim listener registered");
 	test_i915();
 	test_nvstub();
-	group = "core";
+	check_group = "core";
 	fake_hv_unlisten();
-	check(!vmed_user_warnings, "no kernel warnings (%lu)",
-	      vmed_user_warnings);
-	check(vmed_user_mem_total() == mem && vmed_user_mem.allocs == allocs,
-	      "all kernel memory freed");
-	printf("%u passed, %u failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_finish();
 }

@@ -21,6 +21,21 @@ struct device {
 	unsigned long nr_mapped;
 };
 
+/* sysfs files: declared so that drivers can embed them, never shown. */
+struct attribute {
+	const char *name;
+	unsigned short mode;
+};
+
+struct device_attribute {
+	struct attribute attr;
+};
+
+struct attribute_group {
+	const char *name;
+	struct attribute **attrs;
+};
+
 static inline const char *dev_name(const struct device *dev)
 {
 	return dev->init_name;
