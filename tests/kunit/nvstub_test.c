@@ -814,6 +814,132 @@ static void nvstub_page_table_writes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rd(t, CH0 + NVS_CH_GP_GET), 3);
 }
 
+/*
+ * A failure at every step of a doorbell's work: new page tables and new
+ * entries written by the guest (each reported as a trapped write, which
+ * shadows 8 new tables and maps 40 new frames), then a doorbell for 40
+ * copies through them and a semaphore release. The shadow-table limit at
+ * the n-th new table, the hypervisor's
+ * write tracking refusing its n-th call or its n-th DMA mapping call:
+ * whatever the step, the vGPU ends with the work done (or reported
+ * through the channel's error registers) or failed cleanly: nothing of the
+ * guest's memory touched after the failure, the channel's address space
+ * released, nothing left mapped or tracked after a reset.
+ */
+#define FAIL_NEW_PTS	8
+#define FAIL_NEW_PTES	32
+#define FAIL_PT_GFN	100	/* the new page tables */
+#define FAIL_LEAF_GFN	1100	/* their frames, then PT_GFN's new ones */
+#define FAIL_SEM	0x5eed
+
+enum nvs_fail_kind { NVS_FAIL_LIMIT, NVS_FAIL_TRACK, NVS_FAIL_DMA_MAP };
+
+struct nvs_fail_step {
+	enum nvs_fail_kind kind;
+	unsigned int at;
+};
+
+static const struct nvs_fail_step nvs_fail_steps[] = {
+	{ NVS_FAIL_LIMIT, 0 }, { NVS_FAIL_LIMIT, 1 }, { NVS_FAIL_LIMIT, 4 },
+	{ NVS_FAIL_LIMIT, 7 }, { NVS_FAIL_LIMIT, 8 },
+	{ NVS_FAIL_TRACK, 0 }, { NVS_FAIL_TRACK, 1 }, { NVS_FAIL_TRACK, 4 },
+	{ NVS_FAIL_TRACK, 7 }, { NVS_FAIL_TRACK, 8 },
+	{ NVS_FAIL_DMA_MAP, 0 }, { NVS_FAIL_DMA_MAP, 1 },
+	{ NVS_FAIL_DMA_MAP, 2 }, { NVS_FAIL_DMA_MAP, 5 },
+	{ NVS_FAIL_DMA_MAP, 8 }, { NVS_FAIL_DMA_MAP, 40 },
+};
+
+static void nvs_fail_step_desc(const struct nvs_fail_step *f, char *desc)
+{
+	static const char * const what[] = {
+		[NVS_FAIL_LIMIT] = "shadow-table limit",
+		[NVS_FAIL_TRACK] = "track_add refused",
+		[NVS_FAIL_DMA_MAP] = "dma_map refused",
+	};
+
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s at %u", what[f->kind], f->at);
+}
+
+KUNIT_ARRAY_PARAM(nvs_fail_step, nvs_fail_steps, nvs_fail_step_desc);
+
+/* A page-table write of the guest's, reported as the hypervisor would. */
+static void pte_write_trapped(struct nvt *t, u64 table_gfn, unsigned int i,
+			      u64 val)
+{
+	u64 gpa = (table_gfn << PAGE_SHIFT) + i * 8;
+	__le64 le = cpu_to_le64(val);
+
+	pte_set(t, table_gfn, i, val);
+	KUNIT_EXPECT_EQ(t->test, vmed_page_write(t->vgpu, gpa, &le, 8), 0);
+}
+
+static u64 fail_leaf_va(unsigned int i)
+{
+	if (i < FAIL_NEW_PTS)
+		return (u64)(2 + i) * SZ_2M;
+	return 0x100000 + (u64)(i - FAIL_NEW_PTS) * PAGE_SIZE;
+}
+
+static void nvstub_fail_at_every_step(struct kunit *test)
+{
+	const struct nvs_fail_step *f = test->param_value;
+	struct nvt *t = nvt_create(test, NVS_TYPE_1C);
+	struct fake_hv *hv = &t->env->hv;
+	unsigned int i, n = FAIL_NEW_PTS + FAIL_NEW_PTES, touched = 0;
+
+	switch (f->kind) {
+	case NVS_FAIL_LIMIT:
+		t->vgpu->ppgtt.max_spts = t->vgpu->ppgtt.nr_spts + f->at;
+		break;
+	case NVS_FAIL_TRACK:
+		hv->fail_track = -ENOMEM;
+		hv->fail_track_after = f->at;
+		break;
+	case NVS_FAIL_DMA_MAP:
+		hv->fail_dma_map = -ENOMEM;
+		hv->fail_dma_map_after = f->at;
+		break;
+	}
+	for (i = 0; i < FAIL_NEW_PTS; i++) {
+		pte_set(t, FAIL_PT_GFN + i, 0, NVS_PTE(FAIL_LEAF_GFN + i));
+		pte_write_trapped(t, PD_GFN, 2 + i, NVS_PTE(FAIL_PT_GFN + i));
+	}
+	for (i = FAIL_NEW_PTS; i < n; i++)
+		pte_write_trapped(t, PT_GFN, fail_leaf_va(i) >> PAGE_SHIFT,
+				  NVS_PTE(FAIL_LEAF_GFN + i));
+	for (i = 0; i < n; i++)
+		m_copy(t, fail_leaf_va(i), SRC_VA, 16);
+	m_release(t, SEM_VA, FAIL_SEM);
+	gp_segment(t);
+
+	doorbell(t);
+
+	for (i = 0; i < n; i++)
+		touched += !!memchr_inv(frame(t, FAIL_LEAF_GFN + i), 0, PAGE_SIZE);
+	if (t->vgpu->failed) {
+		KUNIT_EXPECT_EQ(test, touched, 0);
+		KUNIT_EXPECT_EQ(test, sem(t), 0);
+		KUNIT_EXPECT_NULL(test, nvs_vgpu(t->vgpu)->chan[0].mm);
+	} else if (sem(t) == FAIL_SEM) {
+		KUNIT_EXPECT_EQ(test, touched, n);
+		KUNIT_EXPECT_EQ(test, rd(t, CH0 + NVS_CH_ERROR), 0);
+	} else {
+		/* Refused, and said so; the release after it never ran. */
+		KUNIT_EXPECT_NE(test, rd(t, CH0 + NVS_CH_ERROR), 0);
+	}
+	/* The early steps are all inside this doorbell's work. */
+	if (f->at < FAIL_NEW_PTS) {
+		KUNIT_EXPECT_EQ(test, hv->fail_track, 0);
+		KUNIT_EXPECT_EQ(test, hv->fail_dma_map, 0);
+		KUNIT_EXPECT_NE(test, sem(t), FAIL_SEM);
+	}
+
+	vmed_vgpu_reset(t->vgpu);
+	KUNIT_EXPECT_FALSE(test, t->vgpu->failed);
+	KUNIT_EXPECT_EQ(test, hv->mapped, 0);
+	KUNIT_EXPECT_EQ(test, hv->tracked_frames, 0);
+}
+
 static struct kunit_case nvstub_cases[] = {
 	KUNIT_CASE(nvstub_identity),
 	KUNIT_CASE(nvstub_copy_release_nonstall),
@@ -835,6 +961,7 @@ static struct kunit_case nvstub_cases[] = {
 	KUNIT_CASE(nvstub_doorbell_budget),
 	KUNIT_CASE(nvstub_guest_remaps),
 	KUNIT_CASE(nvstub_page_table_writes),
+	KUNIT_CASE_PARAM(nvstub_fail_at_every_step, nvs_fail_step_gen_params),
 	{}
 };
 
