@@ -28,8 +28,10 @@
 #include <linux/bitops.h>
 #include <linux/io.h>
 #include <linux/kernel.h>
+#include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <asm/hypervisor.h>
 #include "guest.h"
 
 /* Interrupts: GT0 group under the GEN8 master register */
@@ -668,6 +670,107 @@ static void string_move_pte(struct vg_dev *vg)
 		 le64_to_cpu(pt[VA_DST / VG_PAGE]), at, res.text);
 }
 
+/*
+ * The i440FX's PAM registers route 16 KiB segments of 0xc0000-0xfffff to
+ * RAM or to the PCI bus. QEMU under KVM implements a change by deleting
+ * the memory slot and creating it again: KVM forgets its write tracking
+ * there, and the host must notice on its own that a page table in the
+ * segment changed. 0xdc000 is in the option-ROM area, which Linux leaves
+ * alone after boot; its contents and the PAM setting are put back.
+ */
+#define VGI_I440FX_ID		0x1237
+#define VGI_PAM_PAGE		0xdc000
+#define VGI_PAM_REG		0x5d		/* PAM4: 0xd8000, 0xdc000 */
+#define VGI_PAM_SHIFT		4		/* the 0xdc000 segment */
+#define VGI_PAM_MASK		(3u << VGI_PAM_SHIFT)
+#define VGI_PAM_RAM		(3u << VGI_PAM_SHIFT)	/* read/write RAM */
+#define VGI_PAM_PCI		0			/* to the PCI bus */
+#define VA_PAM			0x200000	/* PD entry 1: the PAM table */
+
+static void pam_set(struct pci_dev *host, u8 old, u8 mode)
+{
+	pci_write_config_byte(host, VGI_PAM_REG, (old & ~VGI_PAM_MASK) | mode);
+}
+
+/*
+ * Point VA_PAM at @page with a plain store into the table in the PAM
+ * segment, copy PG_SRC there: it must land in @page and nowhere in @other.
+ */
+static void pam_remap(struct vg_dev *vg, __le64 *pt, unsigned int page,
+		      unsigned int other, const char *what)
+{
+	struct i915_result res;
+	bool ok;
+	long at;
+
+	WRITE_ONCE(pt[0], cpu_to_le64(VGI_PTE(vg_page_dma(vg, page))));
+	memset(vg_page(vg, page), 0, VG_PAGE);
+	memset(vg_page(vg, other), 0, VG_PAGE);
+	blit_copy(vg, false, VA_PAM, 0, 0, VA_SRC, 0, 0, SURF_W, SURF_H);
+	bemit(vg, VGI_MI_BB_END);
+	emit_bb_start_ppgtt(vg, VA_BATCH);
+	emit(vg, VGI_MI_USER_INTERRUPT);
+	submit(vg, VGI_GT_USER, &res);
+	ok = ran(&res, VGI_GT_USER) &&
+	     !memcmp(vg_page(vg, page), vg_page(vg, PG_SRC), VG_PAGE);
+	at = vg_first_not(vg_page(vg, other), 0, VG_PAGE);
+	vg_check(vg, ok && at < 0, what,
+		 "copy did not use the entry (the other page changed at byte %ld); %s",
+		 at, res.text);
+}
+
+/*
+ * A page table in a PAM segment, shadowed; the segment taken away from RAM
+ * and given back; then a PTE changed there by a plain store, which KVM no
+ * longer reports: the copy must still use the new entry. Only under KVM
+ * (Xen's device model maps the segments differently) on QEMU's i440FX.
+ */
+static void pam_toggle(struct vg_dev *vg)
+{
+	struct pci_dev *host;
+	__le64 *pt, *saved;
+	u8 pam;
+
+	if (!hypervisor_is_type(X86_HYPER_KVM))
+		return;
+	host = pci_get_domain_bus_and_slot(0, 0, PCI_DEVFN(0, 0));
+	if (!host)
+		return;
+	if (host->vendor != PCI_VENDOR_ID_INTEL || host->device != VGI_I440FX_ID)
+		goto put;
+	saved = kmalloc(VG_PAGE, GFP_KERNEL);
+	pt = memremap(VGI_PAM_PAGE, VG_PAGE, MEMREMAP_WB);
+	if (!saved || !pt) {
+		vg_check(vg, false, "PAM: table in a PAM segment shadowed",
+			 "cannot map %#x or save it", VGI_PAM_PAGE);
+		goto out;
+	}
+	pci_read_config_byte(host, VGI_PAM_REG, &pam);
+	pam_set(host, pam, VGI_PAM_RAM);
+	memcpy(saved, pt, VG_PAGE);
+
+	memset(pt, 0, VG_PAGE);
+	pte_store(vg, PG_PD, VA_PAM >> 21, VGI_PTE(VGI_PAM_PAGE));
+	pam_remap(vg, pt, PG_DECOY, PG_DST, "PAM: table in a PAM segment shadowed");
+
+	/* The memory slot goes and comes back: KVM tracks nothing there now. */
+	pam_set(host, pam, VGI_PAM_PCI);
+	pam_set(host, pam, VGI_PAM_RAM);
+	pam_remap(vg, pt, PG_DST, PG_DECOY, "PAM: PTE stored after the slot came back");
+	/* From then on the frame is tracked again. */
+	pam_remap(vg, pt, PG_DECOY, PG_DST, "PAM: PTE stored once more");
+
+	pte_store(vg, PG_PD, VA_PAM >> 21, 0);
+	memcpy(pt, saved, VG_PAGE);
+	pci_write_config_byte(host, VGI_PAM_REG, pam);
+out:
+	if (pt)
+		memunmap(pt);
+	kfree(saved);
+put:
+	pci_dev_put(host);
+}
+
 /* A command outside the subset refuses the whole workload; the next runs. */
 static void error_path(struct vg_dev *vg)
 {
@@ -836,6 +939,7 @@ static void i915_run(struct vg_dev *vg)
 	kfree(want);
 	tracked_unmap(vg);
 	string_move_pte(vg);
+	pam_toggle(vg);
 	error_path(vg);
 }
 
