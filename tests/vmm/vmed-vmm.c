@@ -25,6 +25,12 @@
  * container with the memslot mapped at IOVA == GPA (the shim pins guest
  * frames by GPA), then the device fd and its regions and interrupts.
  *
+ * With VMM_IOMMUFD=1 in the environment the device is reached the newer
+ * way instead, on kernels built with iommufd and the VFIO device cdev:
+ * /dev/vfio/devices/vfioN told to KVM, bound to /dev/iommu, attached to an
+ * IOAS with the memslot mapped at IOVA == GPA. iommufd holds a shim to
+ * stricter rules than type1 (an unpin must match one earlier pin exactly).
+ *
  * There is no vCPU: this program is the guest. It writes guest memory
  * through the memslot's host mapping (such writes are not seen by KVM write
  * tracking, so page tables are written before the device is told of them)
@@ -57,6 +63,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <dirent.h>
 #include <linux/kvm.h>
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
@@ -66,6 +73,59 @@
 #define KVM_DEV_VFIO_FILE	KVM_DEV_VFIO_GROUP
 #define KVM_DEV_VFIO_FILE_ADD	KVM_DEV_VFIO_GROUP_ADD
 #define KVM_DEV_VFIO_FILE_DEL	KVM_DEV_VFIO_GROUP_DEL
+#endif
+
+/*
+ * Debian 12's uapi headers (Linux 6.1) have no iommufd.h and predate
+ * iommufd's VFIO binding; these are the Linux 6.12 ABI's structures and
+ * ioctl numbers.
+ */
+#ifndef IOMMU_IOAS_MAP
+#define IOMMUFD_TYPE		(';')
+#define IOMMU_IOAS_ALLOC	_IO(IOMMUFD_TYPE, 0x81)
+#define IOMMU_IOAS_MAP		_IO(IOMMUFD_TYPE, 0x85)
+#define IOMMU_IOAS_UNMAP	_IO(IOMMUFD_TYPE, 0x86)
+#define IOMMU_IOAS_MAP_FIXED_IOVA	BIT(0)
+#define IOMMU_IOAS_MAP_WRITEABLE	BIT(1)
+#define IOMMU_IOAS_MAP_READABLE		BIT(2)
+struct iommu_ioas_alloc {
+	__u32 size;
+	__u32 flags;
+	__u32 out_ioas_id;
+};
+
+struct iommu_ioas_map {
+	__u32 size;
+	__u32 flags;
+	__u32 ioas_id;
+	__u32 __reserved;
+	__aligned_u64 user_va;
+	__aligned_u64 length;
+	__aligned_u64 iova;
+};
+
+struct iommu_ioas_unmap {
+	__u32 size;
+	__u32 ioas_id;
+	__aligned_u64 iova;
+	__aligned_u64 length;
+};
+#endif
+#ifndef VFIO_DEVICE_BIND_IOMMUFD
+#define VFIO_DEVICE_BIND_IOMMUFD	_IO(VFIO_TYPE, VFIO_BASE + 18)
+#define VFIO_DEVICE_ATTACH_IOMMUFD_PT	_IO(VFIO_TYPE, VFIO_BASE + 19)
+struct vfio_device_bind_iommufd {
+	__u32 argsz;
+	__u32 flags;
+	__s32 iommufd;
+	__u32 out_devid;
+};
+
+struct vfio_device_attach_iommufd_pt {
+	__u32 argsz;
+	__u32 flags;
+	__u32 pt_id;
+};
 #endif
 
 typedef unsigned char u8;
@@ -182,6 +242,8 @@ struct vendor {
 struct vmm {
 	const char *uuid;
 	int kvm, vm, kvm_vfio, container, group, device;
+	int iommufd;	/* VMM_IOMMUFD: /dev/iommu, else -1 */
+	u32 ioas_id;
 	int group_nr;
 	u8 *mem;
 	bool dma_mapped;
@@ -795,6 +857,15 @@ static int group_number(const char *uuid)
 
 static int dma_map(struct vmm *v)
 {
+	struct iommu_ioas_map ioas_map = {
+		.size = sizeof(ioas_map),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+			 IOMMU_IOAS_MAP_WRITEABLE,
+		.ioas_id = v->ioas_id,
+		.user_va = (uintptr_t)v->mem,
+		.length = MEM_SIZE,
+		.iova = 0,
+	};
 	struct vfio_iommu_type1_dma_map map = {
 		.argsz = sizeof(map),
 		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
@@ -803,7 +874,8 @@ static int dma_map(struct vmm *v)
 		.size = MEM_SIZE,
 	};
 
-	if (ioctl(v->container, VFIO_IOMMU_MAP_DMA, &map))
+	if (v->iommufd >= 0 ? ioctl(v->iommufd, IOMMU_IOAS_MAP, &ioas_map) :
+	    ioctl(v->container, VFIO_IOMMU_MAP_DMA, &map))
 		return -errno;
 	v->dma_mapped = true;
 	return 0;
@@ -817,7 +889,19 @@ static s64 dma_unmap(struct vmm *v)
 		.iova = 0,
 		.size = MEM_SIZE,
 	};
+	struct iommu_ioas_unmap ioas_unmap = {
+		.size = sizeof(ioas_unmap),
+		.ioas_id = v->ioas_id,
+		.iova = 0,
+		.length = MEM_SIZE,
+	};
 
+	if (v->iommufd >= 0) {
+		if (ioctl(v->iommufd, IOMMU_IOAS_UNMAP, &ioas_unmap))
+			return -errno;
+		v->dma_mapped = false;
+		return ioas_unmap.length;
+	}
 	if (ioctl(v->container, VFIO_IOMMU_UNMAP_DMA, &unmap))
 		return -errno;
 	v->dma_mapped = false;
@@ -908,6 +992,80 @@ static void trace(const char *step)
 		printf("# %s: %s ok\n", case_name, step);
 }
 
+/* The vGPU's VFIO device cdev: the vfioN in <uuid>/vfio-dev/. */
+static int cdev_path(char *buf, size_t len, const char *uuid)
+{
+	char dir[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+	int ret = -ENOENT;
+
+	if (sysfs_path(dir, sizeof(dir), uuid, "vfio-dev"))
+		return -ENAMETOOLONG;
+	d = opendir(dir);
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "vfio", 4))
+			continue;
+		snprintf(buf, len, "/dev/vfio/devices/%s", e->d_name);
+		ret = 0;
+		break;
+	}
+	closedir(d);
+	return ret;
+}
+
+/*
+ * The device through iommufd, as a VMM on a kernel with the VFIO cdev
+ * does it: the device file told to KVM before the bind (the bind hands
+ * the kvm to the device), bound to /dev/iommu, attached to a fresh IOAS
+ * that maps guest memory at IOVA == GPA.
+ */
+static int open_cdev(struct vmm *v, const char *uuid, bool with_kvm)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
+	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+	struct kvm_device_attr attr = {
+		.group = KVM_DEV_VFIO_FILE,
+		.attr = KVM_DEV_VFIO_FILE_ADD,
+		.addr = (uintptr_t)&v->device,
+	};
+	char path[PATH_MAX];
+	int ret;
+
+	ret = cdev_path(path, sizeof(path), uuid);
+	if (ret) {
+		errno = -ret;
+		return sys_fail("setup", "find <uuid>/vfio-dev/vfioN");
+	}
+	v->device = open(path, O_RDWR | O_CLOEXEC);
+	if (v->device < 0)
+		return sys_fail("setup", "open /dev/vfio/devices/vfioN");
+	if (with_kvm && ioctl(v->kvm_vfio, KVM_SET_DEVICE_ATTR, &attr))
+		return sys_fail("setup", "KVM_SET_DEVICE_ATTR(KVM_DEV_VFIO_FILE_ADD) of the cdev");
+	v->iommufd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
+	if (v->iommufd < 0)
+		return sys_fail("setup", "open /dev/iommu");
+	bind.iommufd = v->iommufd;
+	if (ioctl(v->device, VFIO_DEVICE_BIND_IOMMUFD, &bind))
+		return sys_fail("setup", "VFIO_DEVICE_BIND_IOMMUFD");
+	if (ioctl(v->iommufd, IOMMU_IOAS_ALLOC, &alloc))
+		return sys_fail("setup", "IOMMU_IOAS_ALLOC");
+	v->ioas_id = alloc.out_ioas_id;
+	attach.pt_id = v->ioas_id;
+	if (ioctl(v->device, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach))
+		return sys_fail("setup", "VFIO_DEVICE_ATTACH_IOMMUFD_PT");
+	ret = dma_map(v);
+	if (ret) {
+		errno = -ret;
+		return sys_fail("setup", "IOMMU_IOAS_MAP");
+	}
+	trace("cdev bound to iommufd, IOAS mapped");
+	return 0;
+}
+
 /*
  * Everything up to a usable device fd, in the order vfio.md section 4
  * gives. The first failing step is reported with its ioctl and errno.
@@ -922,7 +1080,8 @@ static int vmm_open_with(struct vmm *v, const char *uuid, bool with_kvm)
 	struct kvm_device_attr attr = { 0 };
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	int *fds[] = { &v->kvm, &v->vm, &v->kvm_vfio, &v->container,
-		       &v->group, &v->device, &v->msi_fd, &v->vcpu };
+		       &v->group, &v->device, &v->msi_fd, &v->vcpu,
+		       &v->iommufd };
 	unsigned int i;
 	char path[64];
 	int ret;
@@ -969,6 +1128,12 @@ static int vmm_open_with(struct vmm *v, const char *uuid, bool with_kvm)
 	trace("KVM_CREATE_DEVICE");
 
 vfio:
+	if (getenv("VMM_IOMMUFD")) {
+		ret = open_cdev(v, uuid, with_kvm);
+		if (ret)
+			return ret;
+		goto device;
+	}
 	v->group_nr = group_number(uuid);
 	if (v->group_nr < 0) {
 		errno = -v->group_nr;
@@ -1023,6 +1188,7 @@ vfio:
 	if (v->device < 0)
 		return sys_fail("setup", "VFIO_GROUP_GET_DEVICE_FD");
 	trace("VFIO_GROUP_GET_DEVICE_FD");
+device:
 	v->info.argsz = sizeof(v->info);
 	if (ioctl(v->device, VFIO_DEVICE_GET_INFO, &v->info))
 		return sys_fail("setup", "VFIO_DEVICE_GET_INFO");
@@ -1071,13 +1237,16 @@ static void vmm_close(struct vmm *v)
 		.addr = (uintptr_t)&v->group,
 	};
 
-	close_fd(&v->device);
-	/* Undo FILE_ADD as QEMU does when it lets go of a group. */
-	if (v->kvm_vfio >= 0 && v->group >= 0 &&
+	/* Undo FILE_ADD as QEMU does when it lets go of a group or device. */
+	if (v->iommufd >= 0)
+		attr.addr = (uintptr_t)&v->device;
+	if (v->kvm_vfio >= 0 && (v->iommufd >= 0 ? v->device : v->group) >= 0 &&
 	    ioctl(v->kvm_vfio, KVM_SET_DEVICE_ATTR, &attr))
 		sys_fail("teardown", "KVM_SET_DEVICE_ATTR(KVM_DEV_VFIO_FILE_DEL)");
+	close_fd(&v->device);
 	close_fd(&v->group);
 	close_fd(&v->container);
+	close_fd(&v->iommufd);
 	close_fd(&v->msi_fd);
 	if (v->run)
 		munmap(v->run, v->run_size);
@@ -1527,7 +1696,8 @@ static void describe_status(char *buf, size_t len, int status)
 static noreturn void remove_device(struct vmm *v, int req_fd)
 {
 	int *fds[] = { &v->device, &v->group, &v->container, &v->msi_fd,
-		       &v->kvm_vfio, &v->vm, &v->kvm, &v->vcpu, &req_fd };
+		       &v->kvm_vfio, &v->vm, &v->kvm, &v->vcpu, &v->iommufd,
+		       &req_fd };
 	char path[PATH_MAX];
 	unsigned int i;
 	int fd;
@@ -2140,7 +2310,8 @@ static int print_usage(void)
 	for (i = 0; i < ARRAY_SIZE(cases); i++)
 		fprintf(stderr, " %s", cases[i].name);
 	fprintf(stderr, "\n<uuid>: a vGPU in " SYSFS_MDEV " (lowercase)\n"
-		"VMM_VERBOSE=1 traces the set-up steps\n");
+		"VMM_VERBOSE=1 traces the set-up steps\n"
+		"VMM_IOMMUFD=1 opens the VFIO cdev through /dev/iommu\n");
 	return 2;
 }
 
