@@ -5,7 +5,7 @@
 # make fuzz FUZZ_SECONDS=N: every fuzz target for N seconds (default 60)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all modules kunit checkpatch docs dkms user-test bench fuzz e2e-boot e2e e2e-xen-smoke e2e-xen e2e-xen-peers check run clean
+.PHONY: all modules kunit checkpatch docs dkms user-test bench fuzz e2e-boot e2e e2e-xen-smoke e2e-xen e2e-xen-peers e2e-sanitizers check run clean
 
 all: modules
 
@@ -47,6 +47,9 @@ e2e-xen:
 
 e2e-xen-peers:
 	@bash scripts/e2e-xen-peers.sh
+
+e2e-sanitizers:
+	@bash scripts/e2e-sanitizers.sh
 
 check:
 	@bash scripts/check.sh

@@ -21,6 +21,8 @@
 #                                           (of: normal hostile destroyed unbound)
 #   E2E_XEN_PEERS=1 bash scripts/...        no guest runs: the frontends as
 #                                           peers instead (make e2e-xen-peers)
+#   E2E_CONF=file bash scripts/...          sourced by init-host after its
+#                                           defaults (timeouts, RUNS, ...)
 #
 # Output: $VMED_BUILD/e2e-xen/{console.log,initramfs.cpio.gz,guest-initramfs.cpio.gz}
 # (e2e-xen-peers/ with E2E_XEN_PEERS=1)
@@ -57,7 +59,8 @@ need_pkgs qemu-system-x86 busybox-static cpio kmod xz-utils \
 stage "e2e-xen: building the vmed modules"
 bash "$VMED_ROOT/scripts/modules.sh"
 
-# Boot exactly the kernel the modules were built for, in dom0 and the guest.
+# Boot exactly the kernel the modules were built for in dom0, and Debian's
+# (the same one unless VMED_HOST_KERNEL is set) in the guests.
 boot_kernel
 mkdir -p "$E2E"
 xen_elf "$E2E"
@@ -80,7 +83,7 @@ if [ "$PEERS" = 1 ]; then
 		>"$root/etc/e2e-modules-peers" || true
 	cp "$E2E/boot-modules" "$root/etc/e2e-modules"
 fi
-cp "$VMLINUZ" "$root/guest/vmlinuz"
+cp "$GUEST_VMLINUZ" "$root/guest/vmlinuz"
 [ "$vmm" = 1 ] && cp "$E2E/vmed-vmm" "$root/bin/vmed-vmm"
 cp "$E2E/guest-initramfs.cpio.gz" "$root/guest/initramfs.cpio.gz"
 {
@@ -91,6 +94,9 @@ cp "$E2E/guest-initramfs.cpio.gz" "$root/guest/initramfs.cpio.gz"
 		echo 'RUNS=""'
 	elif [ -n "${E2E_XEN_RUNS:-}" ]; then
 		echo "RUNS=\"$E2E_XEN_RUNS\""
+	fi
+	if [ -n "${E2E_CONF:-}" ]; then
+		cat "$E2E_CONF" || die "E2E_CONF: cannot read $E2E_CONF"
 	fi
 } >"$root/etc/e2e.conf"
 initramfs_pack "$root" "$E2E/initramfs.cpio.gz"

@@ -47,10 +47,9 @@ need_pkgs qemu-system-x86 busybox-static cpio kmod xz-utils \
 stage "e2e: building the vmed modules"
 bash "$VMED_ROOT/scripts/modules.sh"
 
-# Boot exactly the kernel the modules were built for, in L2 and in L3.
+# Boot exactly the kernel the modules were built for in L2, and Debian's
+# (the same one unless VMED_HOST_KERNEL is set) in L3.
 boot_kernel
-KDIR="/usr/src/linux-headers-$KVER"
-[ -f "$KDIR/Makefile" ] || die "no kernel headers at $KDIR"
 mkdir -p "$E2E"
 
 guest_initramfs "$E2E" "$GUEST_DIR"
@@ -70,7 +69,7 @@ initramfs_modules "$root" "$HOST_MODULES" "$VMED_MODULES"
 for m in ${E2E_EXTRA_KO:-}; do
 	cp "$m" "$root/lib/modules/vmed/" || die "E2E_EXTRA_KO: no $m"
 done
-cp "$VMLINUZ" "$root/l3/vmlinuz"
+cp "$GUEST_VMLINUZ" "$root/l3/vmlinuz"
 cp "$E2E/guest-initramfs.cpio.gz" "$root/l3/initramfs.cpio.gz"
 [ "$vmm" = 1 ] && cp "$E2E/vmed-vmm" "$root/bin/vmed-vmm"
 {

@@ -12,8 +12,9 @@
 #   need_pkgs pkg...     apt-get install only the missing Debian packages
 #   kernel_source_dir    unpack /usr/src/linux-source-6.*.tar.xz once into
 #                        $VMED_BUILD and print the tree's path on stdout
-#   boot_kernel          set KVER and VMLINUZ: the Debian kernel the built
-#                        vmed modules are for (installed if missing)
+#   boot_kernel          set KVER and VMLINUZ: the kernel the built vmed
+#                        modules are for (Debian's, installed if missing),
+#                        and GUEST_KVER, GUEST_VMLINUZ for the guests
 #   initramfs_root DIR INIT   a fresh busybox root with INIT as /init
 #   initramfs_add_module, initramfs_pack   (see below)
 #   console_result       count a QEMU console's PASS/FAIL lines (see below)
@@ -135,15 +136,18 @@ kernel_source_dir() {
 	printf '%s\n' "$dir"
 }
 
-# initramfs_add_module KVER ROOT NAME: copy Debian's module NAME for kernel
-# KVER to ROOT/lib/modules/NAME.ko, after what it depends on (modinfo), and
+# initramfs_add_module KVER ROOT NAME: copy the module NAME of kernel KVER
+# to ROOT/lib/modules/NAME.ko, after what it depends on (modinfo), and
 # append each name once to ROOT/etc/e2e-modules, which is thus a load order.
-# busybox insmod cannot read .ko.xz, so they are decompressed here.
+# Modules come from /lib/modules/KVER, or from $HOST_MODBASE/lib/modules/KVER
+# for the sanitizer kernel (boot_kernel).  busybox insmod cannot read
+# .ko.xz, so they are decompressed here.
 initramfs_add_module() {
-	local kver="$1" root="$2" name="${3//-/_}" file dep
+	local kver="$1" root="$2" name="${3//-/_}" file dep base=/
+	[ "$kver" = "$KVER" ] && base="${HOST_MODBASE:-/}"
 	grep -qx "$name" "$root/etc/e2e-modules" 2>/dev/null && return 0
-	file="$(modinfo -k "$kver" -n "$name")" || die "no module $name in $kver"
-	for dep in $(modinfo -k "$kver" -F depends "$name" | tr ',' ' '); do
+	file="$(modinfo -b "$base" -k "$kver" -n "$name")" || die "no module $name in $kver"
+	for dep in $(modinfo -b "$base" -k "$kver" -F depends "$name" | tr ',' ' '); do
 		initramfs_add_module "$kver" "$root" "$dep"
 	done
 	mkdir -p "$root/lib/modules" "$root/etc"
@@ -155,14 +159,32 @@ initramfs_add_module() {
 }
 
 # boot_kernel: QEMU tests boot exactly the kernel the modules were built
-# for (core/vmed.ko's vermagic), so they load without --force.
+# for (core/vmed.ko's vermagic), so they load without --force: KVER and
+# VMLINUZ.  The guests boot GUEST_KVER's GUEST_VMLINUZ, with the guest
+# driver built against its headers: the same Debian kernel, except when
+# VMED_HOST_KERNEL names a kernel built by scripts/sanitizer-kernel.sh,
+# which then runs the vmed modules (L2, dom0) while the guests stay on
+# Debian's.
 boot_kernel() {
 	KVER="$(modinfo -F vermagic "$VMED_ROOT/core/vmed.ko" | cut -d' ' -f1)"
-	if [ ! -f "/boot/vmlinuz-$KVER" ] || [ ! -d "/lib/modules/$KVER/kernel" ]; then
-		need_pkgs "linux-image-$KVER"
+	if [ -n "${VMED_HOST_KERNEL:-}" ]; then
+		[ "$KVER" = "$(cat "$VMED_HOST_KERNEL/kver")" ] ||
+			die "core/vmed.ko is for $KVER, not $VMED_HOST_KERNEL's kernel"
+		VMLINUZ="$VMED_HOST_KERNEL/vmlinuz"
+		HOST_MODBASE="$VMED_HOST_KERNEL/root"
+		GUEST_KVER="$(basename "$(ls -d /usr/src/linux-headers-6.12.*-amd64 | sort -V | tail -n 1)")"
+		GUEST_KVER="${GUEST_KVER#linux-headers-}"
+	else
+		HOST_MODBASE=/
+		GUEST_KVER="$KVER"
 	fi
-	VMLINUZ="/boot/vmlinuz-$KVER"
-	[ -f "$VMLINUZ" ] || die "no $VMLINUZ after installing linux-image-$KVER"
+	if [ ! -f "/boot/vmlinuz-$GUEST_KVER" ] || [ ! -d "/lib/modules/$GUEST_KVER/kernel" ]; then
+		need_pkgs "linux-image-$GUEST_KVER"
+	fi
+	GUEST_VMLINUZ="/boot/vmlinuz-$GUEST_KVER"
+	[ -n "${VMED_HOST_KERNEL:-}" ] || VMLINUZ="$GUEST_VMLINUZ"
+	[ -f "$VMLINUZ" ] || die "no kernel image $VMLINUZ"
+	[ -f "$GUEST_VMLINUZ" ] || die "no $GUEST_VMLINUZ after installing linux-image-$GUEST_KVER"
 }
 
 # initramfs_root DIR INIT: DIR becomes a busybox root with INIT as /init,
@@ -234,7 +256,7 @@ xen_elf() {
 }
 
 # guest_initramfs DIR [GUEST_DIR]: build the guest test driver (GUEST_DIR,
-# default tests/guest) for $KVER, report that as a host case, and pack
+# default tests/guest) for $GUEST_KVER, report that as a host case, and pack
 # DIR/guest-initramfs.cpio.gz: busybox, tests/e2e/init-guest as /init, the
 # driver and its Debian dependencies.  Without a driver the guest still
 # boots and says so.  Sets GUEST_KO_BUILT to 1 or 0.
@@ -246,7 +268,7 @@ guest_initramfs() {
 	mkdir -p "$dir"
 	stage "building the guest driver ($src)"
 	if [ -f "$src/Kbuild" ] || [ -f "$src/Makefile" ]; then
-		make -C "/usr/src/linux-headers-$KVER" M="$src" modules \
+		make -C "/usr/src/linux-headers-$GUEST_KVER" M="$src" modules \
 			>"$dir/guest-build.log" 2>&1 && [ -f "$ko" ] && GUEST_KO_BUILT=1
 	else
 		echo "no guest driver sources in $src" >"$dir/guest-build.log"
@@ -261,7 +283,7 @@ guest_initramfs() {
 	: >"$root/etc/e2e-modules"
 	if [ "$GUEST_KO_BUILT" = 1 ]; then
 		for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do
-			initramfs_add_module "$KVER" "$root" "$dep"
+			initramfs_add_module "$GUEST_KVER" "$root" "$dep"
 		done
 		cp "$ko" "$root/lib/modules/vmed_guest.ko"
 	fi

@@ -6,12 +6,16 @@
 #
 #   bash scripts/modules.sh            build (W=1 + sparse)
 #   KDIR=/path/to/headers bash ...     use another header tree
+#   VMED_HOST_KERNEL=dir bash ...      the sanitizer kernel's build tree
+#                                      (scripts/sanitizer-kernel.sh)
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 stage "modules: checking build dependencies"
 need_pkgs make gcc libc6-dev sparse kmod bc
-if [ -z "${KDIR:-}" ]; then
+if [ -z "${KDIR:-}" ] && [ -n "${VMED_HOST_KERNEL:-}" ]; then
+	KDIR="$VMED_HOST_KERNEL/obj"
+elif [ -z "${KDIR:-}" ]; then
 	# The 6.12 series is what vmed targets; the exact release is whatever
 	# Debian ships today.
 	ls -d /usr/src/linux-headers-6.12.*-amd64 >/dev/null 2>&1 ||
