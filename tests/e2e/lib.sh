@@ -15,7 +15,7 @@ BAD='WARNING:|BUG:|Oops|Call Trace|general protection|UBSAN|KASAN|refcount_t|cor
 # driver's own result lines); empty: none.
 DMESG_IGNORE=
 # Whole reports (a WARNING:/BUG: block up to the end of its stack trace)
-# that are another subsystem's known problem, not vmed's: an extended
+# that are another subsystem's known problem: an extended
 # regex any line of the block matches; empty: none.  Such a block is
 # named in the details but does not fail the check.
 KNOWN_REPORTS=
@@ -72,7 +72,7 @@ drop_known_reports() {
 	awk -v known="$KNOWN_REPORTS" '
 	function flush(drop) {
 		if (drop)
-			print "    known report, not vmed'"'"'s: " head > "/dev/stderr"
+			print "    known report (KNOWN_REPORTS): " head > "/dev/stderr"
 		else
 			for (i = 0; i < nb; i++)
 				print block[i]
