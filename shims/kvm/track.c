@@ -21,7 +21,7 @@
  * KVM to track with implies kvm.ko is loaded. The lookups hold a reference
  * on kvm.ko until the device is closed.
  */
-#include <linux/kvm_host.h>
+#include <linux/kvm_types.h>
 #include <linux/module.h>
 #include <linux/string.h>
 #include "kvm.h"
@@ -100,23 +100,12 @@ static bool kvm_fns_get(struct vmed_kvm_vgpu *kv)
  */
 int vmed_kvm_track_start(struct vmed_kvm_vgpu *kv)
 {
-	struct kvm *kvm = kv->vdev.kvm;
-	int ret = -ENOENT, idx;
+	int ret = -ENOENT;
 
 	kv->track_node.track_write = vmed_kvm_track_write;
 	kv->track_node.track_remove_region = vmed_kvm_track_remove_region;
-	if (kvm_fns_get(kv)) {
-		/*
-		 * The VM's first external tracker makes KVM allocate tracking
-		 * state in every memslot, and KVM (6.12) walks the memslots
-		 * there under slots_arch_lock alone, which lockdep reports as
-		 * suspicious RCU usage. SRCU is what keeps the memslots; KVM
-		 * itself takes slots_arch_lock inside it on its fault path.
-		 */
-		idx = srcu_read_lock(&kvm->srcu);
-		ret = kv->kvm_fns.reg(kvm, &kv->track_node);
-		srcu_read_unlock(&kvm->srcu, idx);
-	}
+	if (kvm_fns_get(kv))
+		ret = kv->kvm_fns.reg(kv->vdev.kvm, &kv->track_node);
 	if (ret == -ENOMEM) {
 		kvm_fns_put(kv);
 		return ret;
@@ -127,7 +116,7 @@ int vmed_kvm_track_start(struct vmed_kvm_vgpu *kv)
 				     ret);
 		return 0;
 	}
-	kv->kvm = kvm;
+	kv->kvm = kv->vdev.kvm;
 	return 0;
 }
 
