@@ -18,6 +18,7 @@
 #   initramfs_root DIR INIT   a fresh busybox root with INIT as /init
 #   initramfs_add_module, initramfs_pack   (see below)
 #   console_result       count a QEMU console's PASS/FAIL lines (see below)
+#   qemu_watched         run QEMU with a timeout and a stall watchdog
 #   xen_elf DIR          set XEN_ELF: Debian's Xen $XEN_VER for QEMU -kernel
 #   guest_initramfs DIR  the test guest's initramfs with tests/guest's driver
 #   vmm_build DIR        build tests/vmm's test VMM into DIR
@@ -215,6 +216,42 @@ console_result() {
 	fi
 	echo "$np passed, $nf failed"
 	[ "$nf" -eq 0 ]
+}
+
+# qemu_watched TIMEOUT LOG COMMAND...: run a QEMU command line (output to
+# LOG) for at most TIMEOUT s, and end it early if the emulated machine has
+# stalled: LOG unchanged and QEMU using no CPU time at all for
+# STALL_SECONDS (a live TCG guest uses some for its timer ticks even when
+# idle; a stalled one gets none, and its kernel cannot even report hung
+# tasks).  Returns the command's exit status (124: timed out); sets
+# STALLED to 1 if it was ended for a stall, else 0.
+STALL_SECONDS=${STALL_SECONDS:-180}
+qemu_watched() {
+	local timeout=$1 log=$2 pid qpid size cpu last_size=-1 last_cpu=-1 still=0 rc=0
+	shift 2
+	STALLED=0
+	timeout "$timeout" "$@" </dev/null >"$log" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 10
+		qpid=$(pgrep -P "$pid" | head -n 1 || true)
+		size=$(stat -c %s "$log" 2>/dev/null || echo 0)
+		cpu=$(awk '{ print $14 + $15 }' "/proc/${qpid:-0}/stat" 2>/dev/null || echo 0)
+		if [ "$size" = "$last_size" ] && [ "$cpu" = "$last_cpu" ]; then
+			still=$((still + 10))
+		else
+			still=0
+		fi
+		last_size=$size
+		last_cpu=$cpu
+		if [ "$still" -ge "$STALL_SECONDS" ] && [ -n "$qpid" ]; then
+			STALLED=1
+			kill -KILL "$qpid" 2>/dev/null || true
+			break
+		fi
+	done
+	wait "$pid" || rc=$?
+	return "$rc"
 }
 
 # initramfs_pack ROOT OUT: a gzip'd newc cpio of ROOT, owned by root.
