@@ -8,6 +8,11 @@
 # so the test VMM can drive the KVM shim through iommufd as well as
 # through the type1 container QEMU uses.
 #
+# The patches in scripts/sanitizer-kernel-patches/ are applied to the source
+# first.  Each silences one report that is the kernel's own and would
+# otherwise come before vmed's code runs: lockdep checks nothing after its
+# first report, so one such report would hide every later one.
+#
 #   bash scripts/sanitizer-kernel.sh     build (or reuse) it
 #   SANITIZER_KASAN=0 bash ...           the same without KASAN, for a Xen
 #                                        PV dom0, in build/sanitizer-kernel-nokasan
@@ -85,7 +90,19 @@ DEBCONFIG="/boot/config-$DEBKVER"
 [ -f "$DEBCONFIG" ] || die "no $DEBCONFIG after installing linux-image-$DEBKVER"
 SRC="$(kernel_source_dir)"
 
-want="$(cat "$SRC/.vmed-unpacked") $(md5sum <"$DEBCONFIG") $(md5sum <"${BASH_SOURCE[0]}") kasan=$KASAN"
+# Applied once; an unchanged patch that is already in the tree reverses
+# cleanly, which is how a later run knows.
+need_pkgs patch
+patches=("$VMED_ROOT"/scripts/sanitizer-kernel-patches/*.patch)
+for p in "${patches[@]}"; do
+	if patch -d "$SRC" -p1 -R -s -f --dry-run <"$p" >/dev/null 2>&1; then
+		continue
+	fi
+	stage "sanitizer kernel: applying $(basename "$p")"
+	patch -d "$SRC" -p1 -s -N <"$p" || die "$p does not apply to $SRC"
+done
+
+want="$(cat "$SRC/.vmed-unpacked") $(md5sum <"$DEBCONFIG") $(cat "${BASH_SOURCE[0]}" "${patches[@]}" | md5sum) kasan=$KASAN"
 if [ -f "$OUT/stamp" ] && [ "$(cat "$OUT/stamp")" = "$want" ] &&
 	[ -f "$OUT/vmlinuz" ]; then
 	stage "sanitizer kernel: up to date: $(cat "$OUT/kver") in $OUT"
@@ -102,18 +119,18 @@ cp "$DEBCONFIG" "$OBJ/.config"
 lsmod_file="$OUT/lsmod"
 {
 	echo "Module Size Used by"
-	todo=$(echo $NEEDED_MODULES | tr '-' '_')
+	queue=$(echo $NEEDED_MODULES | tr '-' '_')
 	seen=" "
-	while [ -n "$todo" ]; do
-		set -- $todo
+	while [ -n "$queue" ]; do
+		set -- $queue
 		m=$1
 		shift
-		todo="$*"
+		queue="$*"
 		case "$seen" in *" $m "*) continue ;; esac
 		seen="$seen$m "
 		echo "$m 0 0"
 		deps=$(modinfo -k "$DEBKVER" -F depends "$m" 2>/dev/null | tr ',' ' ' | tr '-' '_')
-		todo="$todo $deps"
+		queue="$queue $deps"
 	done
 } >"$lsmod_file"
 make -C "$SRC" O="$OBJ" olddefconfig >>"$log" 2>&1 ||
