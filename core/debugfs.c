@@ -82,6 +82,12 @@ static const struct {
 	VMED_STAT(failures),
 	VMED_STAT(workloads),
 	VMED_STAT(workload_errors),
+	VMED_STAT(wl_queued),
+	VMED_STAT(wl_completed),
+	VMED_STAT(wl_preempted),
+	VMED_STAT(wl_cancelled),
+	VMED_STAT(wl_timeouts),
+	VMED_STAT(engine_time_ns),
 };
 
 /**

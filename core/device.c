@@ -80,6 +80,10 @@ static int vendor_check(const struct vmed_vendor *v)
 			     (!pci->bars[i].is_64bit && size > SZ_2G)))
 			return -EINVAL;
 	}
+	/* Engines need both halves of the execution contract. */
+	if (v->nr_engines > VMED_MAX_ENGINES ||
+	    (v->nr_engines && (!v->ops->wl_step || !v->ops->wl_complete)))
+		return -EINVAL;
 	if ((pci->rom_size && !is_power_of_2(pci->rom_size)) ||
 	    pci->msi_cap_offset < PCI_STD_HEADER_SIZEOF ||
 	    pci->msi_cap_offset > PCI_CFG_SPACE_SIZE - (PCI_MSI_DATA_64 + 4) ||
@@ -99,7 +103,8 @@ static int vendor_check(const struct vmed_vendor *v)
 	for (i = 0; i < v->nr_types; i++) {
 		const struct vmed_vgpu_type *t = &v->types[i];
 
-		if (!t->name || t->fences > v->fences)
+		if (!t->name || t->fences > v->fences ||
+		    t->weight > VMED_SCHED_WEIGHT_MAX)
 			return -EINVAL;
 		for (k = 0; k < VMED_GM_KINDS; k++)
 			if (!IS_ALIGNED(t->gm_size[k], VMED_GM_GRANULE) ||
@@ -210,6 +215,7 @@ struct vmed_device *vmed_device_register(const struct vmed_vendor *vendor,
 	xa_init_flags(&dev->vgpu_ids, XA_FLAGS_ALLOC);
 	gm = vendor->gm_total[VMED_GM_MAPPABLE] + vendor->gm_total[VMED_GM_HIDDEN];
 	dev->ggtt_entries = gm >> PAGE_SHIFT;
+	vmed_sched_device_init(dev);
 
 	ret = -ENOMEM;
 	for (k = 0; k < VMED_GM_KINDS; k++) {
@@ -256,6 +262,7 @@ void vmed_device_unregister(struct vmed_device *dev)
 {
 	vmed_registry_remove(dev);
 	WARN_ON(!list_empty(&dev->vgpus));
+	vmed_sched_device_fini(dev);
 	vmed_debugfs_device_remove(dev);
 	vmed_scratch_free(dev, dev->scratch_page, dev->scratch_dma);
 	vmed_regs_free(dev);

@@ -173,6 +173,16 @@ void vmed_irq_reg_write(struct vmed_vgpu *vgpu, const struct vmed_reg_slot *slot
 void vmed_irq_update(struct vmed_vgpu *vgpu, bool new_event);
 void vmed_irq_update_intx(struct vmed_vgpu *vgpu);
 
+/* sched.c */
+int vmed_sched_init(void);
+void vmed_sched_exit(void);
+void vmed_sched_device_init(struct vmed_device *dev);
+void vmed_sched_device_fini(struct vmed_device *dev);
+void vmed_sched_vgpu_init(struct vmed_vgpu *vgpu);
+void vmed_sched_vgpu_fini(struct vmed_vgpu *vgpu);
+void vmed_sched_cancel(struct vmed_vgpu *vgpu);
+void vmed_sched_stop_vgpu(struct vmed_vgpu *vgpu);
+
 /* debugfs.c */
 void vmed_debugfs_init(void);
 void vmed_debugfs_exit(void);

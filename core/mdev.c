@@ -26,6 +26,7 @@
 #include <linux/list.h>
 #include <linux/mdev.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <linux/vfio.h>
@@ -52,6 +53,7 @@ struct vmed_mdev_type {
  * @types: one per vendor type
  * @type_ptrs: @types as mdev_register_parent() wants them
  * @node: link in the list of parents
+ * @has_sysfs: the parent device got its vmed/ group
  */
 struct vmed_mdev_parent {
 	struct mdev_parent mdev;
@@ -59,10 +61,35 @@ struct vmed_mdev_parent {
 	struct vmed_mdev_type *types;
 	struct mdev_type **type_ptrs;
 	struct list_head node;
+	bool has_sysfs;
 };
 
 /* Parents by device; changed only from listener callbacks (registry lock). */
 static LIST_HEAD(parents);
+/* The list, for the parents' sysfs files (the listener ops hold more). */
+static DEFINE_MUTEX(parents_lock);
+
+/**
+ * vmed_mdev_parent_device() - the vmed device an mdev parent stands for
+ * @parent_dev: the parent's struct device
+ *
+ * Context: takes the parents lock; the answer stays valid while the
+ * caller is inside one of the parent's sysfs callbacks (removing the
+ * parent waits for them).
+ * Return: the device, or NULL if @parent_dev is no parent of ours.
+ */
+struct vmed_device *vmed_mdev_parent_device(struct device *parent_dev)
+{
+	struct vmed_device *dev = NULL;
+	struct vmed_mdev_parent *p;
+
+	mutex_lock(&parents_lock);
+	list_for_each_entry(p, &parents, node)
+		if (vmed_device_dma_dev(p->dev) == parent_dev)
+			dev = p->dev;
+	mutex_unlock(&parents_lock);
+	return dev;
+}
 
 static struct vmed_mdev_type *to_vmed_type(struct mdev_type *mtype)
 {
@@ -195,7 +222,15 @@ static int parent_add(struct vmed_device_listener *l, struct vmed_device *dev)
 				   p->type_ptrs, n);
 	if (ret)
 		goto err;
+	mutex_lock(&parents_lock);
 	list_add_tail(&p->node, &parents);
+	mutex_unlock(&parents_lock);
+	/* The scheduler's knobs; the parent works without them. */
+	ret = vmed_mdev_parent_sysfs_add(parent_dev);
+	p->has_sysfs = !ret;
+	if (ret)
+		dev_warn(parent_dev, "no vmed/ scheduler files (%pe)\n",
+			 ERR_PTR(ret));
 	dev_info(parent_dev, "%u vGPU type(s) offered as mediated devices\n", n);
 	return 0;
 err:
@@ -211,9 +246,14 @@ static void parent_remove(struct vmed_device_listener *l,
 	list_for_each_entry(p, &parents, node) {
 		if (p->dev != dev)
 			continue;
+		/* Waits for the files' readers, who look the parent up. */
+		if (p->has_sysfs)
+			vmed_mdev_parent_sysfs_remove(vmed_device_dma_dev(dev));
 		/* Removes every mdev of the parent, waiting for holders. */
 		mdev_unregister_parent(&p->mdev);
+		mutex_lock(&parents_lock);
 		list_del(&p->node);
+		mutex_unlock(&parents_lock);
 		parent_free(p);
 		return;
 	}

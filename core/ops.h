@@ -286,6 +286,42 @@ static inline int vmed_vendor_submit(struct vmed_vgpu *vgpu, u64 desc)
 }
 
 /**
+ * vmed_vendor_wl_step() - &vmed_vendor_ops.wl_step
+ * @vgpu: the vGPU, not failed; its lock held
+ * @wl: the workload
+ *
+ * Return: %VMED_WL_MORE, 0 or a negative errno; -EOPNOTSUPP if the device
+ * was registered with engines but without the op (refused at register).
+ */
+static inline int vmed_vendor_wl_step(struct vmed_vgpu *vgpu,
+				      struct vmed_workload *wl)
+{
+	const struct vmed_vendor_ops *ops = vmed_vgpu_vendor_ops(vgpu);
+
+	vmed_vendor_context(vgpu);
+	if (WARN_ON_ONCE(!ops->wl_step))
+		return -EOPNOTSUPP;
+	return ops->wl_step(vgpu, wl);
+}
+
+/**
+ * vmed_vendor_wl_complete() - &vmed_vendor_ops.wl_complete
+ * @vgpu: the vGPU, not failed; its lock held
+ * @wl: the workload
+ * @status: 0 or a negative errno
+ */
+static inline void vmed_vendor_wl_complete(struct vmed_vgpu *vgpu,
+					   struct vmed_workload *wl, int status)
+{
+	const struct vmed_vendor_ops *ops = vmed_vgpu_vendor_ops(vgpu);
+
+	vmed_vendor_context(vgpu);
+	if (WARN_ON_ONCE(!ops->wl_complete))
+		return;
+	ops->wl_complete(vgpu, wl, status);
+}
+
+/**
  * vmed_vendor_engine_reset() - &vmed_vendor_ops.engine_reset
  * @vgpu: the vGPU; its lock held
  */

@@ -13,6 +13,9 @@
  *	page writes, invalidations, interrupts, and which frontend holds the
  *	vGPU. Hypervisor and vendor ops are called with it held (see their
  *	kernel-doc); a frontend's callbacks never are.
+ *   vmed_engine.lock (sched.c): an engine's run list, the vGPUs' queues
+ *	on it and the workload it runs; a spinlock, taken inside a vGPU lock
+ *	and never around one
  * vmed_device.lock is never taken while a vGPU lock is held.
  */
 #ifndef _VMED_CORE_STATE_H
@@ -22,9 +25,13 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/pci_regs.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <vmed/hv.h>
+#include <vmed/sched.h>
 #include <vmed/vendor.h>
 #include <vmed/vgpu.h>
 
@@ -50,6 +57,84 @@ struct vmed_reg_slot {
 	const struct vmed_mmio_reg *reg;
 	u8 irq_group;
 	u8 irq_kind;
+};
+
+/**
+ * struct vmed_workload - one unit of work queued on an engine (sched.c)
+ * @node: link in its vGPU's queue on the engine
+ * @vgpu: the vGPU it belongs to
+ * @engine: index of the engine
+ * @runtime_ns: engine time it has had
+ * @started: its first step has run (shadow tables were synced for it)
+ * @cancelled: dropped while the engine worker held it; the worker frees it
+ *	without running anything more
+ * @data: the vendor's part (vmed_workload_data()), zeroed at allocation
+ */
+struct vmed_workload {
+	struct list_head node;
+	struct vmed_vgpu *vgpu;
+	unsigned int engine;
+	u64 runtime_ns;
+	bool started;
+	bool cancelled;
+	u8 data[] __aligned(8);
+};
+
+/**
+ * struct vmed_sched_entity - a vGPU as one engine's scheduler sees it
+ * @vgpu: the vGPU
+ * @queue: its queued workloads, oldest first; the head is the one that
+ *	runs (or is running)
+ * @run_node: link in &vmed_engine.runnable while @queue is not empty
+ * @nr_queued: entries in @queue
+ * @vruntime: engine time used, scaled by the inverse of the weight: the
+ *	best-effort policy runs the smallest
+ * @period: the fixed-share period @period_used belongs to
+ * @period_used: engine time used in that period (ns)
+ */
+struct vmed_sched_entity {
+	struct vmed_vgpu *vgpu;
+	struct list_head queue;
+	struct list_head run_node;
+	unsigned int nr_queued;
+	u64 vruntime;
+	u64 period;
+	u64 period_used;
+};
+
+/**
+ * struct vmed_engine - one physical engine and its scheduler (sched.c)
+ * @dev: the device
+ * @index: the engine's number
+ * @lock: protects @runnable, every vGPU's entity on this engine,
+ *	@running and the policy state below
+ * @runnable: entities with queued work
+ * @running: the workload the worker has taken, NULL between slices
+ * @last: the entity that ran the last slice, and whether it stopped with
+ *	work left (@last_more): a switch away from it is a preemption
+ * @last_more: see @last
+ * @min_vruntime: where an entity that becomes runnable starts, so that an
+ *	idle vGPU does not bank time
+ * @period: number of the current fixed-share period
+ * @period_start: when it began (ns)
+ * @work: the worker; runs in vmed's scheduler workqueue
+ * @idle: woken when @running is released
+ * @decisions: slices handed out
+ */
+struct vmed_engine {
+	struct vmed_device *dev;
+	unsigned int index;
+	spinlock_t lock;	/* run list, queues, running */
+	struct list_head runnable;
+	struct vmed_workload *running;
+	struct vmed_sched_entity *last;
+	bool last_more;
+	u64 min_vruntime;
+	u64 period;
+	u64 period_start;
+	struct delayed_work work;
+	wait_queue_head_t idle;
+	u64 decisions;
 };
 
 /**
@@ -80,6 +165,11 @@ struct vmed_reg_slot {
  * @scratch_dma: its DMA address
  * @registry_node: link in the core's list of devices (core/registry.c)
  * @debugfs: its directory in vmed's debugfs root (or an error pointer)
+ * @engines: the engines workloads are queued on (sched.c)
+ * @policy: how they are shared (&enum vmed_sched_policy)
+ * @timeslice_ns: engine time a vGPU gets before another may run
+ * @watchdog_ns: engine time after which a workload is stopped
+ * @total_weight: sum of the weights of the device's vGPUs (fixed share)
  *
  * Allocated by vmed_device_register(), freed by vmed_device_unregister().
  */
@@ -109,6 +199,12 @@ struct vmed_device {
 	dma_addr_t scratch_dma;
 	struct list_head registry_node;
 	struct dentry *debugfs;
+
+	struct vmed_engine engines[VMED_MAX_ENGINES];
+	enum vmed_sched_policy policy;
+	u64 timeslice_ns;
+	u64 watchdog_ns;
+	u32 total_weight;
 };
 
 /**
@@ -258,7 +354,7 @@ struct vmed_msi {
  * @fail_reason: why, for logs and sysfs; a copy, as the reason may come
  *	from a shim that is unloaded before the vGPU is reset
  * @in_submit: the vendor's engine is running a workload
- *	(vmed_vgpu_submit())
+ *	(vmed_vgpu_submit()) or a step of one (sched.c)
  * @reset_pending: the vGPU failed during that workload; its engine is
  *	reset when the workload returns
  * @holder: the frontend attached, else NULL
@@ -285,6 +381,9 @@ struct vmed_msi {
  * @last_workload_error: the negative errno of the last refused workload
  * @debugfs: its directory under the device's in debugfs (or an error
  *	pointer; debugfs is best effort)
+ * @sched: per engine, its queue and scheduling state (under the engine's
+ *	lock)
+ * @weight: scheduling weight, 1 to %VMED_SCHED_WEIGHT_MAX (device lock)
  */
 struct vmed_vgpu {
 	struct vmed_device *dev;
@@ -330,6 +429,8 @@ struct vmed_vgpu {
 	struct vmed_vgpu_stats stats;
 	int last_workload_error;
 	struct dentry *debugfs;
+	struct vmed_sched_entity sched[VMED_MAX_ENGINES];
+	unsigned int weight;
 };
 
 #endif /* _VMED_CORE_STATE_H */

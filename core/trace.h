@@ -286,6 +286,68 @@ TRACE_EVENT(vmed_workload_complete,
 		      __get_str(name), __entry->id, __entry->desc, __entry->ret)
 );
 
+TRACE_EVENT(vmed_wl_queue,
+	    TP_PROTO(struct vmed_vgpu *vgpu, unsigned int engine,
+		     unsigned int queued),
+	    TP_ARGS(vgpu, engine, queued),
+	    TP_STRUCT__entry(__string(name, vgpu->name)
+			     __field(unsigned int, id)
+			     __field(unsigned int, engine)
+			     __field(unsigned int, queued)),
+	    TP_fast_assign(__assign_str(name);
+			   __entry->id = vgpu->id;
+			   __entry->engine = engine;
+			   __entry->queued = queued;),
+	    TP_printk("%s id=%u engine=%u queued=%u",
+		      __get_str(name), __entry->id, __entry->engine,
+		      __entry->queued)
+);
+
+/* One per scheduling decision: which vGPU an engine runs next, and why. */
+TRACE_EVENT(vmed_sched_pick,
+	    TP_PROTO(struct vmed_vgpu *vgpu, unsigned int engine, u64 vruntime,
+		     u64 period_used, unsigned int runnable,
+		     unsigned int throttled),
+	    TP_ARGS(vgpu, engine, vruntime, period_used, runnable, throttled),
+	    TP_STRUCT__entry(__string(name, vgpu->name)
+			     __field(unsigned int, id)
+			     __field(unsigned int, engine)
+			     __field(u64, vruntime)
+			     __field(u64, period_used)
+			     __field(unsigned int, runnable)
+			     __field(unsigned int, throttled)),
+	    TP_fast_assign(__assign_str(name);
+			   __entry->id = vgpu->id;
+			   __entry->engine = engine;
+			   __entry->vruntime = vruntime;
+			   __entry->period_used = period_used;
+			   __entry->runnable = runnable;
+			   __entry->throttled = throttled;),
+	    TP_printk("%s id=%u engine=%u vruntime=%llu period_used=%llu runnable=%u throttled=%u",
+		      __get_str(name), __entry->id, __entry->engine,
+		      __entry->vruntime, __entry->period_used,
+		      __entry->runnable, __entry->throttled)
+);
+
+TRACE_EVENT(vmed_wl_done,
+	    TP_PROTO(struct vmed_vgpu *vgpu, unsigned int engine, int status,
+		     u64 runtime_ns),
+	    TP_ARGS(vgpu, engine, status, runtime_ns),
+	    TP_STRUCT__entry(__string(name, vgpu->name)
+			     __field(unsigned int, id)
+			     __field(unsigned int, engine)
+			     __field(int, status)
+			     __field(u64, runtime_ns)),
+	    TP_fast_assign(__assign_str(name);
+			   __entry->id = vgpu->id;
+			   __entry->engine = engine;
+			   __entry->status = status;
+			   __entry->runtime_ns = runtime_ns;),
+	    TP_printk("%s id=%u engine=%u status=%d runtime_ns=%llu",
+		      __get_str(name), __entry->id, __entry->engine,
+		      __entry->status, __entry->runtime_ns)
+);
+
 TRACE_EVENT(vmed_vgpu_state,
 	    TP_PROTO(struct vmed_vgpu *vgpu, const char *state),
 	    TP_ARGS(vgpu, state),

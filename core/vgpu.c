@@ -48,8 +48,6 @@ void vmed_vgpu_log_reject(struct vmed_vgpu *vgpu, const char *what, u64 offset,
  */
 void vmed_vgpu_fail(struct vmed_vgpu *vgpu, const char *reason)
 {
-	const struct vmed_vendor_ops *ops = vgpu->dev->vendor->ops;
-
 	lockdep_assert_held(&vgpu->lock);
 	vgpu->stats.failures++;
 	if (vgpu->failed)
@@ -61,8 +59,8 @@ void vmed_vgpu_fail(struct vmed_vgpu *vgpu, const char *reason)
 	pr_err_ratelimited("%s: vGPU failed: %s\n", vgpu->name, reason);
 	if (vgpu->in_submit)
 		vgpu->reset_pending = true;
-	else if (ops->engine_reset)
-		vmed_vendor_engine_reset(vgpu);
+	else
+		vmed_sched_stop_vgpu(vgpu);
 }
 
 /**
@@ -86,11 +84,8 @@ EXPORT_SYMBOL_NS_GPL(vmed_vgpu_fail_guest, VMED);
 /* Drop everything that needs the hypervisor; leaves registers alone. */
 static void vgpu_release_guest_state(struct vmed_vgpu *vgpu)
 {
-	const struct vmed_vendor_ops *ops = vgpu->dev->vendor->ops;
-
 	lockdep_assert_held(&vgpu->lock);
-	if (ops->engine_reset)
-		vmed_vendor_engine_reset(vgpu);
+	vmed_sched_stop_vgpu(vgpu);
 	vmed_ppgtt_destroy_all(vgpu);
 	vmed_ggtt_clear(vgpu);
 	vmed_dma_fini(vgpu);
@@ -157,10 +152,12 @@ struct vmed_vgpu *vmed_vgpu_create(struct vmed_device *dev, unsigned int type,
 	vgpu->dev = dev;
 	vgpu->type = &v->types[type];
 	kref_init(&vgpu->ref);
+	INIT_LIST_HEAD(&vgpu->node);
 	INIT_LIST_HEAD(&vgpu->fe_node);
 	mutex_init(&vgpu->lock);
 	vmed_dma_init(vgpu);
 	vmed_ppgtt_init(vgpu);
+	vmed_sched_vgpu_init(vgpu);
 
 	mutex_lock(&dev->lock);
 	ret = vmed_partition_take(vgpu);
@@ -203,6 +200,7 @@ struct vmed_vgpu *vmed_vgpu_create(struct vmed_device *dev, unsigned int type,
 
 	mutex_lock(&dev->lock);
 	list_add_tail(&vgpu->node, &dev->vgpus);
+	WRITE_ONCE(dev->total_weight, dev->total_weight + vgpu->weight);
 	mutex_unlock(&dev->lock);
 	vmed_debugfs_vgpu_add(vgpu);
 	trace_vmed_vgpu_state(vgpu, "created");
@@ -293,6 +291,8 @@ void vmed_vgpu_destroy(struct vmed_vgpu *vgpu)
 	if (vgpu->hv)
 		vgpu_detach_locked(vgpu);
 	mutex_unlock(&vgpu->lock);
+	/* No engine worker holds any of its work when the vendor lets go. */
+	vmed_sched_vgpu_fini(vgpu);
 	trace_vmed_vgpu_state(vgpu, "destroyed");
 	if (ops->vgpu_fini)
 		vmed_vendor_vgpu_fini(vgpu);
@@ -305,7 +305,8 @@ void vmed_vgpu_destroy(struct vmed_vgpu *vgpu)
 	vmed_scratch_free(dev, vgpu->scratch_page, vgpu->scratch_dma);
 
 	mutex_lock(&dev->lock);
-	list_del(&vgpu->node);
+	list_del_init(&vgpu->node);
+	WRITE_ONCE(dev->total_weight, dev->total_weight - vgpu->weight);
 	xa_erase(&dev->vgpu_ids, vgpu->id);
 	vmed_partition_give(vgpu);
 	dev->nr_vgpus--;
@@ -452,8 +453,7 @@ int vmed_vgpu_submit(struct vmed_vgpu *vgpu, u64 desc)
 	/* The engine failed its vGPU: stop it now that it has returned. */
 	if (vgpu->reset_pending) {
 		vgpu->reset_pending = false;
-		if (ops->engine_reset)
-			vmed_vendor_engine_reset(vgpu);
+		vmed_sched_stop_vgpu(vgpu);
 		ret = -EIO;
 	}
 	/* The contract is errno only; a positive code is a vendor bug. */

@@ -17,6 +17,7 @@
 
 struct vmed_vgpu;
 struct vmed_device;
+struct vmed_workload;
 
 #define VMED_MAX_BARS		3	/* BAR0, BAR2, BAR4 (all 64-bit memory) */
 #define VMED_MAX_PT_LEVELS	4
@@ -229,7 +230,9 @@ enum vmed_gm_kind {
  * @gm_size: graphics memory per kind, in bytes; multiples of
  *	%VMED_GM_GRANULE
  * @fences: number of fence-like resources (fence registers, channels)
- * @weight: relative scheduling weight
+ * @weight: the scheduling weight of a new vGPU of this type, 1 to
+ *	%VMED_SCHED_WEIGHT_MAX (include/vmed/sched.h); 0 for
+ *	%VMED_SCHED_WEIGHT_DEFAULT
  */
 struct vmed_vgpu_type {
 	const char *name;
@@ -280,6 +283,30 @@ struct vmed_vgpu_type {
  *	and from inside the vendor's own hooks when a core call they make
  *	(vmed_vgpu_submit(), vmed_ppgtt_get(), ...) fails the vGPU. Must not
  *	fail.
+ * @wl_step: runs one bounded step of a queued workload (include/vmed/sched.h):
+ *	at most one command, or one part of a large copy or fill (about
+ *	64 KiB of memory traffic), so that the core can preempt the workload
+ *	between steps. Called by the core's engine worker, never in a
+ *	guest's trapping context, with the vGPU lock held; the lock is
+ *	released between steps and guest register accesses run in between,
+ *	so the step must keep its progress in the workload's data and look up
+ *	guest-programmed state (address spaces, rings) afresh. It reaches
+ *	memory only through vmed_gm_rw(), vmed_ppgtt_rw() and friends, which
+ *	fail once the vGPU has failed. Shadow page tables are brought up to
+ *	date before a workload's first step. Returns %VMED_WL_MORE to be
+ *	called again, 0 when the workload is complete, or a negative errno
+ *	when it faulted (a workload error: the vGPU is not failed).
+ * @wl_complete: delivers the result of a workload to the guest (status
+ *	registers, completion records in guest memory, interrupts) and
+ *	updates what the guest sees of the engine (idle or busy with the next
+ *	workload). @status is 0, the negative errno @wl_step returned,
+ *	-ETIMEDOUT when the workload ran past the device's watchdog, or
+ *	-ECANCELED for work queued behind it that was dropped with it. Called
+ *	by the engine worker with the vGPU lock held, once per workload that
+ *	ran or was dropped by the watchdog; never for work cancelled by a
+ *	reset, a detach, a destroy or the vGPU failing (the vendor's
+ *	@engine_reset forgets such work), and never on a failed vGPU. The
+ *	workload is freed when it returns.
  * @bar_rw: accesses to BARs other than the register BAR (e.g. an
  *	aperture), from vmed_mmio_read() and vmed_mmio_write() on a vGPU that
  *	has not failed. @offset and @len are checked: the access lies inside
@@ -294,6 +321,9 @@ struct vmed_vendor_ops {
 	void (*ggtt_update)(struct vmed_device *dev, u32 index, u64 host_pte);
 	int (*submit)(struct vmed_vgpu *vgpu, u64 desc);
 	void (*engine_reset)(struct vmed_vgpu *vgpu);
+	int (*wl_step)(struct vmed_vgpu *vgpu, struct vmed_workload *wl);
+	void (*wl_complete)(struct vmed_vgpu *vgpu, struct vmed_workload *wl,
+			    int status);
 	int (*bar_rw)(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
 		      void *buf, unsigned int len, bool write);
 };
@@ -315,6 +345,9 @@ struct vmed_vendor_ops {
  * @irq: interrupt topology
  * @types: vGPU types offered
  * @nr_types: number of entries in @types
+ * @nr_engines: physical engines the core schedules workloads on
+ *	(include/vmed/sched.h), at most %VMED_MAX_ENGINES; 0 if the vendor
+ *	queues no workloads
  * @ops: vendor code
  */
 struct vmed_vendor {
@@ -332,6 +365,7 @@ struct vmed_vendor {
 	struct vmed_irq_map irq;
 	const struct vmed_vgpu_type *types;
 	unsigned int nr_types;
+	unsigned int nr_engines;
 	const struct vmed_vendor_ops *ops;
 };
 

@@ -88,6 +88,15 @@ struct vmed_device_listener {
  * @failures: times the vGPU entered the failed state
  * @workloads: workloads handed to vmed_vgpu_submit() on a live vGPU
  * @workload_errors: of those, the ones the sync or the engine refused
+ * @wl_queued: workloads queued on the device's engines
+ * @wl_completed: of those, the ones that ran to their end (with or without
+ *	a fault)
+ * @wl_preempted: times a workload was stopped at a safe point because its
+ *	time slice was used up while another vGPU had work queued
+ * @wl_cancelled: queued or running workloads dropped by a reset, detach,
+ *	destroy, failure or the watchdog
+ * @wl_timeouts: workloads stopped by the watchdog
+ * @engine_time_ns: time the device's engines spent on the vGPU's workloads
  */
 struct vmed_vgpu_stats {
 	u64 mmio_reads;
@@ -113,6 +122,12 @@ struct vmed_vgpu_stats {
 	u64 failures;
 	u64 workloads;
 	u64 workload_errors;
+	u64 wl_queued;
+	u64 wl_completed;
+	u64 wl_preempted;
+	u64 wl_cancelled;
+	u64 wl_timeouts;
+	u64 engine_time_ns;
 };
 
 /**

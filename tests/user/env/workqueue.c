@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <linux/bug.h>
 #include <linux/kernel.h>
+#include <linux/ktime.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
@@ -50,19 +51,56 @@ bool queue_work(struct workqueue_struct *wq, struct work_struct *work)
 		return false;
 	work->pending = true;
 	work->wq = wq;
+	work->due_ns = 0;
 	list_add_tail(&work->entry, &pending);
 	return true;
 }
 
-/* The first pending item of @wq (any queue if NULL), or NULL. */
+bool queue_delayed_work(struct workqueue_struct *wq, struct delayed_work *dwork,
+			unsigned long delay)
+{
+	if (!queue_work(wq, &dwork->work))
+		return false;
+	if (delay)
+		dwork->work.due_ns = ktime_get_ns() + delay * NSEC_PER_MSEC;
+	return true;
+}
+
+bool mod_delayed_work(struct workqueue_struct *wq, struct delayed_work *dwork,
+		      unsigned long delay)
+{
+	bool was = cancel_work_sync(&dwork->work);
+
+	queue_delayed_work(wq, dwork, delay);
+	return was;
+}
+
+bool cancel_delayed_work_sync(struct delayed_work *dwork)
+{
+	return cancel_work_sync(&dwork->work);
+}
+
+/* The first due item of @wq (any queue if NULL), or NULL. */
 static struct work_struct *first_pending(struct workqueue_struct *wq)
 {
+	unsigned long long now = ktime_get_ns();
 	struct work_struct *work;
 
 	list_for_each_entry(work, &pending, entry)
-		if (!wq || work->wq == wq)
+		if ((!wq || work->wq == wq) && work->due_ns <= now)
 			return work;
 	return NULL;
+}
+
+unsigned long long vmed_user_next_work_ns(void)
+{
+	unsigned long long next = 0;
+	struct work_struct *work;
+
+	list_for_each_entry(work, &pending, entry)
+		if (!next || work->due_ns < next)
+			next = work->due_ns ?: 1;
+	return next;
 }
 
 void flush_workqueue(struct workqueue_struct *wq)

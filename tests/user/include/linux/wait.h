@@ -14,6 +14,14 @@ struct wait_queue_head {
 	pthread_cond_t cond;
 };
 
+typedef struct wait_queue_head wait_queue_head_t;
+
+static inline void init_waitqueue_head(struct wait_queue_head *wq)
+{
+	pthread_mutex_init(&wq->lock, NULL);
+	pthread_cond_init(&wq->cond, NULL);
+}
+
 #define DECLARE_WAIT_QUEUE_HEAD(name)					\
 	struct wait_queue_head name = {					\
 		.lock = PTHREAD_MUTEX_INITIALIZER,			\

@@ -8,6 +8,11 @@
  * Queueing an item already pending does nothing and returns false.
  * Ordered and unordered queues are the same: items run in queueing order.
  * A workqueue is kernel memory (counted, see slab.h).
+ *
+ * Delayed work is pending from the moment it is queued but runs only once
+ * its delay (jiffies of 1 ms, linux/ktime.h) has passed on the monotonic
+ * clock: vmed_user_run_work() and flushes leave it pending until then, and
+ * vmed_user_next_work_ns() says when that is.
  */
 #ifndef _VMED_USER_LINUX_WORKQUEUE_H
 #define _VMED_USER_LINUX_WORKQUEUE_H
@@ -25,6 +30,7 @@ struct work_struct {
 	work_func_t func;
 	struct workqueue_struct *wq;	/* the queue it was last queued on */
 	bool pending;
+	unsigned long long due_ns;	/* delayed work: not before this */
 };
 
 #define INIT_WORK(w, f) do {				\
@@ -32,7 +38,21 @@ struct work_struct {
 	(w)->func = (f);				\
 	(w)->wq = NULL;					\
 	(w)->pending = false;				\
+	(w)->due_ns = 0;				\
 } while (0)
+
+struct delayed_work {
+	struct work_struct work;
+};
+
+#define INIT_DELAYED_WORK(w, f)	INIT_WORK(&(w)->work, f)
+
+static inline struct delayed_work *to_delayed_work(struct work_struct *work)
+{
+	return container_of(work, struct delayed_work, work);
+}
+
+#define WQ_UNBOUND	(1 << 1)
 
 #define DECLARE_WORK(n, f)					\
 	struct work_struct n = {				\
@@ -45,7 +65,14 @@ extern struct workqueue_struct *system_wq;
 __printf(1, 3)
 struct workqueue_struct *alloc_ordered_workqueue(const char *fmt,
 						 unsigned int flags, ...);
+#define alloc_workqueue(fmt, flags, max_active, args...)		\
+	alloc_ordered_workqueue(fmt, flags, ##args)
 void destroy_workqueue(struct workqueue_struct *wq);
+bool queue_delayed_work(struct workqueue_struct *wq, struct delayed_work *dwork,
+			unsigned long delay);
+bool mod_delayed_work(struct workqueue_struct *wq, struct delayed_work *dwork,
+		      unsigned long delay);
+bool cancel_delayed_work_sync(struct delayed_work *dwork);
 bool queue_work(struct workqueue_struct *wq, struct work_struct *work);
 void flush_workqueue(struct workqueue_struct *wq);
 bool flush_work(struct work_struct *work);
@@ -56,7 +83,9 @@ static inline bool schedule_work(struct work_struct *work)
 	return queue_work(system_wq, work);
 }
 
-/* The environment's worker: run pending work until none is left. */
+/* The environment's worker: run pending work until none is due. */
 unsigned long vmed_user_run_work(void);
+/* When the next delayed item is due (monotonic ns), 0 if none is pending. */
+unsigned long long vmed_user_next_work_ns(void);
 
 #endif /* _VMED_USER_LINUX_WORKQUEUE_H */
