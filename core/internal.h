@@ -174,8 +174,6 @@ void vmed_irq_update(struct vmed_vgpu *vgpu, bool new_event);
 void vmed_irq_update_intx(struct vmed_vgpu *vgpu);
 
 /* sched.c */
-int vmed_sched_init(void);
-void vmed_sched_exit(void);
 void vmed_sched_device_init(struct vmed_device *dev);
 void vmed_sched_device_fini(struct vmed_device *dev);
 void vmed_sched_vgpu_init(struct vmed_vgpu *vgpu);

@@ -15,10 +15,6 @@
 
 static int __init vmed_init(void)
 {
-	int ret = vmed_sched_init();
-
-	if (ret)
-		return ret;
 	vmed_debugfs_init();
 	return 0;
 }
@@ -27,7 +23,6 @@ module_init(vmed_init);
 static void __exit vmed_exit(void)
 {
 	vmed_debugfs_exit();
-	vmed_sched_exit();
 }
 module_exit(vmed_exit);
 

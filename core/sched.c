@@ -3,8 +3,8 @@
  * Engines and their scheduler: workloads vendors queue, run in the core's
  * own workers, shared between vGPUs by the device's policy.
  *
- * Each physical engine has one worker (a work item on vmed's unbound
- * scheduler workqueue). It picks a vGPU with queued work, runs the head
+ * Each physical engine has one worker (a work item on the system's unbound
+ * workqueue). It picks a vGPU with queued work, runs the head
  * workload of that vGPU for one time slice and charges the time used, then
  * picks again. A slice is a series of vendor steps (&vmed_vendor_ops.wl_step)
  * with the vGPU lock held across each step and dropped between them: the
@@ -55,8 +55,6 @@
 #define VMED_WATCHDOG_MS_MIN		1
 #define VMED_WATCHDOG_MS_MAX		600000
 
-static struct workqueue_struct *vmed_sched_wq;
-
 static struct vmed_sched_entity *entity_of(struct vmed_workload *wl)
 {
 	return &wl->vgpu->sched[wl->engine];
@@ -71,25 +69,54 @@ static void entity_dequeue(struct vmed_sched_entity *ent,
 		list_del_init(&ent->run_node);
 }
 
-/* Fixed share: engine time @ent may still use in the current period. */
-static u64 share_left(struct vmed_engine *e, struct vmed_sched_entity *ent)
+/* Fixed share: @ent's engine time per period. */
+static u64 share_of(struct vmed_engine *e, struct vmed_sched_entity *ent)
 {
 	u32 total = READ_ONCE(e->dev->total_weight);
-	u64 share, used = ent->period == e->period ? ent->period_used : 0;
 
 	if (!total)
 		return 0;
-	share = div_u64(VMED_SCHED_PERIOD_NS * READ_ONCE(ent->vgpu->weight),
-			total);
-	return share > used ? share - used : 0;
+	return div_u64((u64)VMED_SCHED_PERIOD_NS * READ_ONCE(ent->vgpu->weight),
+		       total);
+}
+
+/*
+ * Under the engine lock: bring @ent's use to the current period. What it
+ * ran over its share in the period before (a slice ends at a safe point,
+ * after its limit) is owed to this one.
+ */
+static void entity_sync_period(struct vmed_engine *e,
+			       struct vmed_sched_entity *ent)
+{
+	u64 share;
+
+	if (ent->period == e->period)
+		return;
+	share = share_of(e, ent);
+	if (ent->period + 1 == e->period && ent->period_used > share)
+		ent->period_used -= share;
+	else
+		ent->period_used = 0;
+	ent->period = e->period;
+}
+
+/* Fixed share: engine time @ent may still use in the current period. */
+static u64 share_left(struct vmed_engine *e, struct vmed_sched_entity *ent)
+{
+	u64 share = share_of(e, ent);
+
+	entity_sync_period(e, ent);
+	return share > ent->period_used ? share - ent->period_used : 0;
 }
 
 /*
  * Choose the next workload and hand it to the worker (e->running), with a
- * reference on its vGPU. NULL if nothing may run; *wait_ns is then how
- * long until a throttled vGPU may run again (0: nothing queued).
+ * reference on its vGPU, and how long it may run (*slice_ns). NULL if
+ * nothing may run; *wait_ns is then how long until a throttled vGPU may
+ * run again (0: nothing queued).
  */
-static struct vmed_workload *engine_pick(struct vmed_engine *e, u64 *wait_ns)
+static struct vmed_workload *engine_pick(struct vmed_engine *e, u64 *slice_ns,
+					 u64 *wait_ns)
 {
 	bool fixed = READ_ONCE(e->dev->policy) == VMED_SCHED_FIXED_SHARE;
 	struct vmed_sched_entity *ent, *best = NULL;
@@ -100,8 +127,12 @@ static struct vmed_workload *engine_pick(struct vmed_engine *e, u64 *wait_ns)
 	*wait_ns = 0;
 	spin_lock(&e->lock);
 	if (now - e->period_start >= VMED_SCHED_PERIOD_NS) {
-		e->period++;
-		e->period_start = now;
+		u64 periods = div64_u64(now - e->period_start,
+					VMED_SCHED_PERIOD_NS);
+
+		/* Periods stay aligned, so a late pick does not stretch one. */
+		e->period += periods;
+		e->period_start += periods * VMED_SCHED_PERIOD_NS;
 	}
 	list_for_each_entry(ent, &e->runnable, run_node) {
 		runnable++;
@@ -119,13 +150,15 @@ static struct vmed_workload *engine_pick(struct vmed_engine *e, u64 *wait_ns)
 		return NULL;
 	}
 	e->min_vruntime = max(e->min_vruntime, best->vruntime);
+	*slice_ns = READ_ONCE(e->dev->timeslice_ns);
+	if (fixed)
+		*slice_ns = min(*slice_ns, share_left(e, best));
 	wl = list_first_entry(&best->queue, struct vmed_workload, node);
 	e->running = wl;
 	e->decisions++;
 	vmed_vgpu_get(wl->vgpu);
 	trace_vmed_sched_pick(wl->vgpu, e->index, best->vruntime,
-			      best->period == e->period ? best->period_used : 0,
-			      runnable, throttled);
+			      best->period_used, runnable, throttled);
 	spin_unlock(&e->lock);
 	return wl;
 }
@@ -144,19 +177,20 @@ void vmed_sched_stop_vgpu(struct vmed_vgpu *vgpu)
 		vmed_vendor_engine_reset(vgpu);
 }
 
-/* One vendor step, with what the core does around it. */
-static int engine_step(struct vmed_vgpu *vgpu, struct vmed_workload *wl)
+/*
+ * One vendor step, with what the core does around it. @sync: the first
+ * step of a slice. The lock was dropped since the last one: the engine
+ * runs on the tables as the guest has written them since.
+ */
+static int engine_step(struct vmed_vgpu *vgpu, struct vmed_workload *wl,
+		       bool sync)
 {
 	const struct vmed_vendor *v = vgpu->dev->vendor;
 	int ret = 0;
 
 	vgpu->in_submit = true;
-	if (!wl->started) {
-		/* The engine runs on the tables as the guest has written them. */
-		wl->started = true;
-		if (v->ppgtt_format.levels && vgpu->hv)
-			ret = vmed_ppgtt_sync(vgpu);
-	}
+	if (sync && v->ppgtt_format.levels && vgpu->hv)
+		ret = vmed_ppgtt_sync(vgpu);
 	if (!ret)
 		ret = vmed_vendor_wl_step(vgpu, wl);
 	vgpu->in_submit = false;
@@ -225,7 +259,11 @@ static void engine_watchdog(struct vmed_engine *e, struct vmed_workload *wl)
 	}
 }
 
-/* Under the vGPU lock: charge @ns of engine time to @wl and its vGPU. */
+/*
+ * Under the vGPU lock: charge @ns of engine time to @wl's vGPU, also when
+ * the slice ended in a cancellation (a guest that fails or resets its vGPU
+ * at the end of each slice still pays for the slices).
+ */
 static void engine_account(struct vmed_engine *e, struct vmed_workload *wl,
 			   u64 ns)
 {
@@ -237,10 +275,7 @@ static void engine_account(struct vmed_engine *e, struct vmed_workload *wl,
 	spin_lock(&e->lock);
 	ent->vruntime += div_u64(ns * VMED_SCHED_WEIGHT_DEFAULT,
 				 READ_ONCE(vgpu->weight));
-	if (ent->period != e->period) {
-		ent->period = e->period;
-		ent->period_used = 0;
-	}
+	entity_sync_period(e, ent);
 	ent->period_used += ns;
 	spin_unlock(&e->lock);
 }
@@ -258,20 +293,22 @@ static bool engine_contended(struct vmed_engine *e, struct vmed_workload *wl)
 	return others;
 }
 
-/* Run @wl (from engine_pick()) for one time slice. */
-static void engine_run_slice(struct vmed_engine *e, struct vmed_workload *wl)
+/* Run @wl (from engine_pick()) for at most @slice ns. */
+static void engine_run_slice(struct vmed_engine *e, struct vmed_workload *wl,
+			     u64 slice)
 {
 	struct vmed_vgpu *vgpu = wl->vgpu;
 	struct vmed_device *dev = vgpu->dev;
-	u64 slice = READ_ONCE(dev->timeslice_ns), start, now;
 	int ret = VMED_WL_MORE;
-	bool gone;
+	bool gone, sync = true;
+	u64 start, now;
 
 	mutex_lock(&vgpu->lock);
 	start = ktime_get_ns();
 	now = start;
 	while (!wl->cancelled) {
-		ret = engine_step(vgpu, wl);
+		ret = engine_step(vgpu, wl, sync);
+		sync = false;
 		now = ktime_get_ns();
 		if (ret != VMED_WL_MORE || wl->cancelled || now - start >= slice)
 			break;
@@ -279,9 +316,12 @@ static void engine_run_slice(struct vmed_engine *e, struct vmed_workload *wl)
 		mutex_unlock(&vgpu->lock);
 		cond_resched();
 		mutex_lock(&vgpu->lock);
+		/* Partial page-table writes may have come in meanwhile. */
+		sync = !list_empty(&vgpu->ppgtt.pending) ||
+		       !xa_empty(&vgpu->ppgtt.lost);
 	}
+	engine_account(e, wl, now - start);
 	if (!wl->cancelled) {
-		engine_account(e, wl, now - start);
 		if (ret != VMED_WL_MORE)
 			engine_complete(e, wl, ret);
 		else if (wl->runtime_ns >= READ_ONCE(dev->watchdog_ns))
@@ -305,20 +345,20 @@ static void engine_work(struct work_struct *work)
 {
 	struct vmed_engine *e = container_of(to_delayed_work(work),
 					     struct vmed_engine, work);
-	u64 start = ktime_get_ns(), wait_ns;
+	u64 start = ktime_get_ns(), slice_ns, wait_ns;
 	struct vmed_workload *wl;
 
 	for (;;) {
-		wl = engine_pick(e, &wait_ns);
+		wl = engine_pick(e, &slice_ns, &wait_ns);
 		if (!wl) {
 			if (wait_ns)
-				queue_delayed_work(vmed_sched_wq, &e->work,
+				queue_delayed_work(system_unbound_wq, &e->work,
 						   max(nsecs_to_jiffies(wait_ns), 1UL));
 			return;
 		}
-		engine_run_slice(e, wl);
+		engine_run_slice(e, wl, slice_ns);
 		if (ktime_get_ns() - start >= VMED_SCHED_BATCH_NS) {
-			queue_delayed_work(vmed_sched_wq, &e->work, 0);
+			queue_delayed_work(system_unbound_wq, &e->work, 0);
 			return;
 		}
 		cond_resched();
@@ -329,14 +369,15 @@ static void engine_work(struct work_struct *work)
  * vmed_workload_alloc() - a new workload for one of the device's engines
  * @vgpu: the vGPU it is for
  * @engine: engine index, below &vmed_vendor.nr_engines
- * @size: bytes of vendor data (vmed_workload_data()), zeroed
+ * @size: bytes of vendor data (vmed_workload_data()), zeroed; at most
+ *	%VMED_WORKLOAD_MAX_DATA
  *
  * The caller owns the workload until vmed_workload_queue() accepts it; if
  * it is not queued, vmed_workload_discard() frees it.
  *
  * Context: process context; sleeps.
  * Return: the workload, ERR_PTR(-EINVAL) for an engine the device does not
- * have, or ERR_PTR(-ENOMEM).
+ * have, -E2BIG for too much data, or ERR_PTR(-ENOMEM).
  */
 struct vmed_workload *vmed_workload_alloc(struct vmed_vgpu *vgpu,
 					  unsigned int engine, size_t size)
@@ -345,6 +386,8 @@ struct vmed_workload *vmed_workload_alloc(struct vmed_vgpu *vgpu,
 
 	if (engine >= vgpu->dev->vendor->nr_engines)
 		return ERR_PTR(-EINVAL);
+	if (size > VMED_WORKLOAD_MAX_DATA)
+		return ERR_PTR(-E2BIG);
 	wl = kvzalloc(struct_size(wl, data, size), GFP_KERNEL_ACCOUNT);
 	if (!wl)
 		return ERR_PTR(-ENOMEM);
@@ -414,7 +457,7 @@ int vmed_workload_queue(struct vmed_workload *wl)
 	vgpu->stats.wl_queued++;
 	trace_vmed_wl_queue(vgpu, wl->engine, queued);
 	/* Also cuts short a wait for a fixed-share period to end. */
-	mod_delayed_work(vmed_sched_wq, &e->work, 0);
+	mod_delayed_work(system_unbound_wq, &e->work, 0);
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(vmed_workload_queue, VMED);
@@ -456,13 +499,14 @@ void vmed_sched_cancel(struct vmed_vgpu *vgpu)
 	struct vmed_device *dev = vgpu->dev;
 	struct vmed_workload *wl, *tmp;
 	LIST_HEAD(dropped);
-	unsigned int i, n = 0;
+	unsigned int i, n, total = 0;
 
 	lockdep_assert_held(&vgpu->lock);
 	for (i = 0; i < dev->vendor->nr_engines; i++) {
 		struct vmed_engine *e = &dev->engines[i];
 		struct vmed_sched_entity *ent = &vgpu->sched[i];
 
+		n = 0;
 		spin_lock(&e->lock);
 		list_for_each_entry_safe(wl, tmp, &ent->queue, node) {
 			entity_dequeue(ent, wl);
@@ -475,8 +519,9 @@ void vmed_sched_cancel(struct vmed_vgpu *vgpu)
 		spin_unlock(&e->lock);
 		if (n)
 			wake_up_all(&e->idle);
+		total += n;
 	}
-	vgpu->stats.wl_cancelled += n;
+	vgpu->stats.wl_cancelled += total;
 	list_for_each_entry_safe(wl, tmp, &dropped, node)
 		kvfree(wl);
 }
@@ -563,8 +608,8 @@ void vmed_sched_device_init(struct vmed_device *dev)
 		init_waitqueue_head(&e->idle);
 	}
 	dev->policy = VMED_SCHED_BEST_EFFORT;
-	dev->timeslice_ns = VMED_TIMESLICE_US_DEFAULT * NSEC_PER_USEC;
-	dev->watchdog_ns = VMED_WATCHDOG_MS_DEFAULT * NSEC_PER_MSEC;
+	dev->timeslice_ns = (u64)VMED_TIMESLICE_US_DEFAULT * NSEC_PER_USEC;
+	dev->watchdog_ns = (u64)VMED_WATCHDOG_MS_DEFAULT * NSEC_PER_MSEC;
 }
 
 /**
@@ -704,22 +749,3 @@ unsigned int vmed_device_watchdog_ms(struct vmed_device *dev)
 	return div_u64(READ_ONCE(dev->watchdog_ns), NSEC_PER_MSEC);
 }
 EXPORT_SYMBOL_NS_GPL(vmed_device_watchdog_ms, VMED);
-
-/**
- * vmed_sched_init() - the scheduler's workqueue, at module load
- *
- * Return: 0 or -ENOMEM.
- */
-int vmed_sched_init(void)
-{
-	vmed_sched_wq = alloc_workqueue("vmed_sched", WQ_UNBOUND, 0);
-	return vmed_sched_wq ? 0 : -ENOMEM;
-}
-
-/**
- * vmed_sched_exit() - at module unload, when no device is left
- */
-void vmed_sched_exit(void)
-{
-	destroy_workqueue(vmed_sched_wq);
-}

@@ -65,7 +65,6 @@ struct vmed_reg_slot {
  * @vgpu: the vGPU it belongs to
  * @engine: index of the engine
  * @runtime_ns: engine time it has had
- * @started: its first step has run (shadow tables were synced for it)
  * @cancelled: dropped while the engine worker held it; the worker frees it
  *	without running anything more
  * @data: the vendor's part (vmed_workload_data()), zeroed at allocation
@@ -75,7 +74,6 @@ struct vmed_workload {
 	struct vmed_vgpu *vgpu;
 	unsigned int engine;
 	u64 runtime_ns;
-	bool started;
 	bool cancelled;
 	u8 data[] __aligned(8);
 };
@@ -90,7 +88,8 @@ struct vmed_workload {
  * @vruntime: engine time used, scaled by the inverse of the weight: the
  *	best-effort policy runs the smallest
  * @period: the fixed-share period @period_used belongs to
- * @period_used: engine time used in that period (ns)
+ * @period_used: engine time used in that period (ns), including what it
+ *	ran over its share in the period before
  */
 struct vmed_sched_entity {
 	struct vmed_vgpu *vgpu;
@@ -110,14 +109,12 @@ struct vmed_sched_entity {
  *	@running and the policy state below
  * @runnable: entities with queued work
  * @running: the workload the worker has taken, NULL between slices
- * @last: the entity that ran the last slice, and whether it stopped with
- *	work left (@last_more): a switch away from it is a preemption
- * @last_more: see @last
- * @min_vruntime: where an entity that becomes runnable starts, so that an
- *	idle vGPU does not bank time
+ * @min_vruntime: the vruntime of the last entity picked (the least of the
+ *	runnable ones then), never decreasing: where an entity that becomes
+ *	runnable starts, so that an idle vGPU does not bank time
  * @period: number of the current fixed-share period
  * @period_start: when it began (ns)
- * @work: the worker; runs in vmed's scheduler workqueue
+ * @work: the worker; runs on the system's unbound workqueue
  * @idle: woken when @running is released
  * @decisions: slices handed out
  */
@@ -127,8 +124,6 @@ struct vmed_engine {
 	spinlock_t lock;	/* run list, queues, running */
 	struct list_head runnable;
 	struct vmed_workload *running;
-	struct vmed_sched_entity *last;
-	bool last_more;
 	u64 min_vruntime;
 	u64 period;
 	u64 period_start;

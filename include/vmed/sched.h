@@ -33,6 +33,9 @@ struct vmed_workload;
  */
 #define VMED_WL_MORE		1
 
+/** VMED_WORKLOAD_MAX_DATA - vendor data one workload may carry, in bytes */
+#define VMED_WORKLOAD_MAX_DATA	(1 << 20)
+
 /** VMED_SCHED_MAX_QUEUED - workloads one vGPU may have queued per engine */
 #define VMED_SCHED_MAX_QUEUED	64
 

@@ -87,12 +87,14 @@ struct vmed_device_listener {
  *	write tracking)
  * @failures: times the vGPU entered the failed state
  * @workloads: workloads handed to vmed_vgpu_submit() on a live vGPU
- * @workload_errors: of those, the ones the sync or the engine refused
+ * @workload_errors: workloads the sync or the engine refused, including
+ *	queued ones that faulted or were stopped by the watchdog
  * @wl_queued: workloads queued on the device's engines
- * @wl_completed: of those, the ones that ran to their end (with or without
- *	a fault)
+ * @wl_completed: of those, the ones whose end the guest was told of:
+ *	completed, faulted or stopped by the watchdog
  * @wl_preempted: times a workload was stopped at a safe point because its
- *	time slice was used up while another vGPU had work queued
+ *	time slice was used up while another vGPU had work queued (whether
+ *	or not the policy then let that one run)
  * @wl_cancelled: queued or running workloads dropped by a reset, detach,
  *	destroy, failure or the watchdog
  * @wl_timeouts: workloads stopped by the watchdog

@@ -150,6 +150,8 @@ static void sched_runs_queued_work(struct kunit *test)
 	struct vmed_vgpu_stats s;
 	u64 start = ktime_get_ns(), elapsed;
 
+	/* One slice, however slow this machine. */
+	KUNIT_ASSERT_EQ(test, vmed_device_set_timeslice_us(env->dev, 100000), 0);
 	KUNIT_ASSERT_EQ(test, st_queue(test, env->vgpu, 1, &w), 0);
 	vmed_sched_wait_idle(env->vgpu);
 	elapsed = ktime_get_ns() - start;
@@ -300,6 +302,8 @@ static void sched_fail_inside_step(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env->tv.engine_resets, 1);
 	vmed_vgpu_get_stats(env->vgpu, &s);
 	KUNIT_EXPECT_EQ(test, s.wl_cancelled, 2);
+	/* The slice that ended in the failure is charged all the same. */
+	KUNIT_EXPECT_GT(test, s.engine_time_ns, 0);
 	/* A failed vGPU queues nothing. */
 	KUNIT_EXPECT_EQ(test, st_queue(test, env->vgpu, 0, &w), -EIO);
 	vmed_vgpu_reset(env->vgpu);
@@ -438,6 +442,32 @@ static void sched_fixed_share_caps(struct kunit *test)
 	KUNIT_EXPECT_GT(test, a.engine_time_ns, elapsed / 8);
 }
 
+/* A slice longer than the share does not buy more than the share. */
+static void sched_fixed_share_long_slice(struct kunit *test)
+{
+	struct fake_env *env = st_env(test);
+	struct vmed_vgpu *idle = st_vgpu(test, env, 48);
+	struct st_wl w = { .steps = ST_FOREVER, .step_us = 20 };
+	struct vmed_vgpu_stats a;
+	u64 start, elapsed;
+
+	KUNIT_ASSERT_EQ(test, vmed_vgpu_sched_weight(idle), 48);
+	KUNIT_ASSERT_EQ(test, vmed_device_set_sched_policy(env->dev,
+							   VMED_SCHED_FIXED_SHARE), 0);
+	/* 100 ms slices against a 25 ms share of each 100 ms period. */
+	KUNIT_ASSERT_EQ(test, vmed_device_set_timeslice_us(env->dev, 100000), 0);
+	start = ktime_get_ns();
+	KUNIT_ASSERT_EQ(test, st_queue(test, env->vgpu, 0, &w), 0);
+	msleep(450);
+	WRITE_ONCE(st.stop, true);
+	vmed_sched_wait_idle(env->vgpu);
+	elapsed = ktime_get_ns() - start;
+	vmed_vgpu_get_stats(env->vgpu, &a);
+	kunit_info(test, "engine time %llu ns of %llu ns", a.engine_time_ns,
+		   elapsed);
+	KUNIT_EXPECT_LT(test, a.engine_time_ns, elapsed / 2);
+}
+
 static void sched_knobs_refuse_bad_values(struct kunit *test)
 {
 	struct fake_env *env = st_env(test);
@@ -527,6 +557,7 @@ static struct kunit_case sched_cases[] = {
 	KUNIT_CASE(sched_watchdog),
 	KUNIT_CASE(sched_best_effort_weights),
 	KUNIT_CASE(sched_fixed_share_caps),
+	KUNIT_CASE(sched_fixed_share_long_slice),
 	KUNIT_CASE(sched_knobs_refuse_bad_values),
 	KUNIT_CASE(sched_vendor_check),
 	KUNIT_CASE(sched_destroy_while_running),

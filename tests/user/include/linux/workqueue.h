@@ -61,6 +61,8 @@ static inline struct delayed_work *to_delayed_work(struct work_struct *work)
 	}
 
 extern struct workqueue_struct *system_wq;
+/* One thread runs all work: every system queue is the same queue. */
+#define system_unbound_wq	system_wq
 
 __printf(1, 3)
 struct workqueue_struct *alloc_ordered_workqueue(const char *fmt,
