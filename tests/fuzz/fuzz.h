@@ -79,6 +79,8 @@ void fz_fail(const char *fmt, ...);
 
 /* Guest side, as a guest driver would do it. */
 void fz_mmio_write(struct fz *f, u64 offset, u64 val, unsigned int len);
+/* The same, leaving what it queued on the engines for later. */
+void fz_mmio_write_queued(struct fz *f, u64 offset, u64 val, unsigned int len);
 u64 fz_mmio_read(struct fz *f, u64 offset, unsigned int len);
 void fz_cfg_write(struct fz *f, unsigned int offset, u32 val,
 		  unsigned int len);

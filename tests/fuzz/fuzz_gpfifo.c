@@ -101,8 +101,12 @@ int fz_test_one_input(const u8 *data, size_t size)
 		fz_mmio_write(&f, CH0 + NVS_CH_GP_PUT, 0, 4);
 		fz_mmio_write(&f, CH0 + NVS_CH_DOORBELL, 1, 4);
 	}
-	if (flags & 0x10)
+	if (flags & 0x10) {
+		/* Unbound with entries still queued: the engine drops them. */
+		if (flags & 0x08)
+			fz_mmio_write_queued(&f, CH0 + NVS_CH_DOORBELL, 1, 4);
 		fz_mmio_write(&f, CH0 + NVS_CH_CTRL, 0, 4);
+	}
 	fz_end(&f);
 	return 0;
 }

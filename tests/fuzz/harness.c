@@ -11,6 +11,7 @@
 #include <linux/kernel.h>
 #include <linux/pci_regs.h>
 #include <linux/unaligned.h>
+#include <linux/workqueue.h>
 #include <user_env.h>
 #include "../../core/internal.h"
 #include "../../vendors/i915/i915.h"
@@ -394,6 +395,13 @@ void fz_end(struct fz *f)
 /* ---- the guest's side ------------------------------------------------------ */
 
 void fz_mmio_write(struct fz *f, u64 offset, u64 val, unsigned int len)
+{
+	fz_mmio_write_queued(f, offset, val, len);
+	/* The engines run what the write queued, before the next access. */
+	vmed_user_run_work();
+}
+
+void fz_mmio_write_queued(struct fz *f, u64 offset, u64 val, unsigned int len)
 {
 	__le64 buf = cpu_to_le64(val);
 

@@ -180,9 +180,16 @@ static void gp_segment(struct nvt *t)
 	t->seg = t->pb;
 }
 
+/* Ring channel @c's doorbell and wait for the engine to be done. */
+static void doorbell_ch(struct nvt *t, unsigned int c)
+{
+	wr(t, NVS_CHAN(c) + NVS_CH_DOORBELL, 1);
+	vmed_sched_wait_idle(t->vgpu);
+}
+
 static void doorbell(struct nvt *t)
 {
-	wr(t, CH0 + NVS_CH_DOORBELL, 1);
+	doorbell_ch(t, 0);
 }
 
 static u32 sem(struct nvt *t)
@@ -674,7 +681,7 @@ static void nvstub_channels_per_type(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rd(t, ch1 + NVS_CH_CTRL), 0);
 	KUNIT_EXPECT_EQ(test, rd(t, ch1 + NVS_CH_ERROR), NVS_ERR_BIND);
 	wr(t, ch1 + NVS_CH_GP_PUT, 1);
-	wr(t, ch1 + NVS_CH_DOORBELL, 1);
+	doorbell_ch(t, 1);
 	KUNIT_EXPECT_EQ(test, rd(t, ch1 + NVS_CH_ERROR),
 			NVS_ERR_BIND | NVS_ERR_DISABLED);
 	KUNIT_EXPECT_EQ(test, rd(t, NVS_ERR_COUNT), 2);
@@ -700,7 +707,7 @@ static void nvstub_two_channels_share_tables(struct kunit *test)
 	m_release(t, SEM_VA + 4, 0x11);
 	put_unaligned_le64(NVS_GP_ENTRY(PB_VA, 5), frame(t, 11));
 	wr(t, ch1 + NVS_CH_GP_PUT, 1);
-	wr(t, ch1 + NVS_CH_DOORBELL, 1);
+	doorbell_ch(t, 1);
 	KUNIT_EXPECT_EQ(test, get_unaligned_le32(frame(t, SEM_GFN) + 4), 0x11);
 	KUNIT_EXPECT_EQ(test, rd(t, ch1 + NVS_CH_GP_GET), 1);
 	KUNIT_EXPECT_EQ(test, rd(t, CH0 + NVS_CH_GP_GET), 0);
@@ -750,6 +757,103 @@ static void nvstub_doorbell_budget(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sem(t), 9);
 	KUNIT_EXPECT_EQ(test, get_unaligned_le32(frame(t, DST_GFN)), 0x03020100);
 	KUNIT_EXPECT_EQ(test, rd(t, NVS_ERR_COUNT), 1);
+}
+
+/* 16 MiB of address space at 4 MiB, every 2 MiB of it the same big page. */
+static u64 big_space(struct nvt *t)
+{
+	int i;
+
+	for (i = 2; i < 10; i++)
+		pte_set(t, PD_GFN, i, NVS_PTE(BIG_GFN) | NVS_PDE_BIG);
+	wr(t, CH0 + NVS_CH_CTRL, 0);
+	wr(t, CH0 + NVS_CH_CTRL, NVS_CH_CTRL_ENABLE);
+	return 2 * SZ_2M;
+}
+
+/* The doorbell queues the work and returns; GP_GET follows the engine. */
+static void nvstub_doorbell_is_async(struct kunit *test)
+{
+	struct nvt *t = nvt_create(test, NVS_TYPE_1C);
+	u64 va = big_space(t);
+
+	m_copy(t, va, va, NVS_COPY_MAX);
+	m_release(t, SEM_VA, 3);
+	gp_segment(t);
+	wr(t, CH0 + NVS_CH_DOORBELL, 1);
+	/* 256 steps of copying to go: the guest reads the engine busy. */
+	KUNIT_EXPECT_EQ(test, rd(t, CH0 + NVS_CH_GP_GET), 0);
+	KUNIT_EXPECT_EQ(test, sem(t), 0);
+	vmed_sched_wait_idle(t->vgpu);
+	KUNIT_EXPECT_EQ(test, rd(t, CH0 + NVS_CH_GP_GET), 1);
+	KUNIT_EXPECT_EQ(test, sem(t), 3);
+	KUNIT_EXPECT_EQ(test, nvs_vgpu(t->vgpu)->copy_bytes, NVS_COPY_MAX);
+	KUNIT_EXPECT_TRUE(test, rd(t, NVS_INTR_STALL + NVS_INTR_IIR) &
+			  NVS_STALL_COPY_DONE);
+	KUNIT_EXPECT_EQ(test, rd(t, NVS_ERR_COUNT), 0);
+}
+
+/* Unbinding with entries queued drops them, without an error. */
+static void nvstub_unbind_drops_queued(struct kunit *test)
+{
+	struct nvt *t = nvt_create(test, NVS_TYPE_1C);
+	u64 va = big_space(t);
+	struct vmed_vgpu_stats s;
+
+	m_copy(t, va, va, NVS_COPY_MAX);
+	m_release(t, SEM_VA, 4);
+	gp_segment(t);
+	m_release(t, SEM_VA, 5);
+	gp_segment(t);
+	wr(t, CH0 + NVS_CH_DOORBELL, 1);
+	wr(t, CH0 + NVS_CH_CTRL, 0);
+	vmed_sched_wait_idle(t->vgpu);
+	KUNIT_EXPECT_EQ(test, sem(t), 0);
+	KUNIT_EXPECT_EQ(test, rd(t, CH0 + NVS_CH_ERROR), 0);
+	KUNIT_EXPECT_EQ(test, rd(t, NVS_ERR_COUNT), 0);
+	KUNIT_EXPECT_EQ(test, rd(t, CH0 + NVS_CH_GP_GET), 0);
+	vmed_vgpu_get_stats(t->vgpu, &s);
+	KUNIT_EXPECT_EQ(test, s.wl_queued, 2);
+	/* Bound again: GP_GET restarts at 0, the ring runs from there. */
+	wr(t, CH0 + NVS_CH_CTRL, NVS_CH_CTRL_ENABLE);
+	doorbell(t);
+	KUNIT_EXPECT_EQ(test, rd(t, CH0 + NVS_CH_GP_GET), 2);
+	KUNIT_EXPECT_EQ(test, sem(t), 5);
+	KUNIT_EXPECT_EQ(test, rd(t, NVS_ERR_COUNT), 0);
+}
+
+/* Past the watchdog: the entry and the one behind it fail, the channel lives. */
+static void nvstub_watchdog(struct kunit *test)
+{
+	struct nvt *t = nvt_create(test, NVS_TYPE_1C);
+	u64 va = big_space(t);
+	struct vmed_vgpu_stats s;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, vmed_device_set_watchdog_ms(t->env->dev, 1), 0);
+	/* 48 MiB: the entry behind it still fits the doorbell's budget. */
+	for (i = 0; i < 3; i++)
+		m_copy(t, va, va, NVS_COPY_MAX);
+	gp_segment(t);
+	m_release(t, SEM_VA, 6);
+	gp_segment(t);
+	doorbell(t);
+	KUNIT_EXPECT_EQ(test, rd(t, CH0 + NVS_CH_ERROR), NVS_ERR_TIMEOUT);
+	KUNIT_EXPECT_EQ(test, rd(t, CH0 + NVS_CH_ERR_ENTRY), 1);
+	KUNIT_EXPECT_EQ(test, rd(t, NVS_ERR_COUNT), 2);
+	KUNIT_EXPECT_EQ(test, rd(t, CH0 + NVS_CH_GP_GET), 2);
+	KUNIT_EXPECT_EQ(test, sem(t), 0);
+	KUNIT_EXPECT_FALSE(test, t->vgpu->failed);
+	vmed_vgpu_get_stats(t->vgpu, &s);
+	KUNIT_EXPECT_EQ(test, s.wl_timeouts, 1);
+	KUNIT_EXPECT_EQ(test, s.wl_cancelled, 1);
+	/* The channel takes work again. */
+	wr(t, CH0 + NVS_CH_ERROR, NVS_ERR_TIMEOUT);
+	m_release(t, SEM_VA, 7);
+	gp_segment(t);
+	doorbell(t);
+	KUNIT_EXPECT_EQ(test, sem(t), 7);
+	KUNIT_EXPECT_EQ(test, rd(t, CH0 + NVS_CH_ERROR), 0);
 }
 
 static void nvstub_guest_remaps(struct kunit *test)
@@ -959,6 +1063,9 @@ static struct kunit_case nvstub_cases[] = {
 	KUNIT_CASE(nvstub_channels_per_type),
 	KUNIT_CASE(nvstub_two_channels_share_tables),
 	KUNIT_CASE(nvstub_doorbell_budget),
+	KUNIT_CASE(nvstub_doorbell_is_async),
+	KUNIT_CASE(nvstub_unbind_drops_queued),
+	KUNIT_CASE(nvstub_watchdog),
 	KUNIT_CASE(nvstub_guest_remaps),
 	KUNIT_CASE(nvstub_page_table_writes),
 	KUNIT_CASE_PARAM(nvstub_fail_at_every_step, nvs_fail_step_gen_params),

@@ -14,6 +14,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/err.h>
 #include <linux/kernel.h>
+#include <linux/workqueue.h>
 #include <linux/pci_regs.h>
 #include <linux/seq_file.h>
 #include <user_env.h>
@@ -40,10 +41,12 @@ static u32 rd32(struct vmed_vgpu *vgpu, u64 offset)
 	return val;
 }
 
+/* A guest write; then the engines run what it queued, as they soon would. */
 static void wr32(struct vmed_vgpu *vgpu, u64 offset, u32 val)
 {
 	if (vmed_mmio_write(vgpu, 0, offset, &val, 4))
 		check(false, "MMIO write at %#llx refused", offset);
+	vmed_user_run_work();
 }
 
 static u64 rd64(struct vmed_vgpu *vgpu, u64 offset)

@@ -733,6 +733,7 @@ static const struct vendor i915 = {
 #define NVS_CH_GP_PUT		0x10
 #define NVS_CH_CTRL		0x14
 #define NVS_CH_PDB		0x18
+#define NVS_CH_GP_GET		0x0c
 #define NVS_CH_DOORBELL		0x20
 #define NVS_CH_ERROR		0x24
 #define NVS_PTE(gfn)		((u64)(gfn) << 8 | 3)	/* valid, write */
@@ -778,6 +779,25 @@ static void nvs_ack(struct vmm *v)
 	wr32(v, NVS_INTR_NONSTALL + NVS_INTR_IIR, ~0u);
 }
 
+/*
+ * The engine runs the entries after the doorbell has returned: wait (10 s
+ * at most) for GP_GET to reach GP_PUT, or for the vGPU to read as dead.
+ */
+static int nvs_wait(struct vmm *v)
+{
+	unsigned int i;
+	u32 get;
+
+	for (i = 0; i < 10000; i++) {
+		get = rd32(v, NVS_CH0 + NVS_CH_GP_GET);
+		if (get == v->put || get == ~0u)
+			return 0;
+		usleep(1000);
+	}
+	printf("    GP_GET %u, GP_PUT %u after 10 s\n", get, v->put);
+	return -1;
+}
+
 /* One GPFIFO entry: a semaphore release of @value, then NONSTALL. */
 static int nvs_run(struct vmm *v, u32 value)
 {
@@ -797,6 +817,8 @@ static int nvs_run(struct vmm *v, u32 value)
 	__sync_synchronize();
 	wr32(v, NVS_CH0 + NVS_CH_GP_PUT, v->put);
 	wr32(v, NVS_CH0 + NVS_CH_DOORBELL, 1);
+	if (nvs_wait(v))
+		return 1;
 	err = rd32(v, NVS_CH0 + NVS_CH_ERROR);
 	wr32(v, NVS_CH0 + NVS_CH_ERROR, err);
 	if (!v->keep_pending)

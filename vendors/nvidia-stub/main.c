@@ -53,19 +53,31 @@
  * address), NONSTALL_INTERRUPT (0: raises NONSTALL). Method state does not
  * carry from one segment to the next.
  *
- * Errors: a segment is validated in full before any of it runs. An unknown
- * method, a wrong data count, missing state, a length out of bounds or an
- * address that is unmapped (or read-only for a write) fails the entry:
- * nothing of it executes, its error bit is set in ERROR, ERR_ENTRY names
- * it, NVS_ERR_COUNT counts it, ERROR is raised, one rate-limited line is
- * logged, and GP_GET moves past it. GP_PUT or GP_GET outside the ring
- * (ERR_PUT) and a doorbell on an unbound channel (ERR_DISABLED) consume
- * nothing. Writes to a frame holding a shadowed page table fail like
- * writes to a read-only page. A doorbell runs at most the whole ring and
- * checks at most 64 MiB of copies (failed entries are charged what was
- * checked); an entry beyond that budget waits at GP_GET for the next
- * doorbell.
- * COPY_DONE is raised once per doorbell that executed a copy.
+ * Execution: a doorbell queues the entries from where the last doorbell
+ * stopped (GP_GET when nothing is in flight) up to GP_PUT on the device's
+ * copy engine and returns; the engine runs them later, in the core's
+ * scheduler (core/sched.c), so GP_GET reads behind GP_PUT until they are
+ * done. The doorbell copies each entry's segment (the guest may change it
+ * afterwards) and checks its methods; the engine checks every address an
+ * entry touches before running any of it.
+ *
+ * Errors: an unknown method, a wrong data count, missing state, a length
+ * out of bounds or an address that is unmapped (or read-only for a write)
+ * fails the entry: nothing of it executes, its error bit is set in ERROR,
+ * ERR_ENTRY names it, NVS_ERR_COUNT counts it, ERROR is raised, one
+ * rate-limited line is logged, and GP_GET moves past it. Pages taken away
+ * while the entry runs stop it where the fault is, with the same report.
+ * An entry that runs past the device's watchdog (vmed/watchdog_ms of the
+ * parent) fails with NVS_ERR_TIMEOUT, and so do the entries queued behind
+ * it. GP_PUT or GP_GET outside the ring (ERR_PUT) and a doorbell on an
+ * unbound channel (ERR_DISABLED) queue nothing. Writes to a frame holding a
+ * shadowed page table fail like writes to a read-only page. A doorbell
+ * queues at most the whole ring, 64 in flight per vGPU, and 64 MiB of
+ * copies (failed entries are charged what their methods named); an entry
+ * beyond that waits for the next doorbell. Unbinding a channel (or binding
+ * it again) drops what it had queued.
+ * COPY_DONE is raised once per doorbell that executed a copy, when its
+ * last entry completes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -84,12 +96,8 @@ static int nvs_vgpu_init(struct vmed_vgpu *vgpu)
 	nv = kzalloc(sizeof(*nv), GFP_KERNEL_ACCOUNT);
 	if (!nv)
 		return -ENOMEM;
-	nv->pb = kvmalloc_array(NVS_PB_MAX_DWORDS, sizeof(u32),
-				GFP_KERNEL_ACCOUNT);
 	nv->bounce = kmalloc(PAGE_SIZE, GFP_KERNEL_ACCOUNT);
-	if (!nv->pb || !nv->bounce) {
-		kvfree(nv->pb);
-		kfree(nv->bounce);
+	if (!nv->bounce) {
 		kfree(nv);
 		return -ENOMEM;
 	}
@@ -101,15 +109,15 @@ static void nvs_vgpu_fini(struct vmed_vgpu *vgpu)
 {
 	struct nvs_vgpu *nv = nvs_vgpu(vgpu);
 
-	kvfree(nv->pb);
 	kfree(nv->bounce);
 	kfree(nv);
 	vmed_vgpu_set_vendor_data(vgpu, NULL);
 }
 
 /*
- * Reset, detach, destroy and a failing vGPU all come here: the channels let
- * go of their address spaces, so the core can tear the shadows down.
+ * Reset, detach, destroy and a failing vGPU all come here, after the core
+ * dropped the queued entries: the channels forget them and let go of their
+ * address spaces, so the core can tear the shadows down.
  */
 static void nvs_engine_reset(struct vmed_vgpu *vgpu)
 {
@@ -118,7 +126,7 @@ static void nvs_engine_reset(struct vmed_vgpu *vgpu)
 	if (!nvs_vgpu(vgpu))
 		return;
 	for (c = 0; c < NVS_MAX_CHANNELS; c++)
-		vmed_nvs_channel_unbind(vgpu, c);
+		vmed_nvs_channel_reset(vgpu, c);
 }
 
 /* A software engine: the APT lives only in the core's host copy. */
@@ -130,8 +138,9 @@ const struct vmed_vendor_ops vmed_nvs_ops = {
 	.vgpu_init = nvs_vgpu_init,
 	.vgpu_fini = nvs_vgpu_fini,
 	.ggtt_update = nvs_ggtt_update,
-	.submit = vmed_nvs_channel_submit,
 	.engine_reset = nvs_engine_reset,
+	.wl_step = vmed_nvs_wl_step,
+	.wl_complete = vmed_nvs_wl_complete,
 };
 
 static struct platform_device *nvs_pdev;

@@ -10,6 +10,7 @@
 #include <linux/bits.h>
 #include <linux/sizes.h>
 #include <linux/types.h>
+#include <vmed/sched.h>
 #include <vmed/vgpu.h>
 
 /* PCI identity and BARs */
@@ -76,6 +77,7 @@ enum nvs_event {
 #define NVS_ERR_PUT		BIT(4)	/* GP_PUT outside the ring */
 #define NVS_ERR_BIND		BIT(5)	/* enable refused */
 #define NVS_ERR_DISABLED	BIT(6)	/* doorbell on an unbound channel */
+#define NVS_ERR_TIMEOUT		BIT(7)	/* stopped by the device's watchdog */
 
 #define NVS_GPFIFO_MAX		1024
 /* GPFIFO entry: VA in bits 39:0 (dword aligned), dwords in bits 61:40 */
@@ -101,6 +103,8 @@ enum nvs_method {
 
 #define NVS_COPY_MAX		SZ_16M		/* one LAUNCH_COPY */
 #define NVS_DOORBELL_BUDGET	SZ_64M		/* copy bytes per doorbell */
+#define NVS_STEP_BYTES		SZ_64K		/* copied per engine step */
+#define NVS_STEP_METHODS	64		/* methods per engine step */
 #define NVS_VA_BITS		30		/* two levels of 9 bits + 12 */
 
 /* Page-table entries (APT and channel page tables) */
@@ -118,15 +122,25 @@ enum nvs_type { NVS_TYPE_1C, NVS_TYPE_2C, NVS_TYPE_4C, NVS_NR_TYPES };
 /**
  * struct nvs_channel - engine-side state of one channel
  * @mm: the bound address space, NULL while the channel is not bound
+ * @gen: changes with every bind and unbind: work queued under an older
+ *	binding is dropped without a word (its GP_GET is not the channel's
+ *	any more)
+ * @fetch: the next GPFIFO entry a doorbell queues (GP_GET when idle)
+ * @inflight: entries queued and not completed
+ * @copied: an entry of the current doorbell executed a copy: COPY_DONE is
+ *	raised when the doorbell's last entry completes
  */
 struct nvs_channel {
 	struct vmed_ppgtt_mm *mm;
+	u32 gen;
+	u32 fetch;
+	unsigned int inflight;
+	bool copied;
 };
 
 /**
  * struct nvs_vgpu - per-vGPU vendor state (vmed_vgpu_vendor_data())
  * @chan: channels
- * @pb: the pushbuffer segment being validated or executed
  * @bounce: copy buffer, one page
  * @errors: GPFIFO entries and doorbells that failed (NVS_ERR_COUNT)
  * @entries: GPFIFO entries executed
@@ -136,7 +150,6 @@ struct nvs_channel {
  */
 struct nvs_vgpu {
 	struct nvs_channel chan[NVS_MAX_CHANNELS];
-	u32 *pb;
 	void *bounce;
 	u64 errors;
 	u64 entries;
@@ -156,7 +169,11 @@ extern const struct vmed_vendor_ops vmed_nvs_ops;
 /* channel.c */
 int vmed_nvs_channel_bind(struct vmed_vgpu *vgpu, unsigned int c);
 void vmed_nvs_channel_unbind(struct vmed_vgpu *vgpu, unsigned int c);
-int vmed_nvs_channel_submit(struct vmed_vgpu *vgpu, u64 desc);
+void vmed_nvs_channel_reset(struct vmed_vgpu *vgpu, unsigned int c);
+int vmed_nvs_doorbell(struct vmed_vgpu *vgpu, unsigned int c);
+int vmed_nvs_wl_step(struct vmed_vgpu *vgpu, struct vmed_workload *wl);
+void vmed_nvs_wl_complete(struct vmed_vgpu *vgpu, struct vmed_workload *wl,
+			  int status);
 void vmed_nvs_channel_error(struct vmed_vgpu *vgpu, unsigned int c, u32 err,
 			    u32 entry);
 

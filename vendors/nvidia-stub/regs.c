@@ -54,12 +54,7 @@ static int nvs_pdb_write(struct vmed_vgpu *vgpu,
 static int nvs_doorbell_write(struct vmed_vgpu *vgpu,
 			      const struct vmed_mmio_reg *reg, u64 old, u64 val)
 {
-	/*
-	 * A failed submission (vGPU failed, shadow sync out of memory) has
-	 * already been dealt with by the core; the guest sees a dead device.
-	 */
-	vmed_vgpu_submit(vgpu, reg_chan(reg));
-	return 0;
+	return vmed_nvs_doorbell(vgpu, reg_chan(reg));
 }
 
 #define NVS_CREG(c, r, sz)	.offset = NVS_CHAN(c) + (r), .size = (sz)
@@ -215,5 +210,6 @@ const struct vmed_vendor vmed_nvs_vendor = {
 	},
 	.types = nvs_types,
 	.nr_types = ARRAY_SIZE(nvs_types),
+	.nr_engines = 1,	/* the copy engine, shared by the channels */
 	.ops = &vmed_nvs_ops,
 };
