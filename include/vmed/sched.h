@@ -18,6 +18,7 @@
 #ifndef _VMED_SCHED_H
 #define _VMED_SCHED_H
 
+#include <linux/sizes.h>
 #include <linux/types.h>
 
 struct vmed_vgpu;
@@ -34,7 +35,7 @@ struct vmed_workload;
 #define VMED_WL_MORE		1
 
 /** VMED_WORKLOAD_MAX_DATA - vendor data one workload may carry, in bytes */
-#define VMED_WORKLOAD_MAX_DATA	(1 << 20)
+#define VMED_WORKLOAD_MAX_DATA	SZ_1M
 
 /** VMED_SCHED_MAX_QUEUED - workloads one vGPU may have queued per engine */
 #define VMED_SCHED_MAX_QUEUED	64

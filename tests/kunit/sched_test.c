@@ -568,4 +568,5 @@ static struct kunit_suite sched_suite = {
 	.name = "vmed_sched",
 	.test_cases = sched_cases,
 };
+
 kunit_test_suite(sched_suite);
