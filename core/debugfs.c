@@ -82,7 +82,6 @@ static const struct {
 	VMED_STAT(failures),
 	VMED_STAT(workloads),
 	VMED_STAT(workload_errors),
-	VMED_STAT(wl_queued),
 	VMED_STAT(wl_completed),
 	VMED_STAT(wl_preempted),
 	VMED_STAT(wl_cancelled),

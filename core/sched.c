@@ -454,7 +454,7 @@ int vmed_workload_queue(struct vmed_workload *wl)
 		list_add_tail(&ent->run_node, &e->runnable);
 	}
 	spin_unlock(&e->lock);
-	vgpu->stats.wl_queued++;
+	vgpu->stats.workloads++;
 	trace_vmed_wl_queue(vgpu, wl->engine, queued);
 	/* Also cuts short a wait for a fixed-share period to end. */
 	mod_delayed_work(system_unbound_wq, &e->work, 0);

@@ -78,7 +78,6 @@ static struct vgpu_stat_attr stat_attrs[] = {
 	VGPU_STAT(failures),
 	VGPU_STAT(workloads),
 	VGPU_STAT(workload_errors),
-	VGPU_STAT(wl_queued),
 	VGPU_STAT(wl_completed),
 	VGPU_STAT(wl_preempted),
 	VGPU_STAT(wl_cancelled),

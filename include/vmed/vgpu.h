@@ -86,11 +86,11 @@ struct vmed_device_listener {
  * @revalidated: guest page tables re-read at submission (shims without
  *	write tracking)
  * @failures: times the vGPU entered the failed state
- * @workloads: workloads handed to vmed_vgpu_submit() on a live vGPU
+ * @workloads: workloads handed to an engine on a live vGPU: queued
+ *	(vmed_workload_queue()) or run at once (vmed_vgpu_submit())
  * @workload_errors: workloads the sync or the engine refused, including
  *	queued ones that faulted or were stopped by the watchdog
- * @wl_queued: workloads queued on the device's engines
- * @wl_completed: of those, the ones whose end the guest was told of:
+ * @wl_completed: of the queued ones, those whose end the guest was told of:
  *	completed, faulted or stopped by the watchdog
  * @wl_preempted: times a workload was stopped at a safe point because its
  *	time slice was used up while another vGPU had work queued (whether
@@ -124,7 +124,6 @@ struct vmed_vgpu_stats {
 	u64 failures;
 	u64 workloads;
 	u64 workload_errors;
-	u64 wl_queued;
 	u64 wl_completed;
 	u64 wl_preempted;
 	u64 wl_cancelled;

@@ -12,9 +12,10 @@
  *
  * The context image (LRCA = slot 0, register state page = slot 1) holds the
  * ring registers and the PML4 address; the ring (slot 2) is one page. Work
- * is submitted as element 0 of the ELSP; the model runs it inside the ELSP
- * write and answers with one CSB entry and a context-switch interrupt, plus
- * the user interrupt if the ring has MI_USER_INTERRUPT. A workload the
+ * is submitted as element 0 of the ELSP; the model queues it on its render
+ * engine and, when the engine has run it, answers with one CSB entry and a
+ * context-switch interrupt, plus the user interrupt if the ring has
+ * MI_USER_INTERRUPT: the driver waits for the context switch. A workload the
  * command scanner refuses gets the CSB error bit (31) and EXECLIST_STATUS
  * bit 31 instead, the ring is consumed, and nothing of it runs; the model
  * has no separate error interrupt: the context switch is the interrupt.

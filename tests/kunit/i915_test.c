@@ -167,12 +167,14 @@ static u64 desc_of(u64 lrca)
 	       (u64)CTX_ID << 32;
 }
 
+/* Submit element 0 and wait for the engine to be done with it. */
 static void elsp_submit(struct guest *g, u64 desc)
 {
 	wr(g, I915_ELSP, 0);			/* element 1: invalid */
 	wr(g, I915_ELSP, 0);
 	wr(g, I915_ELSP, upper_32_bits(desc));	/* element 0 */
 	wr(g, I915_ELSP, lower_32_bits(desc));
+	vmed_sched_wait_idle(g->vgpu);
 }
 
 static void submit(struct guest *g)
@@ -438,6 +440,7 @@ static void i915_two_elements(struct kunit *test)
 	wr(g, I915_ELSP, lower_32_bits(desc));
 	wr(g, I915_ELSP, upper_32_bits(desc));
 	wr(g, I915_ELSP, lower_32_bits(desc));
+	vmed_sched_wait_idle(g->vgpu);
 	KUNIT_EXPECT_EQ(test, iv(g)->stats.workloads, 2);
 	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(0)),
 			I915_CSB_COMPLETE | I915_CSB_ELEMENT_SWITCH);
@@ -753,6 +756,76 @@ static void i915_fail_mid_blit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iv(g)->nr_ppgtt, 0);
 }
 
+/* 1 MiB of graphics memory from GM_BIG, every page of it the same frame. */
+#define GM_BIG		0x100000
+
+static void big_blits(struct guest *g, unsigned int n, u32 color)
+{
+	unsigned int i;
+
+	for (i = 0; i < SZ_1M / PAGE_SIZE; i++)
+		ggtt_set(g, GM_BIG + i * PAGE_SIZE, GFN_BUF);
+	for (i = 0; i < n; i++)
+		color_blt(g, GM_BIG, PAGE_SIZE, 0, 0, PAGE_SIZE / 4,
+			  SZ_1M / PAGE_SIZE, color);
+	g->state[I915_CTX_RING_HEAD] = 0;
+	g->state[I915_CTX_RING_TAIL] = g->len * 4;
+}
+
+/* ELSP queues the context and returns; the guest reads the engine busy. */
+static void i915_elsp_is_async(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+	u64 desc = desc_of(GM_LRCA);
+	u32 ptr = rd(g, I915_CSB_PTR);
+
+	big_blits(g, 4, 0x77);
+	wr(g, I915_ELSP, 0);
+	wr(g, I915_ELSP, 0);
+	wr(g, I915_ELSP, upper_32_bits(desc));
+	wr(g, I915_ELSP, lower_32_bits(desc));
+	/* 64 steps of blitting to go. */
+	KUNIT_EXPECT_TRUE(test, rd(g, I915_EXECLIST_STATUS_LO) &
+				I915_EXECLIST_ACTIVE);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB_PTR), ptr);
+	KUNIT_EXPECT_EQ(test, frame(g, GFN_BUF)[0], 0);
+	vmed_sched_wait_idle(g->vgpu);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_EXECLIST_STATUS_LO), 0);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(0)),
+			I915_CSB_COMPLETE | I915_CSB_ACTIVE_IDLE);
+	KUNIT_EXPECT_EQ(test, frame(g, GFN_BUF)[PAGE_SIZE / 4 - 1], 0x77);
+	KUNIT_EXPECT_EQ(test, g->state[I915_CTX_RING_HEAD], g->len * 4);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_GT0_IIR), EVENTS & ~I915_GT_RCS_USER);
+}
+
+/* Past the watchdog: the context fails with an error, the vGPU lives on. */
+static void i915_watchdog(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+	struct vmed_vgpu_stats s;
+	u32 wp;
+
+	KUNIT_ASSERT_EQ(test, vmed_device_set_watchdog_ms(g->env->dev, 1), 0);
+	big_blits(g, 64, 0x66);
+	elsp_submit(g, desc_of(GM_LRCA));
+	wp = rd(g, I915_CSB_PTR) & I915_CSB_WRITE_MASK;
+	KUNIT_EXPECT_TRUE(test, rd(g, I915_CSB(wp)) & I915_CSB_ERROR);
+	KUNIT_EXPECT_TRUE(test, rd(g, I915_EXECLIST_STATUS_LO) &
+				I915_EXECLIST_ERROR);
+	KUNIT_EXPECT_FALSE(test, g->vgpu->failed);
+	vmed_vgpu_get_stats(g->vgpu, &s);
+	KUNIT_EXPECT_EQ(test, s.wl_timeouts, 1);
+	/* The ring was consumed: the next submission starts clean. */
+	KUNIT_EXPECT_EQ(test, g->state[I915_CTX_RING_HEAD], g->len * 4);
+	KUNIT_ASSERT_EQ(test, vmed_device_set_watchdog_ms(g->env->dev, 10000), 0);
+	sdi(g->ring, &g->len, true, GM_DST, 0x1234);
+	g->state[I915_CTX_RING_TAIL] = g->len * 4;
+	elsp_submit(g, desc_of(GM_LRCA));
+	KUNIT_EXPECT_EQ(test, frame(g, GFN_DST)[0], 0x1234);
+	KUNIT_EXPECT_FALSE(test, rd(g, I915_EXECLIST_STATUS_LO) &
+				 I915_EXECLIST_ERROR);
+}
+
 /*
  * The same workload with a failure injected at every step of it: the
  * shadow-table limit reached at the n-th new table, KVM's (the fake's)
@@ -882,6 +955,8 @@ static struct kunit_case i915_cases[] = {
 	KUNIT_CASE(i915_reset_mid_submission),
 	KUNIT_CASE(i915_bad_then_good),
 	KUNIT_CASE(i915_fail_mid_blit),
+	KUNIT_CASE(i915_elsp_is_async),
+	KUNIT_CASE(i915_watchdog),
 	KUNIT_CASE_PARAM(i915_fail_at_every_step, fail_step_gen_params),
 	{}
 };

@@ -813,7 +813,7 @@ static void nvstub_unbind_drops_queued(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rd(t, NVS_ERR_COUNT), 0);
 	KUNIT_EXPECT_EQ(test, rd(t, CH0 + NVS_CH_GP_GET), 0);
 	vmed_vgpu_get_stats(t->vgpu, &s);
-	KUNIT_EXPECT_EQ(test, s.wl_queued, 2);
+	KUNIT_EXPECT_EQ(test, s.workloads, 2);
 	/* Bound again: GP_GET restarts at 0, the ring runs from there. */
 	wr(t, CH0 + NVS_CH_CTRL, NVS_CH_CTRL_ENABLE);
 	doorbell(t);

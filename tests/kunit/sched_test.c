@@ -163,7 +163,7 @@ static void sched_runs_queued_work(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&st.steps), 20);
 	KUNIT_EXPECT_FALSE(test, st.unlocked_step);
 	vmed_vgpu_get_stats(env->vgpu, &s);
-	KUNIT_EXPECT_EQ(test, s.wl_queued, 1);
+	KUNIT_EXPECT_EQ(test, s.workloads, 1);
 	KUNIT_EXPECT_EQ(test, s.wl_completed, 1);
 	KUNIT_EXPECT_EQ(test, s.wl_cancelled, 0);
 	/* Charged, and no more than one engine can have run. */

@@ -27,6 +27,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/err.h>
 #include <linux/kernel.h>
+#include <linux/workqueue.h>
 #include <linux/pci_regs.h>
 #include <user_env.h>
 #include "../../core/internal.h"
@@ -1292,6 +1293,8 @@ static void workload(struct vmed_vgpu *v, struct fake_hv *h, u32 value)
 	wr32(v, I915_ELSP, 0);
 	wr32(v, I915_ELSP, upper_32_bits(desc));
 	wr32(v, I915_ELSP, lower_32_bits(desc));
+	/* The engine's worker runs the context. */
+	vmed_user_run_work();
 	check(buf[2] == value && h->msis > msis &&
 	      !i915_of(v)->stats.workload_errors && !v->failed,
 	      "%s: ran its commands, MSI raised", v->name);

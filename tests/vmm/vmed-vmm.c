@@ -554,6 +554,7 @@ static u32 *result(struct vmm *v)
 #define I915_GT_EVENTS		(BIT(0) | BIT(8))	/* user, ctx switch */
 #define I915_ELSP		0x2230
 #define I915_EXECLIST_STATUS_LO	0x2234
+#define I915_EXECLIST_ACTIVE	BIT(0)
 #define I915_EXECLIST_ERROR	BIT(31)
 #define I915_CS_GPR0		0x2600
 #define I915_RP_STATE_CAP	0x145998
@@ -639,8 +640,10 @@ static void i915_ack(struct vmm *v)
 
 /*
  * A ring of MI_STORE_DATA_IMM through the GGTT and MI_USER_INTERRUPT, or
- * once the PPGTT is set up, a PPGTT batch holding the store to VA_RESULT;
- * the context runs synchronously inside the fourth ELSP write.
+ * once the PPGTT is set up, a PPGTT batch holding the store to VA_RESULT.
+ * The fourth ELSP write queues the context; EXECLIST_STATUS_LO bit 0 reads
+ * 1 until the engine is done with it (10 s at most), or the vGPU reads as
+ * dead.
  */
 static int i915_run(struct vmm *v, u32 value)
 {
@@ -678,7 +681,16 @@ static int i915_run(struct vmm *v, u32 value)
 	wr32(v, I915_ELSP, 0);
 	wr32(v, I915_ELSP, desc >> 32);		/* element 0 */
 	wr32(v, I915_ELSP, (u32)desc);
-	n = rd32(v, I915_EXECLIST_STATUS_LO);
+	for (b = 0; b < 10000; b++) {
+		n = rd32(v, I915_EXECLIST_STATUS_LO);
+		if (!(n & I915_EXECLIST_ACTIVE) || n == ~0u)
+			break;
+		usleep(1000);
+	}
+	if (n != ~0u && (n & I915_EXECLIST_ACTIVE)) {
+		printf("    EXECLIST_STATUS_LO %#x after 10 s\n", n);
+		return 1;
+	}
 	if (!v->keep_pending)
 		i915_ack(v);
 	return n & I915_EXECLIST_ERROR ? 1 : 0;

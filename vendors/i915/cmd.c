@@ -3,13 +3,17 @@
  * The command scanner: everything a workload would do is checked before
  * any of it runs.
  *
- * The scanner walks the ring from head to tail and follows batch buffers,
- * and copies each accepted command into the vGPU's command buffer as a
- * record: one header dword (bits 15:0 the command's dword count, bit 16 set
- * when its memory operands are PPGTT addresses) then the command. The
- * engine executes only that copy, so a guest rewriting its ring or batches
- * while the workload runs changes nothing. MI_NOOP, MI_BATCH_BUFFER_START
- * and MI_BATCH_BUFFER_END steer the scan and are not copied.
+ * The scanner runs at submission: it walks the ring from head to tail and
+ * follows batch buffers, and copies each accepted command into the
+ * workload as a record: one header dword (bits 15:0 the command's dword
+ * count, bit 16 set when its memory operands are PPGTT addresses) then the
+ * command. The engine executes only that copy, so a guest rewriting its
+ * ring or batches after the submission changes nothing. MI_NOOP,
+ * MI_BATCH_BUFFER_START and MI_BATCH_BUFFER_END steer the scan and are not
+ * copied. Before the first command runs, the engine checks every address
+ * the records will touch (vmed_i915_cmd_check()): a workload either runs
+ * with all of its memory reachable or not at all, and the submission costs
+ * the same whatever the size of the blits it asks for.
  *
  * Address spaces: ring commands use the GGTT; a batch started with the
  * PPGTT bit (8) runs in the context's PPGTT, and so do its commands;
@@ -30,6 +34,7 @@
 struct scan {
 	struct vmed_vgpu *vgpu;
 	const struct i915_ctx *ctx;
+	struct i915_wl *w;
 	bool in_batch;
 	bool ppgtt;		/* the batch's address space */
 	u32 ring_pos;		/* ring offset */
@@ -110,8 +115,7 @@ static enum i915_wl_error check_sdi(struct scan *s, const u32 *cmd,
 		*ppgtt = false;
 	if (cmd[1] & 3)
 		return I915_WL_BAD_ADDRESS;
-	return vmed_i915_mem_check(s->vgpu, s->ctx, *ppgtt, qword(&cmd[1]),
-			      (len - 3) * 4, true);
+	return I915_WL_OK;
 }
 
 static enum i915_wl_error check_lri(const u32 *cmd, unsigned int len)
@@ -129,16 +133,17 @@ static enum i915_wl_error check_lri(const u32 *cmd, unsigned int len)
 }
 
 /* One rectangle of 32bpp pixels: every row must be reachable. */
-static enum i915_wl_error check_rect(struct scan *s, bool ppgtt, u64 base,
-				     u32 pitch, u32 y1x1, u32 w, u32 h,
-				     bool write)
+static enum i915_wl_error check_rect(struct vmed_vgpu *vgpu,
+				     const struct i915_ctx *ctx, bool ppgtt,
+				     u64 base, u32 pitch, u32 y1x1, u32 w,
+				     u32 h, bool write)
 {
 	u64 row = base + (u64)(y1x1 >> 16) * pitch + (y1x1 & 0xffff) * 4;
 	enum i915_wl_error err;
 	u32 y;
 
 	for (y = 0; y < h; y++, row += pitch) {
-		err = vmed_i915_mem_check(s->vgpu, s->ctx, ppgtt, row, (u64)w * 4,
+		err = vmed_i915_mem_check(vgpu, ctx, ppgtt, row, (u64)w * 4,
 					  write);
 		if (err)
 			return err;
@@ -156,7 +161,6 @@ static enum i915_wl_error check_blit(struct scan *s, const u32 *cmd,
 	u32 x2 = cmd[3] & 0xffff, y2 = cmd[3] >> 16;
 	u32 w = x2 - x1, h = y2 - y1;
 	u64 bytes = (u64)w * h * 4;
-	enum i915_wl_error err;
 
 	if (len != (copy ? 10 : 7))
 		return I915_WL_BAD_LENGTH;
@@ -170,26 +174,41 @@ static enum i915_wl_error check_blit(struct scan *s, const u32 *cmd,
 	    s->blit_bytes + bytes > I915_MAX_BLIT_TOTAL)
 		return I915_WL_TOO_BIG;
 	s->blit_bytes += bytes;
-	if (!bytes)
+	return I915_WL_OK;
+}
+
+/* The memory a blit accepted by check_blit() touches: all of it reachable. */
+static enum i915_wl_error check_blit_memory(struct vmed_vgpu *vgpu,
+					    const struct i915_ctx *ctx,
+					    const u32 *cmd, bool ppgtt)
+{
+	bool copy = I915_2D_OP(cmd[0]) == I915_XY_SRC_COPY_BLT;
+	u32 pitch = cmd[1] & 0xffff;
+	u32 w = (cmd[3] & 0xffff) - (cmd[2] & 0xffff);
+	u32 h = (cmd[3] >> 16) - (cmd[2] >> 16);
+	enum i915_wl_error err;
+
+	if (!w || !h)
 		return I915_WL_OK;
-	err = check_rect(s, ppgtt, qword(&cmd[4]), pitch, cmd[2], w, h, true);
+	err = check_rect(vgpu, ctx, ppgtt, qword(&cmd[4]), pitch, cmd[2], w, h,
+			 true);
 	if (!err && copy)
-		err = check_rect(s, ppgtt, qword(&cmd[8]), pitch, cmd[6], w, h,
-				 false);
+		err = check_rect(vgpu, ctx, ppgtt, qword(&cmd[8]), pitch, cmd[6],
+				 w, h, false);
 	return err;
 }
 
 static enum i915_wl_error emit(struct scan *s, const u32 *cmd,
 			       unsigned int len, bool ppgtt)
 {
-	struct i915_vgpu *iv = i915_of(s->vgpu);
+	struct i915_wl *w = s->w;
 
 	if (++s->cmds > I915_MAX_CMDS ||
-	    iv->cmd_len + 1 + len > I915_CMD_BUF_DWORDS)
+	    w->cmd_len + 1 + len > I915_CMD_BUF_DWORDS)
 		return I915_WL_TOO_BIG;
-	iv->cmd_buf[iv->cmd_len++] = len | (ppgtt ? REC_PPGTT : 0);
-	memcpy(&iv->cmd_buf[iv->cmd_len], cmd, len * 4);
-	iv->cmd_len += len;
+	w->cmd[w->cmd_len++] = len | (ppgtt ? REC_PPGTT : 0);
+	memcpy(&w->cmd[w->cmd_len], cmd, len * 4);
+	w->cmd_len += len;
 	return I915_WL_OK;
 }
 
@@ -258,29 +277,61 @@ static enum i915_wl_error scan_one(struct scan *s)
 }
 
 /**
- * vmed_i915_cmd_scan() - check a context's workload and copy it for execution
+ * vmed_i915_cmd_scan() - check a context's commands and copy them
  * @vgpu: the vGPU; its lock held
  * @ctx: the loaded context
+ * @w: the workload the records go to (room for %I915_CMD_BUF_DWORDS)
  *
- * Return: I915_WL_OK with the commands in the vGPU's command buffer, or
- * why the workload is refused (the buffer is then empty).
+ * Return: I915_WL_OK with the commands in @w, or why the workload is
+ * refused (@w then holds none).
  */
 enum i915_wl_error vmed_i915_cmd_scan(struct vmed_vgpu *vgpu,
-				      const struct i915_ctx *ctx)
+				      const struct i915_ctx *ctx,
+				      struct i915_wl *w)
 {
 	struct scan s = {
 		.vgpu = vgpu,
 		.ctx = ctx,
+		.w = w,
 		.ring_pos = ctx->head,
 	};
 	enum i915_wl_error err = I915_WL_OK;
 
 	s.left = ((ctx->tail + ctx->ring_size - ctx->head) % ctx->ring_size) / 4;
-	i915_of(vgpu)->cmd_len = 0;
+	w->cmd_len = 0;
 	/* A batch runs until its end (or a budget), even past the tail. */
 	while (!err && (s.in_batch || s.left))
 		err = scan_one(&s);
 	if (err)
-		i915_of(vgpu)->cmd_len = 0;
+		w->cmd_len = 0;
+	return err;
+}
+
+/**
+ * vmed_i915_cmd_check() - is every address a scanned workload touches reachable?
+ * @vgpu: the vGPU; its lock held
+ * @w: the workload, @w->ctx.mm up to date
+ *
+ * Return: I915_WL_OK, I915_WL_NO_PPGTT or I915_WL_BAD_ADDRESS.
+ */
+enum i915_wl_error vmed_i915_cmd_check(struct vmed_vgpu *vgpu,
+				       const struct i915_wl *w)
+{
+	enum i915_wl_error err = I915_WL_OK;
+	unsigned int pos = 0;
+
+	while (!err && pos < w->cmd_len) {
+		u32 hdr = w->cmd[pos], len = hdr & 0xffff;
+		const u32 *cmd = &w->cmd[pos + 1];
+		bool ppgtt = hdr & REC_PPGTT;
+
+		if (I915_CLIENT(cmd[0]) == I915_CLIENT_2D)
+			err = check_blit_memory(vgpu, &w->ctx, cmd, ppgtt);
+		else if (I915_MI_OP(cmd[0]) == I915_MI_STORE_DATA_IMM)
+			err = vmed_i915_mem_check(vgpu, &w->ctx, ppgtt,
+						  qword(&cmd[1]), (len - 3) * 4,
+						  true);
+		pos += 1 + len;
+	}
 	return err;
 }

@@ -102,37 +102,49 @@ static u64 qword(const u32 *lo)
 	return lo[0] | (u64)lo[1] << 32;
 }
 
-static int exec_blit(struct vmed_vgpu *vgpu, const struct i915_ctx *ctx,
-		     const u32 *cmd, bool ppgtt)
+/*
+ * Part of a blit: rows from @w->row (@w->row_done bytes into it), at most
+ * I915_STEP_BYTES. Returns VMED_WL_MORE until the last row is done, 0
+ * then, or the error of the access that faulted.
+ */
+static int exec_blit_step(struct vmed_vgpu *vgpu, struct i915_wl *w,
+			  const u32 *cmd, bool ppgtt)
 {
 	u32 *bounce = i915_of(vgpu)->bounce;
 	bool copy = I915_2D_OP(cmd[0]) == I915_XY_SRC_COPY_BLT;
 	u32 pitch = cmd[1] & 0xffff;
-	u32 w = (cmd[3] & 0xffff) - (cmd[2] & 0xffff);
+	u32 width = (cmd[3] & 0xffff) - (cmd[2] & 0xffff);
 	u32 h = (cmd[3] >> 16) - (cmd[2] >> 16);
-	u64 dst = qword(&cmd[4]) + (u64)(cmd[2] >> 16) * pitch +
-		  (cmd[2] & 0xffff) * 4;
-	u64 src = copy ? qword(&cmd[8]) + (u64)(cmd[6] >> 16) * pitch +
-			 (cmd[6] & 0xffff) * 4 : 0;
-	u32 row_bytes = w * 4, y, done, chunk;
+	u64 dst0 = qword(&cmd[4]) + (u64)(cmd[2] >> 16) * pitch +
+		   (cmd[2] & 0xffff) * 4;
+	u64 src0 = copy ? qword(&cmd[8]) + (u64)(cmd[6] >> 16) * pitch +
+			  (cmd[6] & 0xffff) * 4 : 0;
+	u32 row_bytes = width * 4, chunk, budget = I915_STEP_BYTES;
 	unsigned int i;
 	int ret;
 
 	if (!copy)
 		for (i = 0; i < PAGE_SIZE / 4; i++)
 			bounce[i] = cmd[6];
-	for (y = 0; y < h; y++, dst += pitch, src += pitch) {
-		for (done = 0; done < row_bytes; done += chunk) {
-			chunk = min_t(u32, row_bytes - done, PAGE_SIZE);
-			ret = copy ? vmed_i915_mem_rw(vgpu, ctx, ppgtt, src + done,
-						 bounce, chunk, false) : 0;
-			ret = ret ?: vmed_i915_mem_rw(vgpu, ctx, ppgtt, dst + done,
-						 bounce, chunk, true);
-			if (ret)
-				return ret;
+	while (w->row < h && budget) {
+		u64 dst = dst0 + (u64)w->row * pitch + w->row_done;
+		u64 src = src0 + (u64)w->row * pitch + w->row_done;
+
+		chunk = min3(row_bytes - w->row_done, (u32)PAGE_SIZE, budget);
+		ret = copy ? vmed_i915_mem_rw(vgpu, &w->ctx, ppgtt, src, bounce,
+					      chunk, false) : 0;
+		ret = ret ?: vmed_i915_mem_rw(vgpu, &w->ctx, ppgtt, dst, bounce,
+					      chunk, true);
+		if (ret)
+			return ret;
+		budget -= chunk;
+		w->row_done += chunk;
+		if (w->row_done == row_bytes) {
+			w->row++;
+			w->row_done = 0;
 		}
 	}
-	return 0;
+	return w->row < h && row_bytes ? VMED_WL_MORE : 0;
 }
 
 static int exec_one(struct vmed_vgpu *vgpu, const struct i915_ctx *ctx,
@@ -141,8 +153,6 @@ static int exec_one(struct vmed_vgpu *vgpu, const struct i915_ctx *ctx,
 	u32 data[2];
 	unsigned int i;
 
-	if (I915_CLIENT(cmd[0]) == I915_CLIENT_2D)
-		return exec_blit(vgpu, ctx, cmd, ppgtt);
 	switch (I915_MI_OP(cmd[0])) {
 	case I915_MI_USER_INTERRUPT:
 		vmed_irq_raise(vgpu, I915_EV_RCS_USER);
@@ -161,29 +171,46 @@ static int exec_one(struct vmed_vgpu *vgpu, const struct i915_ctx *ctx,
 }
 
 /**
- * vmed_i915_cmd_exec() - execute the commands vmed_i915_cmd_scan() accepted
+ * vmed_i915_cmd_step() - execute the next part of a scanned workload
  * @vgpu: the vGPU; its lock held
- * @ctx: the context they belong to
+ * @w: the workload, checked (vmed_i915_cmd_check()), @w->ctx.mm up to date
  *
- * Return: I915_WL_OK, or I915_WL_EXEC_FAULT if memory the scanner checked
- * faulted anyway (the commands before it have run).
+ * One step is up to %I915_STEP_BYTES of a blit, or up to 64 other
+ * commands; the core may run other work between two steps.
+ *
+ * Return: %VMED_WL_MORE, 0 when the last command has run, or -EFAULT if
+ * memory the check found reachable faulted anyway (the commands before it
+ * have run).
  */
-enum i915_wl_error vmed_i915_cmd_exec(struct vmed_vgpu *vgpu,
-				      const struct i915_ctx *ctx)
+int vmed_i915_cmd_step(struct vmed_vgpu *vgpu, struct i915_wl *w)
 {
 	struct i915_vgpu *iv = i915_of(vgpu);
-	unsigned int pos = 0;
+	unsigned int n;
+	int ret;
 
-	while (pos < iv->cmd_len) {
-		u32 hdr = iv->cmd_buf[pos];
+	for (n = 0; n < 64 && w->pos < w->cmd_len; n++) {
+		u32 hdr = w->cmd[w->pos];
+		const u32 *cmd = &w->cmd[w->pos + 1];
 
-		if (exec_one(vgpu, ctx, &iv->cmd_buf[pos + 1], REC_LEN(hdr),
-			     hdr & REC_PPGTT))
-			return I915_WL_EXEC_FAULT;
+		if (I915_CLIENT(cmd[0]) == I915_CLIENT_2D) {
+			ret = exec_blit_step(vgpu, w, cmd, hdr & REC_PPGTT);
+			if (ret < 0)
+				return -EFAULT;
+			if (ret == VMED_WL_MORE)
+				return VMED_WL_MORE;
+			w->row = 0;
+			w->row_done = 0;
+		} else if (exec_one(vgpu, &w->ctx, cmd, REC_LEN(hdr),
+				    hdr & REC_PPGTT)) {
+			return -EFAULT;
+		}
 		iv->stats.cmds++;
-		pos += 1 + REC_LEN(hdr);
+		w->pos += 1 + REC_LEN(hdr);
+		/* A blit ends the step: it was the step's memory traffic. */
+		if (I915_CLIENT(cmd[0]) == I915_CLIENT_2D)
+			break;
 	}
-	return I915_WL_OK;
+	return w->pos < w->cmd_len ? VMED_WL_MORE : 0;
 }
 
 /**

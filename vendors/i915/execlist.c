@@ -5,26 +5,31 @@
  *
  * The guest writes two context descriptors to ELSP as four dwords (element
  * 1 high, element 1 low, element 0 high, element 0 low); the fourth write
- * submits. Element 0 runs first, then element 1 if valid. Each runs to
- * completion synchronously, inside the register write, with the vGPU lock
- * held: there is no queue, so a reset can only find a half-written port,
- * which it clears.
+ * submits. Each valid element is loaded and its commands scanned and
+ * copied there and then (cmd.c), and queued on the render engine as a
+ * workload; the write returns at once. The core's scheduler runs the
+ * workloads (element 0 first), and EXECLIST_STATUS_LO bit 0 (a vmed
+ * extension) reads 1 while any of the vGPU's contexts is queued or
+ * running. A second submission while the first pair runs queues behind it.
  *
- * Per element one CSB entry is written: COMPLETE plus ELEMENT_SWITCH (more
- * to run) or ACTIVE_IDLE (the engine went idle), context ID in the high
- * dword; then one context-switch interrupt for the pair. A refused or
- * faulting workload is reported in the same entry with I915_CSB_ERROR
- * (bit 31, a vmed extension) and in EXECLIST_STATUS_LO bit 31, which stays
- * set until the next clean workload; EXECLIST_STATUS_HI holds the last
- * context ID. A refused workload executes nothing and its ring is consumed
- * (head = tail) so that the guest's next submission is not stuck behind it;
- * the vGPU is not failed. Entries are mirrored to the HWSP at HWS_PGA
- * (dwords 0x10.., write pointer at 0x1f) when the guest set one.
+ * Per element one CSB entry is written when it completes: COMPLETE plus
+ * ELEMENT_SWITCH (more to run) or ACTIVE_IDLE (the engine went idle),
+ * context ID in the high dword; after the pair's last entry, one
+ * context-switch interrupt. A refused or faulting workload is reported in
+ * the same entry with I915_CSB_ERROR (bit 31, a vmed extension) and in
+ * EXECLIST_STATUS_LO bit 31, which stays set until the next clean
+ * workload; so is one the device's watchdog stopped, and one queued
+ * behind that. EXECLIST_STATUS_HI holds the last context ID. A refused
+ * workload executes nothing and its ring is consumed (head = tail) so that
+ * the guest's next submission is not stuck behind it; the vGPU is not
+ * failed. Entries are mirrored to the HWSP at HWS_PGA (dwords 0x10..,
+ * write pointer at 0x1f) when the guest set one.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/overflow.h>
 #include "i915.h"
 
 static void csb_write(struct vmed_vgpu *vgpu, u32 status, u32 ctx_id)
@@ -47,9 +52,18 @@ static void csb_write(struct vmed_vgpu *vgpu, u32 status, u32 ctx_id)
 	}
 }
 
-static enum i915_wl_error ctx_load(struct vmed_vgpu *vgpu, u64 desc,
-				   struct i915_ctx *ctx)
+/* The context's address space, as the guest has it announced now. */
+static void ctx_find_mm(struct vmed_vgpu *vgpu, struct i915_wl *w)
 {
+	w->ctx.mm = w->has_ppgtt ? vmed_i915_ppgtt_find(vgpu, w->pdp) : NULL;
+}
+
+/* Load the context of @desc into @w (its address space as of now). */
+static enum i915_wl_error ctx_load(struct vmed_vgpu *vgpu, u64 desc,
+				   struct i915_wl *w)
+{
+	struct i915_vgpu *iv = i915_of(vgpu);
+	struct i915_ctx *ctx = &w->ctx;
 	u32 state[I915_CTX_STATE_DWORDS];
 	u32 ctl;
 
@@ -63,11 +77,17 @@ static enum i915_wl_error ctx_load(struct vmed_vgpu *vgpu, u64 desc,
 	ctx->ring_size = I915_RING_CTL_PAGES(ctl) * PAGE_SIZE;
 	ctx->head = state[I915_CTX_RING_HEAD] & I915_RING_OFFSET_MASK;
 	ctx->tail = state[I915_CTX_RING_TAIL] & I915_RING_OFFSET_MASK;
-	ctx->mm = NULL;
-	if (((desc & I915_CTX_MODE_MASK) >> I915_CTX_MODE_SHIFT) ==
-	    I915_CTX_MODE_LEGACY_64)
-		ctx->mm = vmed_i915_ppgtt_find(vgpu, state[I915_CTX_PDP0_LDW] |
-					  (u64)state[I915_CTX_PDP0_UDW] << 32);
+	/*
+	 * The context is queued already (the two elements of one port, or
+	 * a resubmission): it starts where that run will have left its ring
+	 * head, as the image will say by the time it runs.
+	 */
+	if (iv->inflight && ctx->lrca == iv->queued_lrca)
+		ctx->head = iv->queued_tail;
+	w->has_ppgtt = ((desc & I915_CTX_MODE_MASK) >> I915_CTX_MODE_SHIFT) ==
+		       I915_CTX_MODE_LEGACY_64;
+	w->pdp = state[I915_CTX_PDP0_LDW] | (u64)state[I915_CTX_PDP0_UDW] << 32;
+	ctx_find_mm(vgpu, w);
 	if (!(ctl & I915_RING_CTL_VALID) || ctx->head >= ctx->ring_size ||
 	    ctx->tail >= ctx->ring_size)
 		return I915_WL_BAD_RING;
@@ -104,66 +124,145 @@ static const int wl_errno[I915_WL_NR_ERRORS] = {
 };
 
 /**
- * vmed_i915_submit() - run one context (the vendor's submit op)
- * @vgpu: the vGPU; its lock held, shadow page tables in sync
- * @desc: the context descriptor from ELSP
+ * vmed_i915_wl_step() - the render engine runs one step of a context
+ * @vgpu: the vGPU; its lock held
+ * @wl: the context's workload
  *
- * Loads the context, scans its ring (and the batches it calls) into a
- * private copy, executes the copy and writes the ring head back.
+ * The first step checks every address the commands touch; the next ones
+ * execute them. A context refused at submission fails at once.
  *
- * Return: 0 if the context ran; -EFAULT, -EINVAL or -E2BIG if it was
- * refused (the &enum i915_wl_error is kept in the backend's statistics and
- * reported to the guest in the CSB); nothing here fails the vGPU.
+ * Return: %VMED_WL_MORE, 0 when the context has run, or a negative errno
+ * when it is refused or faulted (the &enum i915_wl_error is in the
+ * workload).
  */
-int vmed_i915_submit(struct vmed_vgpu *vgpu, u64 desc)
+int vmed_i915_wl_step(struct vmed_vgpu *vgpu, struct vmed_workload *wl)
 {
-	struct i915_vgpu *iv = i915_of(vgpu);
-	struct i915_ctx ctx;
-	enum i915_wl_error err;
-
-	iv->stats.workloads++;
-	err = ctx_load(vgpu, desc, &ctx);
-	if (!err)
-		err = vmed_i915_cmd_scan(vgpu, &ctx);
-	if (!err)
-		err = vmed_i915_cmd_exec(vgpu, &ctx);
-	if (err != I915_WL_BAD_CONTEXT) {
-		u64 head = ctx.lrca + I915_CTX_STATE_PAGE * PAGE_SIZE +
-			   I915_CTX_RING_HEAD * 4;
-
-		/* The ring is consumed either way (see the top of the file). */
-		if (err == I915_WL_BAD_RING ||
-		    vmed_gm_rw(vgpu, head, &ctx.tail, 4, true))
-			ctx.tail = 0;
-		vmed_vreg_write(vgpu, I915_RING_HEAD, 4, ctx.tail);
-	}
-	if (err) {
-		iv->stats.workload_errors++;
-		iv->stats.by_error[err]++;
-		iv->last_error = err;
-		pr_info_ratelimited("%s: context %#llx refused: %s\n",
-				    vmed_vgpu_name(vgpu), desc, wl_error_names[err]);
-	}
-	return wl_errno[err];
-}
-
-static void run_element(struct vmed_vgpu *vgpu, u64 desc, bool last)
-{
-	u32 status = I915_CSB_COMPLETE |
-		     (last ? I915_CSB_ACTIVE_IDLE : I915_CSB_ELEMENT_SWITCH);
-	u32 exec_status = 0;
+	struct i915_wl *w = vmed_workload_data(wl);
 	int ret;
 
-	ret = vmed_vgpu_submit(vgpu, desc);
-	if (vmed_vgpu_failed(vgpu))	/* it reads as dead now */
-		return;
-	if (ret) {
-		status |= I915_CSB_ERROR;
+	if (w->err)
+		return wl_errno[w->err];
+	ctx_find_mm(vgpu, w);
+	if (!w->checked) {
+		/* A step of its own: it may walk 64 MiB of mappings. */
+		w->checked = true;
+		w->err = vmed_i915_cmd_check(vgpu, w);
+		return w->err ? wl_errno[w->err] : VMED_WL_MORE;
+	}
+	ret = vmed_i915_cmd_step(vgpu, w);
+	if (ret < 0) {
+		w->err = I915_WL_EXEC_FAULT;
+		return wl_errno[w->err];
+	}
+	return ret;
+}
+
+/**
+ * vmed_i915_wl_complete() - a context is done: CSB entry, ring head, interrupt
+ * @vgpu: the vGPU; its lock held
+ * @wl: the context's workload
+ * @status: 0, its step's error, -ETIMEDOUT (the watchdog stopped it) or
+ *	-ECANCELED (it was queued behind one the watchdog stopped)
+ */
+void vmed_i915_wl_complete(struct vmed_vgpu *vgpu, struct vmed_workload *wl,
+			   int status)
+{
+	struct i915_vgpu *iv = i915_of(vgpu);
+	struct i915_wl *w = vmed_workload_data(wl);
+	u32 csb = I915_CSB_COMPLETE |
+		  (w->idle ? I915_CSB_ACTIVE_IDLE : I915_CSB_ELEMENT_SWITCH);
+	u32 exec_status = 0;
+
+	iv->inflight--;
+	if (w->err != I915_WL_BAD_CONTEXT) {
+		u64 head = w->ctx.lrca + I915_CTX_STATE_PAGE * PAGE_SIZE +
+			   I915_CTX_RING_HEAD * 4;
+		u32 tail = w->ctx.tail;
+
+		/* The ring is consumed either way (see the top of the file). */
+		if (w->err == I915_WL_BAD_RING ||
+		    vmed_gm_rw(vgpu, head, &tail, 4, true))
+			tail = 0;
+		vmed_vreg_write(vgpu, I915_RING_HEAD, 4, tail);
+	}
+	if (status) {
+		iv->stats.workload_errors++;
+		if (w->err) {
+			iv->stats.by_error[w->err]++;
+			iv->last_error = w->err;
+			pr_info_ratelimited("%s: context %#llx refused: %s\n",
+					    vmed_vgpu_name(vgpu), w->ctx.desc,
+					    wl_error_names[w->err]);
+		}
+		csb |= I915_CSB_ERROR;
 		exec_status = I915_EXECLIST_ERROR;
 	}
+	/* The ring head write may have failed the vGPU: it reads dead. */
+	if (vmed_vgpu_failed(vgpu))
+		return;
+	if (iv->inflight)
+		exec_status |= I915_EXECLIST_ACTIVE;
 	vmed_vreg_write(vgpu, I915_EXECLIST_STATUS_LO, 4, exec_status);
-	vmed_vreg_write(vgpu, I915_EXECLIST_STATUS_HI, 4, upper_32_bits(desc));
-	csb_write(vgpu, status, upper_32_bits(desc));
+	vmed_vreg_write(vgpu, I915_EXECLIST_STATUS_HI, 4,
+			upper_32_bits(w->ctx.desc));
+	csb_write(vgpu, csb, upper_32_bits(w->ctx.desc));
+	if (w->irq && !vmed_vgpu_failed(vgpu))
+		vmed_irq_raise(vgpu, I915_EV_RCS_CTX_SWITCH);
+}
+
+/*
+ * Load, scan and queue one element. A context that cannot be queued at
+ * all (no memory, the vGPU's queue full) is answered at once as refused.
+ */
+static void queue_element(struct vmed_vgpu *vgpu, u64 desc, bool idle,
+			  bool irq)
+{
+	struct i915_vgpu *iv = i915_of(vgpu);
+	struct i915_wl *w = iv->scan;
+	struct vmed_workload *wl;
+	int ret;
+
+	iv->stats.workloads++;
+	memset(w, 0, sizeof(*w));
+	w->idle = idle;
+	w->irq = irq;
+	w->err = ctx_load(vgpu, desc, w);
+	if (!w->err)
+		w->err = vmed_i915_cmd_scan(vgpu, &w->ctx, w);
+	wl = vmed_workload_alloc(vgpu, 0, struct_size(w, cmd, w->cmd_len));
+	if (IS_ERR(wl)) {
+		ret = PTR_ERR(wl);
+		goto refused;
+	}
+	memcpy(vmed_workload_data(wl), w, struct_size(w, cmd, w->cmd_len));
+	ret = vmed_workload_queue(wl);
+	if (ret) {
+		vmed_workload_discard(wl);
+		goto refused;
+	}
+	iv->inflight++;
+	if (w->err != I915_WL_BAD_CONTEXT) {
+		iv->queued_lrca = w->ctx.lrca;
+		iv->queued_tail = w->err == I915_WL_BAD_RING ? 0 : w->ctx.tail;
+	}
+	vmed_vreg_write(vgpu, I915_EXECLIST_STATUS_LO, 4,
+			vmed_vreg_read(vgpu, I915_EXECLIST_STATUS_LO, 4) |
+			I915_EXECLIST_ACTIVE);
+	return;
+refused:
+	/* A failed vGPU reads as dead: nothing to answer. */
+	if (ret == -EIO)
+		return;
+	iv->stats.workload_errors++;
+	pr_info_ratelimited("%s: context %#llx not queued: %pe\n",
+			    vmed_vgpu_name(vgpu), desc, ERR_PTR(ret));
+	vmed_vreg_write(vgpu, I915_EXECLIST_STATUS_LO, 4, I915_EXECLIST_ERROR |
+			(iv->inflight ? I915_EXECLIST_ACTIVE : 0));
+	csb_write(vgpu, I915_CSB_COMPLETE | I915_CSB_ERROR |
+		  (idle ? I915_CSB_ACTIVE_IDLE : I915_CSB_ELEMENT_SWITCH),
+		  upper_32_bits(desc));
+	if (irq)
+		vmed_irq_raise(vgpu, I915_EV_RCS_CTX_SWITCH);
 }
 
 /**
@@ -180,6 +279,7 @@ int vmed_i915_elsp_write(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg
 {
 	struct i915_vgpu *iv = i915_of(vgpu);
 	u64 desc[2];
+	bool two;
 
 	iv->elsp[iv->elsp_count++] = val;
 	if (iv->elsp_count < ARRAY_SIZE(iv->elsp))
@@ -189,11 +289,10 @@ int vmed_i915_elsp_write(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg
 	desc[0] = iv->elsp[3] | (u64)iv->elsp[2] << 32;
 	if (!(desc[0] & I915_CTX_VALID))
 		return 0;
-	run_element(vgpu, desc[0], !(desc[1] & I915_CTX_VALID));
-	if ((desc[1] & I915_CTX_VALID) && !vmed_vgpu_failed(vgpu))
-		run_element(vgpu, desc[1], true);
-	if (!vmed_vgpu_failed(vgpu))
-		vmed_irq_raise(vgpu, I915_EV_RCS_CTX_SWITCH);
+	two = desc[1] & I915_CTX_VALID;
+	queue_element(vgpu, desc[0], !two, !two);
+	if (two && !vmed_vgpu_failed(vgpu))
+		queue_element(vgpu, desc[1], true, true);
 	return 0;
 }
 
@@ -201,9 +300,9 @@ int vmed_i915_elsp_write(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg
  * vmed_i915_engine_reset() - stop the engine and drop guest-announced state
  * @vgpu: the vGPU; its lock held
  *
- * Called by the core on reset, detach, destroy and when the vGPU fails.
- * Work never outlives the ELSP write that started it, so only the half
- * written port and the announced PPGTTs are left to drop.
+ * Called by the core on reset, detach, destroy and when the vGPU fails,
+ * after it dropped the queued contexts: the half written port, the count
+ * of contexts in flight and the announced PPGTTs go.
  */
 void vmed_i915_engine_reset(struct vmed_vgpu *vgpu)
 {
@@ -212,7 +311,7 @@ void vmed_i915_engine_reset(struct vmed_vgpu *vgpu)
 	if (!iv)
 		return;
 	iv->elsp_count = 0;
-	iv->cmd_len = 0;
+	iv->inflight = 0;
 	if (vmed_vgpu_attached(vgpu))
 		vmed_i915_ppgtt_release_all(vgpu);
 }

@@ -13,6 +13,7 @@
 #include <linux/bits.h>
 #include <linux/sizes.h>
 #include <linux/types.h>
+#include <vmed/sched.h>
 #include <vmed/vendor.h>
 #include <vmed/vgpu.h>
 
@@ -79,6 +80,7 @@ enum { I915_EV_RCS_USER, I915_EV_RCS_CTX_SWITCH, I915_NR_EVENTS };
 
 /* EXECLIST_STATUS_LO as modelled, see execlist.c */
 #define I915_EXECLIST_ERROR	BIT(31)
+#define I915_EXECLIST_ACTIVE	BIT(0)	/* vmed: a context is queued or running */
 
 /* HWSP slots the CSB is mirrored to (gen9 i915 reads them there) */
 #define I915_HWS_CSB_BUF0	0x10
@@ -197,6 +199,7 @@ enum { I915_EV_RCS_USER, I915_EV_RCS_CTX_SWITCH, I915_NR_EVENTS };
 #define I915_MAX_BLIT_BYTES	SZ_16M	/* per blit */
 #define I915_MAX_BLIT_TOTAL	SZ_64M	/* per workload */
 #define I915_CMD_BUF_DWORDS	I915_MAX_SCAN_DWORDS
+#define I915_STEP_BYTES		SZ_64K	/* blitted per engine step */
 
 /* Why a workload was refused; the last one is kept for the guest's sake. */
 enum i915_wl_error {
@@ -243,15 +246,21 @@ struct i915_ppgtt {
 	struct vmed_ppgtt_mm *mm;
 };
 
+struct i915_wl;
+
 /**
  * struct i915_vgpu - the backend's per-vGPU state (vmed_vgpu_vendor_data())
  * @elsp: the ELSP dwords written so far, in write order
  * @elsp_count: how many of the four were written
  * @ppgtt: announced address spaces
  * @nr_ppgtt: entries used in @ppgtt
- * @cmd_buf: the scanned copy of one workload's commands (records of a
- *	header dword, see cmd.c, then the command's dwords)
- * @cmd_len: dwords used in @cmd_buf
+ * @inflight: contexts queued on the engine and not completed
+ * @queued_lrca: the context queued last, and the ring head it will leave
+ *	(@queued_tail) when it completes
+ * @queued_tail: see @queued_lrca
+ * @scan: where a submission is loaded and scanned, with room for
+ *	%I915_CMD_BUF_DWORDS; the workload queued gets a copy of what it
+ *	needs
  * @bounce: one page for blits
  * @last_error: &enum i915_wl_error of the last refused workload
  * @stats: counters
@@ -261,8 +270,10 @@ struct i915_vgpu {
 	unsigned int elsp_count;
 	struct i915_ppgtt ppgtt[I915_MAX_PPGTTS];
 	unsigned int nr_ppgtt;
-	u32 *cmd_buf;
-	unsigned int cmd_len;
+	unsigned int inflight;
+	u64 queued_lrca;
+	u32 queued_tail;
+	struct i915_wl *scan;
 	void *bounce;
 	enum i915_wl_error last_error;
 	struct i915_stats stats;
@@ -288,6 +299,39 @@ struct i915_ctx {
 	struct vmed_ppgtt_mm *mm;
 };
 
+/**
+ * struct i915_wl - one context submitted through ELSP, as a workload of the
+ *	render engine
+ * @ctx: the context as loaded at submission; @ctx.mm is looked up afresh
+ *	at each step (the guest may withdraw the PPGTT meanwhile)
+ * @pdp: root of the context's PPGTT (PDP0 of its image)
+ * @has_ppgtt: the context runs in a 4-level PPGTT
+ * @err: why it is refused, I915_WL_OK while it is fine
+ * @idle: the engine goes idle after it (CSB ACTIVE_IDLE, else
+ *	ELEMENT_SWITCH)
+ * @irq: the context-switch interrupt follows it (the last of its pair)
+ * @checked: every address its commands touch was checked (first step)
+ * @pos: next record of @cmd to execute
+ * @row: blit at @pos: rows done
+ * @row_done: blit at @pos: bytes of the current row done
+ * @cmd_len: dwords in @cmd
+ * @cmd: the scanned commands (records, see cmd.c)
+ */
+struct i915_wl {
+	struct i915_ctx ctx;
+	u64 pdp;
+	bool has_ppgtt;
+	enum i915_wl_error err;
+	bool idle;
+	bool irq;
+	bool checked;
+	unsigned int pos;
+	u32 row;
+	u32 row_done;
+	unsigned int cmd_len;
+	u32 cmd[];
+};
+
 static inline struct i915_vgpu *i915_of(struct vmed_vgpu *vgpu)
 {
 	return vmed_vgpu_vendor_data(vgpu);
@@ -306,12 +350,17 @@ struct vmed_ppgtt_mm *vmed_i915_ppgtt_find(struct vmed_vgpu *vgpu, u64 root);
 /* execlist.c */
 int vmed_i915_elsp_write(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
 			 u64 old, u64 val);
-int vmed_i915_submit(struct vmed_vgpu *vgpu, u64 desc);
+int vmed_i915_wl_step(struct vmed_vgpu *vgpu, struct vmed_workload *wl);
+void vmed_i915_wl_complete(struct vmed_vgpu *vgpu, struct vmed_workload *wl,
+			   int status);
 void vmed_i915_engine_reset(struct vmed_vgpu *vgpu);
 
 /* cmd.c */
 enum i915_wl_error vmed_i915_cmd_scan(struct vmed_vgpu *vgpu,
-				      const struct i915_ctx *ctx);
+				      const struct i915_ctx *ctx,
+				      struct i915_wl *w);
+enum i915_wl_error vmed_i915_cmd_check(struct vmed_vgpu *vgpu,
+				       const struct i915_wl *w);
 
 /* engine.c */
 int vmed_i915_mem_rw(struct vmed_vgpu *vgpu, const struct i915_ctx *ctx,
@@ -320,8 +369,7 @@ enum i915_wl_error vmed_i915_mem_check(struct vmed_vgpu *vgpu,
 				       const struct i915_ctx *ctx, bool ppgtt,
 				  u64 addr, u64 len, bool write);
 bool vmed_i915_lri_allowed(u32 offset);
-enum i915_wl_error vmed_i915_cmd_exec(struct vmed_vgpu *vgpu,
-				      const struct i915_ctx *ctx);
+int vmed_i915_cmd_step(struct vmed_vgpu *vgpu, struct i915_wl *w);
 int vmed_i915_bar_rw(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
 		     void *buf, unsigned int len, bool write);
 

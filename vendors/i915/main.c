@@ -12,6 +12,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include "i915.h"
 
@@ -22,13 +23,13 @@ static int i915_vgpu_init(struct vmed_vgpu *vgpu)
 	iv = kzalloc(sizeof(*iv), GFP_KERNEL_ACCOUNT);
 	if (!iv)
 		return -ENOMEM;
-	/* Allocated once: submissions never allocate. */
-	iv->cmd_buf = kvmalloc_array(I915_CMD_BUF_DWORDS, sizeof(u32),
-				     GFP_KERNEL_ACCOUNT);
+	/* The scanner's room: a workload then takes only what it needs. */
+	iv->scan = kvmalloc(struct_size(iv->scan, cmd, I915_CMD_BUF_DWORDS),
+			    GFP_KERNEL_ACCOUNT);
 	iv->bounce = (void *)__get_free_page(GFP_KERNEL_ACCOUNT);
-	if (!iv->cmd_buf || !iv->bounce) {
+	if (!iv->scan || !iv->bounce) {
 		free_page((unsigned long)iv->bounce);
-		kvfree(iv->cmd_buf);
+		kvfree(iv->scan);
 		kfree(iv);
 		return -ENOMEM;
 	}
@@ -47,15 +48,16 @@ static void i915_vgpu_fini(struct vmed_vgpu *vgpu)
 	/* Detach (before fini) already released the announced PPGTTs. */
 	WARN_ON_ONCE(iv->nr_ppgtt);
 	free_page((unsigned long)iv->bounce);
-	kvfree(iv->cmd_buf);
+	kvfree(iv->scan);
 	kfree(iv);
 }
 
 const struct vmed_vendor_ops vmed_i915_ops = {
 	.vgpu_init = i915_vgpu_init,
 	.vgpu_fini = i915_vgpu_fini,
-	.submit = vmed_i915_submit,
 	.engine_reset = vmed_i915_engine_reset,
+	.wl_step = vmed_i915_wl_step,
+	.wl_complete = vmed_i915_wl_complete,
 	.bar_rw = vmed_i915_bar_rw,
 };
 

@@ -223,5 +223,6 @@ const struct vmed_vendor vmed_i915_vendor = {
 	},
 	.types = i915_types,
 	.nr_types = ARRAY_SIZE(i915_types),
+	.nr_engines = 1,	/* the render engine (blits run on it too) */
 	.ops = &vmed_i915_ops,
 };
