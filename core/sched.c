@@ -14,8 +14,9 @@
  *
  * Policies (per device, include/vmed/sched.h):
  *   best effort: the busy vGPU with the least engine time per unit of
- *	weight runs next (its "vruntime"); a vGPU that becomes busy starts at
- *	the least vruntime of those running, so idle time is not banked;
+ *	weight runs next (its "vruntime"); a vGPU that becomes busy starts
+ *	half a slice before the vruntime of the one last picked, so it runs
+ *	next without having banked its idle time;
  *   fixed share: as best effort among the vGPUs that have not used their
  *	share of the current period (VMED_SCHED_PERIOD_NS): weight over the
  *	sum of the weights of all of the device's vGPUs, busy or not. The
@@ -45,8 +46,6 @@
 
 /* Fixed-share accounting period. */
 #define VMED_SCHED_PERIOD_NS		(100 * NSEC_PER_MSEC)
-/* A worker gives its CPU up after this long, and continues at once. */
-#define VMED_SCHED_BATCH_NS		(10 * NSEC_PER_MSEC)
 
 #define VMED_TIMESLICE_US_DEFAULT	2000
 #define VMED_TIMESLICE_US_MIN		100
@@ -345,24 +344,19 @@ static void engine_work(struct work_struct *work)
 {
 	struct vmed_engine *e = container_of(to_delayed_work(work),
 					     struct vmed_engine, work);
-	u64 start = ktime_get_ns(), slice_ns, wait_ns;
+	u64 slice_ns, wait_ns;
 	struct vmed_workload *wl;
 
-	for (;;) {
-		wl = engine_pick(e, &slice_ns, &wait_ns);
-		if (!wl) {
-			if (wait_ns)
-				queue_delayed_work(system_unbound_wq, &e->work,
-						   max(nsecs_to_jiffies(wait_ns), 1UL));
-			return;
-		}
-		engine_run_slice(e, wl, slice_ns);
-		if (ktime_get_ns() - start >= VMED_SCHED_BATCH_NS) {
-			queue_delayed_work(system_unbound_wq, &e->work, 0);
-			return;
-		}
-		cond_resched();
+	wl = engine_pick(e, &slice_ns, &wait_ns);
+	if (!wl) {
+		if (wait_ns)
+			queue_delayed_work(system_unbound_wq, &e->work,
+					   max(nsecs_to_jiffies(wait_ns), 1UL));
+		return;
 	}
+	engine_run_slice(e, wl, slice_ns);
+	/* One slice per run: the next decision is the next run's. */
+	queue_delayed_work(system_unbound_wq, &e->work, 0);
 }
 
 /**
@@ -450,7 +444,12 @@ int vmed_workload_queue(struct vmed_workload *wl)
 	queued = ++ent->nr_queued;
 	list_add_tail(&wl->node, &ent->queue);
 	if (queued == 1) {
-		ent->vruntime = max(ent->vruntime, e->min_vruntime);
+		u64 bonus = div_u64(READ_ONCE(vgpu->dev->timeslice_ns) *
+				    VMED_SCHED_WEIGHT_DEFAULT,
+				    2 * READ_ONCE(vgpu->weight));
+
+		ent->vruntime = max(ent->vruntime,
+				    e->min_vruntime - min(bonus, e->min_vruntime));
 		list_add_tail(&ent->run_node, &e->runnable);
 	}
 	spin_unlock(&e->lock);

@@ -110,8 +110,9 @@ struct vmed_sched_entity {
  * @runnable: entities with queued work
  * @running: the workload the worker has taken, NULL between slices
  * @min_vruntime: the vruntime of the last entity picked (the least of the
- *	runnable ones then), never decreasing: where an entity that becomes
- *	runnable starts, so that an idle vGPU does not bank time
+ *	runnable ones then), never decreasing: an entity that becomes
+ *	runnable starts half a slice before it, so that it runs next without
+ *	banking its idle time
  * @period: number of the current fixed-share period
  * @period_start: when it began (ns)
  * @work: the worker; runs on the system's unbound workqueue
