@@ -308,30 +308,37 @@ enum i915_wl_error vmed_i915_cmd_scan(struct vmed_vgpu *vgpu,
 }
 
 /**
- * vmed_i915_cmd_check() - is every address a scanned workload touches reachable?
+ * vmed_i915_cmd_check() - are the addresses a scanned workload touches reachable?
  * @vgpu: the vGPU; its lock held
- * @w: the workload, @w->ctx.mm up to date
+ * @w: the workload, @w->ctx.mm up to date; @w->pos is where the check
+ *	goes on from (0 at first)
+ * @more: set if the check stopped after a blit, to go on in another step
+ *	(a blit may cover 16 MiB of mappings)
  *
  * Return: I915_WL_OK, I915_WL_NO_PPGTT or I915_WL_BAD_ADDRESS.
  */
 enum i915_wl_error vmed_i915_cmd_check(struct vmed_vgpu *vgpu,
-				       const struct i915_wl *w)
+				       struct i915_wl *w, bool *more)
 {
 	enum i915_wl_error err = I915_WL_OK;
-	unsigned int pos = 0;
 
-	while (!err && pos < w->cmd_len) {
-		u32 hdr = w->cmd[pos], len = hdr & 0xffff;
-		const u32 *cmd = &w->cmd[pos + 1];
+	*more = false;
+	while (!err && w->pos < w->cmd_len) {
+		u32 hdr = w->cmd[w->pos], len = hdr & 0xffff;
+		const u32 *cmd = &w->cmd[w->pos + 1];
 		bool ppgtt = hdr & REC_PPGTT;
 
-		if (I915_CLIENT(cmd[0]) == I915_CLIENT_2D)
+		w->pos += 1 + len;
+		if (I915_CLIENT(cmd[0]) == I915_CLIENT_2D) {
 			err = check_blit_memory(vgpu, &w->ctx, cmd, ppgtt);
-		else if (I915_MI_OP(cmd[0]) == I915_MI_STORE_DATA_IMM)
+			*more = !err && w->pos < w->cmd_len;
+			if (*more)
+				break;
+		} else if (I915_MI_OP(cmd[0]) == I915_MI_STORE_DATA_IMM) {
 			err = vmed_i915_mem_check(vgpu, &w->ctx, ppgtt,
 						  qword(&cmd[1]), (len - 3) * 4,
 						  true);
-		pos += 1 + len;
+		}
 	}
 	return err;
 }

@@ -128,8 +128,8 @@ static const int wl_errno[I915_WL_NR_ERRORS] = {
  * @vgpu: the vGPU; its lock held
  * @wl: the context's workload
  *
- * The first step checks every address the commands touch; the next ones
- * execute them. A context refused at submission fails at once.
+ * The first steps check every address the commands touch (up to one
+ * blit's per step); the next ones execute them. A context refused at submission fails at once.
  *
  * Return: %VMED_WL_MORE, 0 when the context has run, or a negative errno
  * when it is refused or faulted (the &enum i915_wl_error is in the
@@ -138,16 +138,22 @@ static const int wl_errno[I915_WL_NR_ERRORS] = {
 int vmed_i915_wl_step(struct vmed_vgpu *vgpu, struct vmed_workload *wl)
 {
 	struct i915_wl *w = vmed_workload_data(wl);
+	bool more;
 	int ret;
 
 	if (w->err)
 		return wl_errno[w->err];
 	ctx_find_mm(vgpu, w);
 	if (!w->checked) {
-		/* A step of its own: it may walk 64 MiB of mappings. */
-		w->checked = true;
-		w->err = vmed_i915_cmd_check(vgpu, w);
-		return w->err ? wl_errno[w->err] : VMED_WL_MORE;
+		/* Steps of their own: up to a blit's 16 MiB of mappings each. */
+		w->err = vmed_i915_cmd_check(vgpu, w, &more);
+		if (w->err)
+			return wl_errno[w->err];
+		if (!more) {
+			w->checked = true;
+			w->pos = 0;
+		}
+		return VMED_WL_MORE;
 	}
 	ret = vmed_i915_cmd_step(vgpu, w);
 	if (ret < 0) {

@@ -310,7 +310,8 @@ struct i915_ctx {
  * @idle: the engine goes idle after it (CSB ACTIVE_IDLE, else
  *	ELEMENT_SWITCH)
  * @irq: the context-switch interrupt follows it (the last of its pair)
- * @checked: every address its commands touch was checked (first step)
+ * @checked: every address its commands touch was checked (its first
+ *	steps; @pos is the check's until then)
  * @pos: next record of @cmd to execute
  * @row: blit at @pos: rows done
  * @row_done: blit at @pos: bytes of the current row done
@@ -360,7 +361,7 @@ enum i915_wl_error vmed_i915_cmd_scan(struct vmed_vgpu *vgpu,
 				      const struct i915_ctx *ctx,
 				      struct i915_wl *w);
 enum i915_wl_error vmed_i915_cmd_check(struct vmed_vgpu *vgpu,
-				       const struct i915_wl *w);
+				       struct i915_wl *w, bool *more);
 
 /* engine.c */
 int vmed_i915_mem_rw(struct vmed_vgpu *vgpu, const struct i915_ctx *ctx,

@@ -10,11 +10,12 @@
  * space, length in dwords) into the workload and checks its methods (known
  * methods, data counts, state set before use, lengths): the guest cannot
  * change a segment once it is queued. The engine, in the core's worker,
- * first checks every page the entry's methods will touch and only then
- * executes it, in steps of at most NVS_STEP_BYTES of copying or
- * NVS_STEP_METHODS methods, between which the core may run another vGPU's
- * work. A failed entry executes nothing (unless its pages went away while
- * it ran: then it stops where the fault was); its error is recorded
+ * first checks every page the entry's methods will touch (one copy's
+ * ranges per step) and only then executes it, in steps of at most
+ * NVS_STEP_BYTES of copying or NVS_STEP_METHODS methods, between which the
+ * core may run another vGPU's work. A failed entry executes nothing
+ * (unless its pages went away while it ran: then it stops where the fault
+ * was); its error is recorded
  * (NVS_CH_ERROR, NVS_CH_ERR_ENTRY, NVS_ERR_COUNT, ERROR interrupt) and
  * GP_GET moves past it, so one bad entry does not wedge the channel.
  *
@@ -60,7 +61,8 @@ struct nvs_seg {
  * @next: GP_GET once it is done
  * @err: the NVS_ERR_* bit that fails it, 0 while it is fine
  * @last: the last entry its doorbell queued
- * @checked: every page it touches was checked (its first step)
+ * @checked: every page it touches was checked (its first steps; @pos and
+ *	@seg are the check's until then)
  * @dropped: its channel was unbound or bound again before it ran to its end
  * @copying: a LAUNCH_COPY is under way
  * @dwords: length of @pb
@@ -259,41 +261,44 @@ static u32 nvs_next_method(struct nvs_wl *w, const u32 **args)
 
 /*
  * Every page the entry's methods touch is mapped, and writable where
- * written: the entry's first step, before anything of it executes.
+ * written: the entry's first steps, before anything of it executes. A step
+ * checks up to one copy's ranges, so it is bounded like the copy's own
+ * steps are. Returns 0 when all is checked, VMED_WL_MORE, or the negated
+ * NVS_ERR_* bit of a fault.
  */
-static u32 nvs_check(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm,
-		     struct nvs_wl *w)
+static int nvs_check_step(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm,
+			  struct nvs_wl *w)
 {
-	struct nvs_seg seg = {};
+	struct nvs_seg *seg = &w->seg;
 	const u32 *a;
 
-	w->pos = 0;
 	while (w->pos < w->dwords) {
 		switch (nvs_next_method(w, &a)) {
 		case NVS_M_SET_SRC:
-			seg.src = (u64)a[1] << 32 | a[0];
+			seg->src = (u64)a[1] << 32 | a[0];
 			break;
 		case NVS_M_SET_DST:
-			seg.dst = (u64)a[1] << 32 | a[0];
+			seg->dst = (u64)a[1] << 32 | a[0];
 			break;
 		case NVS_M_SET_LENGTH:
-			seg.len = a[0];
+			seg->len = a[0];
 			break;
 		case NVS_M_LAUNCH_COPY:
-			if (vmed_nvs_copy_check(vgpu, mm, seg.src, seg.len, false) ||
-			    vmed_nvs_copy_check(vgpu, mm, seg.dst, seg.len, true))
-				return NVS_ERR_FAULT;
+			if (vmed_nvs_copy_check(vgpu, mm, seg->src, seg->len, false) ||
+			    vmed_nvs_copy_check(vgpu, mm, seg->dst, seg->len, true))
+				return -(int)NVS_ERR_FAULT;
+			if (w->pos < w->dwords)
+				return VMED_WL_MORE;
 			break;
 		case NVS_M_SEMAPHORE_ADDRESS:
-			seg.sem = (u64)a[1] << 32 | a[0];
+			seg->sem = (u64)a[1] << 32 | a[0];
 			break;
 		case NVS_M_SEMAPHORE_RELEASE:
-			if (vmed_nvs_copy_check(vgpu, mm, seg.sem, sizeof(u32), true))
-				return NVS_ERR_FAULT;
+			if (vmed_nvs_copy_check(vgpu, mm, seg->sem, sizeof(u32), true))
+				return -(int)NVS_ERR_FAULT;
 			break;
 		}
 	}
-	w->pos = 0;
 	return 0;
 }
 
@@ -372,6 +377,7 @@ int vmed_nvs_wl_step(struct vmed_vgpu *vgpu, struct vmed_workload *wl)
 {
 	struct nvs_wl *w = vmed_workload_data(wl);
 	struct nvs_channel *ch = &nvs_vgpu(vgpu)->chan[w->chan];
+	int ret;
 
 	if (w->gen != ch->gen || !ch->mm) {
 		w->dropped = true;
@@ -380,10 +386,19 @@ int vmed_nvs_wl_step(struct vmed_vgpu *vgpu, struct vmed_workload *wl)
 	if (w->err)
 		return -EINVAL;
 	if (!w->checked) {
-		/* One step of its own: it may walk 64 MiB of mappings. */
+		/* Steps of their own: they may walk 64 MiB of mappings. */
+		ret = nvs_check_step(vgpu, ch->mm, w);
+		if (ret < 0) {
+			w->err = -ret;
+			return -EFAULT;
+		}
+		if (ret == VMED_WL_MORE)
+			return VMED_WL_MORE;
+		/* Checked: execution starts from the top, with fresh state. */
 		w->checked = true;
-		w->err = nvs_check(vgpu, ch->mm, w);
-		return w->err ? -EFAULT : VMED_WL_MORE;
+		w->pos = 0;
+		memset(&w->seg, 0, sizeof(w->seg));
+		return VMED_WL_MORE;
 	}
 	return nvs_exec_step(vgpu, ch->mm, w);
 }
