@@ -32,6 +32,7 @@
 #include <user_env.h>
 #include "../../core/internal.h"
 #include "../../vendors/i915/i915.h"
+#include "../../vendors/nvidia-stub/nvstub.h"
 #include "fake_hv.h"
 #include "gvt_base.h"
 
@@ -1550,6 +1551,46 @@ static void ratio_target(FILE *out, const char *what, const char *vkey,
 	       what, r, ir_of(vkey) / ir_of(gkey));
 }
 
+/* The scheduler's figures, as "sched: <name>: <value> (target ...) MET". */
+static void sched_line(FILE *out, bool met, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(out, "sched: ");
+	va_start(ap, fmt);
+	vfprintf(out, fmt, ap);
+	va_end(ap);
+	fprintf(out, " %s\n", met ? "MET" : "MISSED");
+	if (met)
+		nr_met++;
+	else
+		nr_missed++;
+}
+
+static void report_sched(FILE *out)
+{
+	double sub = ns_of("sched_submit_64m") / ns_of("sched_submit_4k");
+
+	fprintf(out, "\nscheduler (core/sched.c, nvidia-stub copy engine; 2 ms slices)\n");
+	sched_line(out, sub <= 1.2,
+		   "submission, 64 MiB / 4 KiB workload: %.2f (%.0f / %.0f ns) (target <= 1.20)",
+		   sub, ns_of("sched_submit_64m"), ns_of("sched_submit_4k"));
+	sched_line(out, ns_of("sched_fair_error") <= 0.05,
+		   "fairness, weights 1:2:4 saturating for 2 s, worst share error: %.1f%% (target <= 5%%)",
+		   ns_of("sched_fair_error") * 100);
+	sched_line(out, ns_of("sched_fixed_used") <= 1.05,
+		   "fixed share, one vGPU alone for 3 s, engine time / its share: %.2f (target <= 1.05)",
+		   ns_of("sched_fixed_used"));
+	sched_line(out, ns_of("sched_noisy_p99_slices") <= 2,
+		   "noisy neighbour, p99 completion latency of 4 KiB copies beside a saturating vGPU: %.0f slices, %.2f ms of wall time (this machine's own scheduling included) over %.0f samples (target <= 2 slices)",
+		   ns_of("sched_noisy_p99_slices"), ns_of("sched_noisy_p99_ns") / 1e6,
+		   ns_of("sched_noisy_samples"));
+	sched_line(out, ns_of("sched_64_progressed") == 64,
+		   "64 vGPUs: %.0f progressed, %.0f decisions, %.1f us per decision (target: all progress)",
+		   ns_of("sched_64_progressed"), ns_of("sched_64_decisions"),
+		   ns_of("sched_64_overhead_ns") / 1e3);
+}
+
 static void report(FILE *out)
 {
 	double shadow4 = PPGTT_FRAMES / ns_of("shadow_4k") * 1e3;
@@ -1676,7 +1717,354 @@ static void report(FILE *out)
 	       "vGPU destroy <= 1 ms (median %.1f us; mean %.1f us, max %.1f us)",
 	       ns_of("vgpu_destroy_median") / 1e3, ns_of("vgpu_destroy") / 1e3,
 	       ns_of("vgpu_destroy_max") / 1e3);
+	if (!isnan(ns_of("sched_submit_4k")))
+		report_sched(out);
 	fprintf(out, "%u met, %u missed\n", nr_met, nr_missed);
+}
+
+/* ---- scheduling: core/sched.c driving the nvidia-stub copy engine ------ */
+
+/*
+ * Each vGPU gets its own small guest: a GPFIFO ring, a page directory whose
+ * entries from 2 MiB on are all the same 2 MiB big page (so copies of any
+ * size touch few frames), and a pushbuffer page holding three segments:
+ * one 4 KiB copy, four 16 MiB copies (64 MiB, the doorbell's budget) and
+ * one 1 MiB copy. Work is made of GPFIFO entries naming those segments.
+ * The engines' worker is played by this thread (vmed_user_run_work*()).
+ */
+#define S_FRAMES	2048
+enum { S_RING = 10, S_PD = 20, S_PT = 21, S_PB = 30, S_BIG = 512 };
+#define S_PB_VA		0x1000ULL
+#define S_BIG_VA	SZ_2M
+#define S_BIG_PDES	40		/* VA [2 MiB, 82 MiB) */
+#define S_ENTRIES	64
+#define S_CH0		NVS_CHAN(0)
+enum { S_SEG_4K, S_SEG_64M, S_SEG_1M, S_NR_SEGS };
+#define S_VGPUS		64
+
+struct s_vgpu {
+	struct vmed_vgpu *v;
+	struct fake_hv *h;
+	u32 put;
+	u64 seg_va[S_NR_SEGS];
+	u32 seg_dwords[S_NR_SEGS];
+};
+
+static struct vmed_vendor s64_vendor;
+static struct device s64_dma;
+
+static u32 rd32_nvs(struct vmed_vgpu *v, u64 offset)
+{
+	u32 val = ~0u;
+
+	check(!vmed_mmio_read(v, 0, offset, &val, 4), "MMIO read %#llx", offset);
+	return val;
+}
+
+static void s_copy(u32 *pb, unsigned int *n, u64 dst, u64 src, u32 len)
+{
+	pb[(*n)++] = NVS_MTHD(NVS_M_SET_SRC, 2);
+	pb[(*n)++] = lower_32_bits(src);
+	pb[(*n)++] = upper_32_bits(src);
+	pb[(*n)++] = NVS_MTHD(NVS_M_SET_DST, 2);
+	pb[(*n)++] = lower_32_bits(dst);
+	pb[(*n)++] = upper_32_bits(dst);
+	pb[(*n)++] = NVS_MTHD(NVS_M_SET_LENGTH, 1);
+	pb[(*n)++] = len;
+	pb[(*n)++] = NVS_MTHD(NVS_M_LAUNCH_COPY, 0);
+}
+
+static bool s_setup(struct s_vgpu *s, struct vmed_device *d, unsigned int type,
+		    unsigned int weight)
+{
+	u32 *pb;
+	unsigned int i, n = 0, seg;
+	u64 index;
+
+	s->h = fake_hv_create(S_FRAMES);
+	if (!s->h)
+		return false;
+	s->v = fake_vgpu_create(d, type, s->h, &fake_hv_ops);
+	if (IS_ERR(s->v))
+		return false;
+	cfg_wr(s->v, PCI_BASE_ADDRESS_0, lower_32_bits(BAR0_GPA), 4);
+	cfg_wr(s->v, PCI_BASE_ADDRESS_0 + 4, upper_32_bits(BAR0_GPA), 4);
+	cfg_wr(s->v, PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 2);
+	fake_write64(s->h, S_PD << PAGE_SHIFT, NVS_PTE(S_PT));
+	for (i = 1; i <= S_BIG_PDES; i++)
+		fake_write64(s->h, (S_PD << PAGE_SHIFT) + i * 8,
+			     NVS_PTE(S_BIG) | NVS_PDE_BIG);
+	fake_write64(s->h, (S_PT << PAGE_SHIFT) + (S_PB_VA >> PAGE_SHIFT) * 8,
+		     NVS_PTE(S_PB));
+	pb = fake_frame(s->h, S_PB);
+	for (seg = 0; seg < S_NR_SEGS; seg++) {
+		unsigned int start = n;
+
+		if (seg == S_SEG_64M)
+			for (i = 0; i < 4; i++)
+				s_copy(pb, &n, S_BIG_VA + SZ_16M, S_BIG_VA,
+				       NVS_COPY_MAX);
+		else
+			s_copy(pb, &n, S_BIG_VA + SZ_16M, S_BIG_VA,
+			       seg == S_SEG_4K ? SZ_4K : SZ_1M);
+		s->seg_va[seg] = S_PB_VA + start * 4;
+		s->seg_dwords[seg] = n - start;
+	}
+	index = s->v->gm_base[VMED_GM_MAPPABLE] >> PAGE_SHIFT;
+	wr64(s->v, NVS_APT_OFFSET + index * 8, NVS_PTE(S_RING));
+	wr64(s->v, S_CH0 + NVS_CH_GPFIFO_BASE, index << PAGE_SHIFT);
+	wr32(s->v, S_CH0 + NVS_CH_GPFIFO_ENTRIES, S_ENTRIES);
+	wr64(s->v, S_CH0 + NVS_CH_PDB, S_PD << PAGE_SHIFT);
+	wr32(s->v, S_CH0 + NVS_CH_CTRL, NVS_CH_CTRL_ENABLE);
+	s->put = 0;
+	return !vmed_vgpu_set_sched_weight(s->v, weight) &&
+	       !rd32_nvs(s->v, S_CH0 + NVS_CH_ERROR);
+}
+
+static void s_teardown(struct s_vgpu *s)
+{
+	if (s->v && !IS_ERR(s->v))
+		fake_vgpu_destroy(s->v);
+	if (s->h)
+		fake_hv_destroy(s->h);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Put @n entries of segment @seg in the ring (no doorbell). */
+static void s_put(struct s_vgpu *s, unsigned int seg, unsigned int n)
+{
+	u64 *ring = fake_frame(s->h, S_RING);
+
+	while (n--) {
+		ring[s->put] = NVS_GP_ENTRY(s->seg_va[seg], s->seg_dwords[seg]);
+		s->put = (s->put + 1) % S_ENTRIES;
+	}
+	wr32(s->v, S_CH0 + NVS_CH_GP_PUT, s->put);
+}
+
+static void s_doorbell(struct s_vgpu *s)
+{
+	wr32(s->v, S_CH0 + NVS_CH_DOORBELL, 1);
+}
+
+static unsigned int s_inflight(struct s_vgpu *s)
+{
+	return (s->put + S_ENTRIES - rd32_nvs(s->v, S_CH0 + NVS_CH_GP_GET)) %
+	       S_ENTRIES;
+}
+
+/* Play the engines' worker for @ns of wall time, idling as they would. */
+static void s_run_for(double ns)
+{
+	double end = now_ns() + ns;
+	struct timespec nap = { 0, 100000 };
+
+	while (now_ns() < end)
+		if (!vmed_user_run_work_once())
+			nanosleep(&nap, NULL);
+}
+
+/*
+ * Median cost of the doorbell write that queues one entry of @seg, with
+ * the engine busy elsewhere (it runs after the samples, as on another
+ * CPU): what the guest's vCPU pays.
+ */
+static double s_submit_ns(struct s_vgpu *s, unsigned int seg)
+{
+	double v[31], t0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		s_put(s, seg, 1);
+		t0 = now_ns();
+		s_doorbell(s);
+		v[i] = now_ns() - t0;
+	}
+	vmed_user_run_work();
+	return median(v, ARRAY_SIZE(v));
+}
+
+static u64 s_time(struct s_vgpu *s)
+{
+	return s->v->stats.engine_time_ns;
+}
+
+static void bench_sched(void)
+{
+	static const unsigned int weights[3] = { 1, 2, 4 };
+	struct vmed_device *nd, *xd;
+	struct s_vgpu s[3] = {}, *x;
+	u64 t0[3], dt[3], sum = 0, decisions = 0, engine = 0;
+	double start, worst = 0, wall;
+	unsigned int i, progressed = 0;
+
+	if (cg_mode)
+		return;
+	fprintf(stderr, "sched: nvidia-stub copy engine\n");
+	if (!check(!vmed_user_nvstub_init(), "nvidia-stub device registered"))
+		return;
+	nd = fake_hv_device("vmed_nvstub");
+	for (i = 0; i < 3; i++)
+		if (!check(nd && s_setup(&s[i], nd, NVS_TYPE_1C, weights[i]),
+			   "sched: vGPU %u set up", i))
+			goto out;
+
+	/* Submission: the trapped doorbell, 64 MiB of copies or 4 KiB. */
+	set_value("sched_submit_4k", s_submit_ns(&s[0], S_SEG_4K));
+	set_value("sched_submit_64m", s_submit_ns(&s[0], S_SEG_64M));
+	check(!rd32_nvs(s[0].v, S_CH0 + NVS_CH_ERROR) &&
+	      s_inflight(&s[0]) == 0, "sched: submitted work ran without error");
+
+	/* Fairness: all three saturate the engine for 2 s. */
+	start = now_ns();
+	for (i = 0; i < 3; i++)
+		t0[i] = s_time(&s[i]);
+	while (now_ns() - start < 2.1e9) {
+		/* Each keeps 64 MiB entries queued: it never runs dry. */
+		for (i = 0; i < 3; i++) {
+			while (s_inflight(&s[i]) < 4) {
+				s_put(&s[i], S_SEG_64M, 1);
+				s_doorbell(&s[i]);
+			}
+		}
+		/* The first 100 ms settle the queues; then measure. */
+		if (now_ns() - start < 1e8)
+			for (i = 0; i < 3; i++)
+				t0[i] = s_time(&s[i]);
+		s_run_for(2e6);
+	}
+	for (i = 0; i < 3; i++) {
+		dt[i] = s_time(&s[i]) - t0[i];
+		sum += dt[i];
+	}
+	for (i = 0; i < 3 && sum; i++) {
+		double want = weights[i] / 7.0, got = (double)dt[i] / sum;
+
+		worst = max(worst, fabs(got - want) / want);
+		fprintf(stderr, "  weight %u: %.1f%% of engine time (%.1f%% due)\n",
+			weights[i], got * 100, want * 100);
+	}
+	set_value("sched_fair_error", worst);
+	vmed_user_run_work();
+
+	/*
+	 * Noisy neighbour: s[2] saturates, s[1] submits one 4 KiB copy at a
+	 * time, equal weights. Each run of the worker is one scheduling
+	 * decision and slice, and s[1]'s completion is seen at the end of
+	 * the slice it completed in: the latency is never under-measured.
+	 * The first 20 samples are left out: they carry the vruntimes of the
+	 * weights the fairness run had.
+	 */
+	vmed_vgpu_set_sched_weight(s[1].v, 16);
+	vmed_vgpu_set_sched_weight(s[2].v, 16);
+	{
+		static double lat[400], slices[400];
+		unsigned int n = 0, gap = 0, warm = 0, ran = 0;
+		double t_sub = 0;
+		bool waiting = false;
+
+		start = now_ns();
+		while (n < ARRAY_SIZE(lat) && now_ns() - start < 20e9) {
+			while (s_inflight(&s[2]) < 4) {
+				s_put(&s[2], S_SEG_64M, 1);
+				s_doorbell(&s[2]);
+			}
+			if (!waiting && ++gap >= 3) {
+				s_put(&s[1], S_SEG_4K, 1);
+				t_sub = now_ns();
+				s_doorbell(&s[1]);
+				waiting = true;
+				gap = 0;
+				ran = 0;
+			}
+			ran += vmed_user_run_work_once();
+			if (waiting && !s_inflight(&s[1])) {
+				if (warm < 20) {
+					warm++;
+				} else {
+					slices[n] = ran;
+					lat[n++] = now_ns() - t_sub;
+				}
+				waiting = false;
+			}
+		}
+		qsort(lat, n, sizeof(lat[0]), cmp_double);
+		qsort(slices, n, sizeof(slices[0]), cmp_double);
+		set_value("sched_noisy_p99_ns", n ? lat[n * 99 / 100] : NAN);
+		set_value("sched_noisy_p99_slices", n ? slices[n * 99 / 100] : NAN);
+		set_value("sched_noisy_samples", n);
+	}
+	vmed_vgpu_set_sched_weight(s[1].v, weights[1]);
+	vmed_vgpu_set_sched_weight(s[2].v, weights[2]);
+	vmed_user_run_work();
+
+	/* Fixed share: the weight-1 vGPU alone, with its share of 1 of 7. */
+	vmed_device_set_sched_policy(nd, VMED_SCHED_FIXED_SHARE);
+	start = now_ns();
+	t0[0] = s_time(&s[0]);
+	fprintf(stderr, "  fixed share: weight-1 vGPU alone for 3 s\n");
+	/* 3 s: 30 periods, so the window's edges weigh little. */
+	while (now_ns() - start < 3e9) {
+		while (s_inflight(&s[0]) < 4) {
+			s_put(&s[0], S_SEG_64M, 1);
+			s_doorbell(&s[0]);
+		}
+		s_run_for(2e6);
+	}
+	wall = now_ns() - start;
+	fprintf(stderr, "  fixed share: %.1f ms of engine time in %.1f ms\n",
+		(s_time(&s[0]) - t0[0]) / 1e6, wall / 1e6);
+	set_value("sched_fixed_used", (s_time(&s[0]) - t0[0]) / wall * 7);
+	vmed_device_set_sched_policy(nd, VMED_SCHED_BEST_EFFORT);
+	vmed_user_run_work();
+	for (i = 0; i < 3; i++)
+		s_teardown(&s[i]);
+
+	/* 64 vGPUs on a device sized for them, each with 4 small entries. */
+	s64_vendor = vmed_nvs_vendor;
+	for (i = 0; i < VMED_GM_KINDS; i++)
+		s64_vendor.gm_total[i] = S_VGPUS *
+			vmed_nvs_vendor.types[NVS_TYPE_1C].gm_size[i];
+	s64_vendor.fences = S_VGPUS;
+	s64_vendor.pci.bars[0].size = roundup_pow_of_two(NVS_APT_OFFSET +
+		((s64_vendor.gm_total[0] + s64_vendor.gm_total[1]) >> PAGE_SHIFT) * 8);
+	vmed_user_device_init(&s64_dma, "vmed_nvstub_x64", DMA_BIT_MASK(44));
+	xd = vmed_device_register(&s64_vendor, &s64_dma, "vmed_nvstub_x64");
+	if (!check(!IS_ERR(xd), "sched: 64-vGPU nvidia-stub device registered"))
+		goto out;
+	x = calloc(S_VGPUS, sizeof(*x));
+	for (i = 0; x && i < S_VGPUS; i++)
+		if (!check(s_setup(&x[i], xd, NVS_TYPE_1C, 16),
+			   "sched: vGPU %u of 64 set up", i))
+			break;
+	if (x && i == S_VGPUS) {
+		for (i = 0; i < S_VGPUS; i++) {
+			s_put(&x[i], S_SEG_4K, 4);
+			s_doorbell(&x[i]);
+		}
+		start = now_ns();
+		vmed_user_run_work();
+		wall = now_ns() - start;
+		for (i = 0; i < S_VGPUS; i++) {
+			engine += s_time(&x[i]);
+			progressed += s_inflight(&x[i]) == 0 &&
+				      x[i].v->stats.wl_completed == 4;
+		}
+		decisions = xd->engines[0].decisions;
+		set_value("sched_64_progressed", progressed);
+		set_value("sched_64_decisions", decisions);
+		set_value("sched_64_overhead_ns",
+			  decisions ? (wall - engine) / decisions : NAN);
+	}
+	for (i = 0; x && i < S_VGPUS; i++)
+		s_teardown(&x[i]);
+	free(x);
+	vmed_device_unregister(xd);
+	vmed_user_device_fini(&s64_dma);
+out:
+	for (i = 0; i < 3; i++)
+		s_teardown(&s[i]);
+	vmed_user_nvstub_exit();
 }
 
 /* ---- main -------------------------------------------------------------- */
@@ -1797,6 +2185,8 @@ int main(int argc, char **argv)
 		bench_irq();
 	if (want("scale"))
 		bench_scale();
+	if (want("sched"))
+		bench_sched();
 	teardown(mem0);
 	read_load(load_end, sizeof(load_end));
 

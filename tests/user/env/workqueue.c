@@ -142,6 +142,16 @@ void destroy_workqueue(struct workqueue_struct *wq)
 	kfree(wq);
 }
 
+bool vmed_user_run_work_once(void)
+{
+	struct work_struct *work = first_pending(NULL);
+
+	if (!work)
+		return false;
+	run_one(work);
+	return true;
+}
+
 unsigned long vmed_user_run_work(void)
 {
 	struct work_struct *work;

@@ -87,6 +87,8 @@ static inline bool schedule_work(struct work_struct *work)
 
 /* The environment's worker: run pending work until none is due. */
 unsigned long vmed_user_run_work(void);
+/* Run one due item, if there is one. */
+bool vmed_user_run_work_once(void);
 /* When the next delayed item is due (monotonic ns), 0 if none is pending. */
 unsigned long long vmed_user_next_work_ns(void);
 
