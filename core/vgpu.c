@@ -39,12 +39,13 @@ void vmed_vgpu_log_reject(struct vmed_vgpu *vgpu, const char *what, u64 offset,
  * @reason: a short static string, shown in logs (and sysfs)
  *
  * The vGPU then reads as a dead device until it is reset. Its engines are
- * stopped; shadow state stays until reset or detach, so nothing the device
- * might still reference is released early. A failure in the middle of a
- * workload (a tracked write by the engine itself) stops the engine only
- * when the workload has returned: the engine's accesses fail with -EIO
- * from the failure on, and the address spaces it walks stay valid until
- * then.
+ * stopped (its queued and running work cancelled, vendor engine reset);
+ * shadow state stays until reset or detach, so nothing the device might
+ * still reference is released early. A failure in the middle of an engine
+ * step or a synchronous submit (a tracked write by the engine itself)
+ * stops the engines only when that has returned: the engine's accesses
+ * fail with -EIO from the failure on, and the address spaces it walks stay
+ * valid until then.
  */
 void vmed_vgpu_fail(struct vmed_vgpu *vgpu, const char *reason)
 {

@@ -275,14 +275,18 @@ struct vmed_vgpu_type {
  *	runs, but reaches no guest memory. Returns 0, a negative errno or a
  *	vendor-defined positive code; anything but 0 is counted as a workload
  *	error and returned by vmed_vgpu_submit(), without failing the vGPU.
- * @engine_reset: stops the vGPU's engines, drops queued work and lets go
- *	of shadow page tables (vmed_ppgtt_put()). Called on vGPU reset and
- *	detach, before the core tears down shadow tables, GGTT entries and
- *	DMA mappings, and when the vGPU fails (the shadow state then stays
- *	until reset or detach); so it may run again with no work in between,
- *	and from inside the vendor's own hooks when a core call they make
- *	(vmed_vgpu_submit(), vmed_ppgtt_get(), ...) fails the vGPU. Must not
- *	fail.
+ * @engine_reset: stops the vGPU's engines, forgets the vendor's own
+ *	bookkeeping of queued work and lets go of shadow page tables
+ *	(vmed_ppgtt_put()). The core has already cancelled the vGPU's queued
+ *	and running workloads (include/vmed/sched.h), with the vGPU lock
+ *	held, so no step is running. Called on vGPU reset and detach, before
+ *	the core tears down shadow tables, GGTT entries and DMA mappings, and
+ *	when the vGPU fails (the shadow state then stays until reset or
+ *	detach; a failure inside a step or a submit stops the engines once
+ *	that returns); so it may run again with no work in between, and from
+ *	inside the vendor's own hooks when a core call they make
+ *	(vmed_ppgtt_get(), a device write through vmed_ppgtt_rw() into a
+ *	page table, ...) fails the vGPU. Must not fail.
  * @wl_step: runs one bounded step of a queued workload (include/vmed/sched.h):
  *	at most one command, or one part of a large copy or fill (about
  *	64 KiB of memory traffic), so that the core can preempt the workload
