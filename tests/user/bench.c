@@ -1570,11 +1570,17 @@ static void sched_line(FILE *out, bool met, const char *fmt, ...)
 static void report_sched(FILE *out)
 {
 	double sub = ns_of("sched_submit_64m") / ns_of("sched_submit_4k");
+	double isub = ns_of("sched_i915_submit_64m") /
+		      ns_of("sched_i915_submit_4k");
 
-	fprintf(out, "\nscheduler (core/sched.c, nvidia-stub copy engine; 2 ms slices)\n");
+	fprintf(out, "\nscheduler (core/sched.c; nvidia-stub copy engine, and i915 for its submission; 2 ms slices)\n");
 	sched_line(out, sub <= 1.2,
 		   "submission, 64 MiB / 4 KiB workload: %.2f (%.0f / %.0f ns) (target <= 1.20)",
 		   sub, ns_of("sched_submit_64m"), ns_of("sched_submit_4k"));
+	sched_line(out, isub <= 1.2,
+		   "submission (i915 ELSP), 4 blits of 16 MiB / 4 blits of 1 KiB: %.2f (%.0f / %.0f ns) (target <= 1.20)",
+		   isub, ns_of("sched_i915_submit_64m"),
+		   ns_of("sched_i915_submit_4k"));
 	sched_line(out, ns_of("sched_fair_error") <= 0.05,
 		   "fairness, weights 1:2:4 saturating for 2 s, worst share error: %.1f%% (target <= 5%%)",
 		   ns_of("sched_fair_error") * 100);
@@ -1884,6 +1890,63 @@ static double s_submit_ns(struct s_vgpu *s, unsigned int seg)
 	return median(v, ARRAY_SIZE(v));
 }
 
+/*
+ * The same for i915: the ELSP write that queues a context whose ring is
+ * four colour blits, of 1 KiB each or of 16 MiB each (over 16 MiB of
+ * graphics memory all mapped to one frame). Each sample is its own context
+ * (LRCA), as a queued context resubmitted would start where the queued run
+ * ends.
+ */
+#define SI_CTXS		31
+static double si_submit_ns(struct vmed_vgpu *v, struct fake_hv *h, bool big)
+{
+	u64 gm = v->gm_base[VMED_GM_MAPPABLE], ring_gm = gm, buf_gm = gm + SZ_16M;
+	u32 *ring = fake_frame(h, 110);
+	double t[SI_CTXS], t0;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < SZ_16M / PAGE_SIZE; i++)
+		wr64(v, I915_GGTT_OFFSET + ((buf_gm >> PAGE_SHIFT) + i) * 8,
+		     gpte(120));
+	wr64(v, I915_GGTT_OFFSET + (ring_gm >> PAGE_SHIFT) * 8, gpte(110));
+	for (i = 0; i < 4; i++) {
+		ring[n++] = I915_2D(I915_XY_COLOR_BLT, 7) | I915_BLT_WRITE_RGBA;
+		ring[n++] = I915_BLT_DEPTH_32 | I915_BLT_ROP_COLOR_COPY | PAGE_SIZE;
+		ring[n++] = 0;
+		/* 16 MiB: 4096 rows of 4 KiB; 1 KiB: one row of 256 pixels. */
+		ring[n++] = big ? (SZ_16M / PAGE_SIZE) << 16 | PAGE_SIZE / 4 :
+				  1 << 16 | 256;
+		ring[n++] = lower_32_bits(buf_gm);
+		ring[n++] = upper_32_bits(buf_gm);
+		ring[n++] = 0x5a5a5a5a;
+	}
+	ring[n++] = I915_MI(I915_MI_NOOP, 0);
+	for (i = 0; i < SI_CTXS; i++) {
+		u64 lrca = gm + SZ_2M + i * 2 * PAGE_SIZE;
+		u32 *state = fake_frame(h, 200 + i);
+		u64 desc = lrca | I915_CTX_VALID | (u64)(i + 1) << 32;
+
+		wr64(v, I915_GGTT_OFFSET + (lrca >> PAGE_SHIFT) * 8, gpte(199));
+		wr64(v, I915_GGTT_OFFSET + ((lrca >> PAGE_SHIFT) + 1) * 8,
+		     gpte(200 + i));
+		state[I915_CTX_RING_START] = ring_gm;
+		state[I915_CTX_RING_CTL] = I915_RING_CTL_VALID;
+		state[I915_CTX_RING_HEAD] = 0;
+		state[I915_CTX_RING_TAIL] = n * 4;
+		wr32(v, I915_ELSP, 0);
+		wr32(v, I915_ELSP, 0);
+		wr32(v, I915_ELSP, upper_32_bits(desc));
+		t0 = now_ns();
+		wr32(v, I915_ELSP, lower_32_bits(desc));
+		t[i] = now_ns() - t0;
+	}
+	vmed_user_run_work();
+	check(!i915_of(v)->stats.workload_errors && !v->failed &&
+	      ((u32 *)fake_frame(h, 120))[255] == 0x5a5a5a5a,
+	      "sched: i915 contexts ran their blits");
+	return median(t, SI_CTXS);
+}
+
 static u64 s_time(struct s_vgpu *s)
 {
 	return s->v->stats.engine_time_ns;
@@ -1914,6 +1977,26 @@ static void bench_sched(void)
 	set_value("sched_submit_64m", s_submit_ns(&s[0], S_SEG_64M));
 	check(!rd32_nvs(s[0].v, S_CH0 + NVS_CH_ERROR) &&
 	      s_inflight(&s[0]) == 0, "sched: submitted work ran without error");
+	/* And the ELSP write of an i915 context. */
+	{
+		struct fake_hv *ih = fake_hv_create(S_FRAMES);
+		struct vmed_vgpu *iv = ih ? fake_vgpu_create(dev, I915_TYPE_8,
+							     ih, &fake_hv_ops) :
+					    ERR_PTR(-ENOMEM);
+
+		if (check(!IS_ERR(iv), "sched: i915 vGPU set up")) {
+			cfg_wr(iv, PCI_BASE_ADDRESS_0, lower_32_bits(BAR0_GPA), 4);
+			cfg_wr(iv, PCI_BASE_ADDRESS_0 + 4,
+			       upper_32_bits(BAR0_GPA), 4);
+			cfg_wr(iv, PCI_COMMAND,
+			       PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 2);
+			set_value("sched_i915_submit_4k", si_submit_ns(iv, ih, false));
+			set_value("sched_i915_submit_64m", si_submit_ns(iv, ih, true));
+			fake_vgpu_destroy(iv);
+		}
+		if (ih)
+			fake_hv_destroy(ih);
+	}
 
 	/* Fairness: all three saturate the engine for 2 s. */
 	start = now_ns();
