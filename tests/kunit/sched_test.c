@@ -15,10 +15,11 @@
 #define ST_ENGINES		2
 #define ST_FOREVER		UINT_MAX
 #define ST_MAX_DONE		128
+#define ST_TAG_FAIL		99
 
 /* The vendor data of a test workload. */
 struct st_wl {
-	unsigned int tag;
+	unsigned int tag;	/* ST_TAG_FAIL: its completion fails the vGPU */
 	unsigned int steps;	/* to run; ST_FOREVER: until st.stop */
 	unsigned int step_us;	/* spin per step */
 	unsigned int fail_vgpu_at;	/* this step fails the vGPU (0: never) */
@@ -68,6 +69,9 @@ static void st_complete(struct vmed_vgpu *vgpu, struct vmed_workload *wl,
 
 	if (st.nr_done < ST_MAX_DONE)
 		st.done[st.nr_done++] = (struct st_done){ vgpu, w->tag, status };
+	/* A vendor whose completion write hits a bad page table, say. */
+	if (w->tag == ST_TAG_FAIL)
+		vmed_vgpu_fail(vgpu, "test completion");
 }
 
 static void st_engine_reset(struct vmed_vgpu *vgpu)
@@ -388,6 +392,30 @@ static void sched_watchdog(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, env->vgpu->failed);
 }
 
+/* The watchdog's completion fails the vGPU: what was behind it is dropped. */
+static void sched_watchdog_complete_fails(struct kunit *test)
+{
+	struct fake_env *env = st_env(test);
+	struct st_wl hog = { .tag = ST_TAG_FAIL, .steps = ST_FOREVER,
+			     .step_us = 100 };
+	struct st_wl small = { .tag = 2, .steps = 5 };
+	struct vmed_vgpu_stats s;
+
+	KUNIT_ASSERT_EQ(test, vmed_device_set_watchdog_ms(env->dev, 5), 0);
+	KUNIT_ASSERT_EQ(test, st_queue(test, env->vgpu, 0, &hog), 0);
+	KUNIT_ASSERT_EQ(test, st_queue(test, env->vgpu, 0, &small), 0);
+	vmed_sched_wait_idle(env->vgpu);
+	KUNIT_EXPECT_TRUE(test, env->vgpu->failed);
+	/* The stopped one was told; the one behind it went with the failure. */
+	KUNIT_ASSERT_EQ(test, st.nr_done, 1);
+	KUNIT_EXPECT_EQ(test, st.done[0].status, -ETIMEDOUT);
+	vmed_vgpu_get_stats(env->vgpu, &s);
+	KUNIT_EXPECT_EQ(test, s.wl_timeouts, 1);
+	KUNIT_EXPECT_EQ(test, s.wl_cancelled, 1);
+	KUNIT_EXPECT_EQ(test, env->tv.engine_resets, 1);
+	KUNIT_EXPECT_FALSE(test, st_busy(env->vgpu, 0));
+}
+
 /* Two busy vGPUs, weights 1 and 3: engine time follows the weights. */
 static void sched_best_effort_weights(struct kunit *test)
 {
@@ -555,6 +583,7 @@ static struct kunit_case sched_cases[] = {
 	KUNIT_CASE(sched_fail_while_running),
 	KUNIT_CASE(sched_queue_limit),
 	KUNIT_CASE(sched_watchdog),
+	KUNIT_CASE(sched_watchdog_complete_fails),
 	KUNIT_CASE(sched_best_effort_weights),
 	KUNIT_CASE(sched_fixed_share_caps),
 	KUNIT_CASE(sched_fixed_share_long_slice),
