@@ -1573,7 +1573,8 @@ static void report_sched(FILE *out)
 	double isub = ns_of("sched_i915_submit_64m") /
 		      ns_of("sched_i915_submit_4k");
 
-	fprintf(out, "\nscheduler (core/sched.c; nvidia-stub copy engine, and i915 for its submission; 2 ms slices)\n");
+	fprintf(out, "\nscheduler (core/sched.c; 2 ms slices): %s\n",
+		"the nvidia-stub copy engine, and i915 for its submission");
 	sched_line(out, sub <= 1.2,
 		   "submission, 64 MiB / 4 KiB workload: %.2f (%.0f / %.0f ns) (target <= 1.20)",
 		   sub, ns_of("sched_submit_64m"), ns_of("sched_submit_4k"));
