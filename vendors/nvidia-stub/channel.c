@@ -249,14 +249,33 @@ static u32 nvs_scan(const u32 *pb, unsigned int n, u64 *bytes)
 	return 0;
 }
 
-/* Decode the method at @w->pos (checked by nvs_scan()) and step past it. */
+/*
+ * Decode the method at @w->pos (checked by nvs_scan()) and step past it.
+ * Methods that only set state (addresses, length) are applied to @w->seg
+ * here; the caller acts on the others.
+ */
 static u32 nvs_next_method(struct nvs_wl *w, const u32 **args)
 {
-	u32 hdr = w->pb[w->pos];
+	u32 hdr = w->pb[w->pos], m = hdr & 0xff;
+	const u32 *a = &w->pb[w->pos + 1];
 
-	*args = &w->pb[w->pos + 1];
 	w->pos += 1 + ((hdr >> 8) & 0xff);
-	return hdr & 0xff;
+	switch (m) {
+	case NVS_M_SET_SRC:
+		w->seg.src = (u64)a[1] << 32 | a[0];
+		break;
+	case NVS_M_SET_DST:
+		w->seg.dst = (u64)a[1] << 32 | a[0];
+		break;
+	case NVS_M_SET_LENGTH:
+		w->seg.len = a[0];
+		break;
+	case NVS_M_SEMAPHORE_ADDRESS:
+		w->seg.sem = (u64)a[1] << 32 | a[0];
+		break;
+	}
+	*args = a;
+	return m;
 }
 
 /*
@@ -274,24 +293,12 @@ static int nvs_check_step(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm,
 
 	while (w->pos < w->dwords) {
 		switch (nvs_next_method(w, &a)) {
-		case NVS_M_SET_SRC:
-			seg->src = (u64)a[1] << 32 | a[0];
-			break;
-		case NVS_M_SET_DST:
-			seg->dst = (u64)a[1] << 32 | a[0];
-			break;
-		case NVS_M_SET_LENGTH:
-			seg->len = a[0];
-			break;
 		case NVS_M_LAUNCH_COPY:
 			if (vmed_nvs_copy_check(vgpu, mm, seg->src, seg->len, false) ||
 			    vmed_nvs_copy_check(vgpu, mm, seg->dst, seg->len, true))
 				return -(int)NVS_ERR_FAULT;
 			if (w->pos < w->dwords)
 				return VMED_WL_MORE;
-			break;
-		case NVS_M_SEMAPHORE_ADDRESS:
-			seg->sem = (u64)a[1] << 32 | a[0];
 			break;
 		case NVS_M_SEMAPHORE_RELEASE:
 			if (vmed_nvs_copy_check(vgpu, mm, seg->sem, sizeof(u32), true))
@@ -329,23 +336,11 @@ static int nvs_exec_step(struct vmed_vgpu *vgpu, struct vmed_ppgtt_mm *mm,
 	}
 	for (n = 0; n < NVS_STEP_METHODS && w->pos < w->dwords; n++) {
 		switch (nvs_next_method(w, &a)) {
-		case NVS_M_SET_SRC:
-			seg->src = (u64)a[1] << 32 | a[0];
-			break;
-		case NVS_M_SET_DST:
-			seg->dst = (u64)a[1] << 32 | a[0];
-			break;
-		case NVS_M_SET_LENGTH:
-			seg->len = a[0];
-			break;
 		case NVS_M_LAUNCH_COPY:
 			/* The copy itself is the next steps' work. */
 			w->copying = true;
 			w->copy_done = 0;
 			return VMED_WL_MORE;
-		case NVS_M_SEMAPHORE_ADDRESS:
-			seg->sem = (u64)a[1] << 32 | a[0];
-			break;
 		case NVS_M_SEMAPHORE_RELEASE:
 			payload = cpu_to_le32(a[0]);
 			if (vmed_ppgtt_rw(vgpu, mm, seg->sem, &payload,
