@@ -67,8 +67,9 @@ extern struct workqueue_struct *system_wq;
 __printf(1, 3)
 struct workqueue_struct *alloc_ordered_workqueue(const char *fmt,
 						 unsigned int flags, ...);
+/* One thread runs everything: max_active has nothing to limit. */
 #define alloc_workqueue(fmt, flags, max_active, args...)		\
-	alloc_ordered_workqueue(fmt, flags, ##args)
+	((void)(max_active), alloc_ordered_workqueue(fmt, flags, ##args))
 void destroy_workqueue(struct workqueue_struct *wq);
 bool queue_delayed_work(struct workqueue_struct *wq, struct delayed_work *dwork,
 			unsigned long delay);
