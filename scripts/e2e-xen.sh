@@ -127,6 +127,7 @@ tr -d '\r' <"$LOG" | awk 'done { next } /^E2E-DMESG-BEGIN/ { done = 1; next }
 	/^E2E-GUEST-RUN / { sub(/\]: .*/, "]"); print "-- guest run:", substr($0, 15); next }
 	/^E2E-VENDOR / { print "-- vendor", $2, $3, $4; next }
 	/^E2E-TIME / { print "--", substr($0, 10); next }
+	/^E2E-HANG-/ { print; next }
 	go && !g && /^(PASS|FAIL): |^    / { print }
 	/^E2E-START/ { go = 1 }'
 ok=1

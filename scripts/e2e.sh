@@ -113,6 +113,7 @@ tr -d '\r' <"$LOG" | awk 'done { next } /^E2E-DMESG-BEGIN/ { done = 1; next }
 	/^E2E-L3-BEGIN/ { l3 = 1 } /^E2E-L3-END/ { l3 = 0; next }
 	/^E2E-L3-RUN / { sub(/\]: .*/, "]"); print "-- L3 run:", substr($0, 12); next }
 	/^E2E-VENDOR / { print "-- vendor", $2, $3, $4; next }
+	/^E2E-HANG-/ { print; next }
 	go && !l3 && /^(PASS|FAIL): |^    / { print }
 	/^E2E-START/ { go = 1 }'
 ok=1

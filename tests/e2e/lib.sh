@@ -23,8 +23,10 @@ KNOWN_REPORTS=${KNOWN_REPORTS:-}
 failed=0
 seen=0
 
-pass() { echo "PASS: $*"; }
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
+# Every verdict marks progress for hang_watchdog.
+PROGRESS=/tmp/e2e-progress
+pass() { echo "PASS: $*"; : > "$PROGRESS"; }
+fail() { echo "FAIL: $*"; failed=$((failed + 1)); : > "$PROGRESS"; }
 # check "case" command...: PASS or FAIL by the command's exit status,
 # which check returns.  What the command prints comes after the verdict,
 # as its details.  It runs in this shell (it may be a function that
@@ -161,4 +163,53 @@ e2e_poweroff() {
 	sync
 	poweroff -f
 	echo o > /proc/sysrq-trigger
+}
+
+# task_state TASKDIR: one letter (R, S, D, Z, ...) from /proc/PID[/task/TID]/stat.
+task_state() {
+	sed 's/.*) //; s/ .*//' "$1/stat" 2>/dev/null
+}
+
+# task_stacks [PATTERN]: the kernel stack of every task that is running or
+# in uninterruptible sleep, and of every task whose name matches the
+# extended regex PATTERN in any state: where a stuck run stands.
+task_stacks() {
+	local t st comm
+	for t in /proc/[0-9]*/task/[0-9]*; do
+		st=$(task_state "$t")
+		comm=$(cat "$t/comm" 2>/dev/null)
+		case "$st" in
+		R|D) ;;
+		I) continue ;;	# idle kernel threads
+		*) [ -n "${1:-}" ] && echo "$comm" | grep -q -E "$1" || continue ;;
+		esac
+		echo "    task ${t#/proc/} ($comm) state $st:"
+		sed 's/^/      /' "$t/stack" 2>/dev/null
+	done
+}
+
+# hang_watchdog SECONDS [PATTERN]: in the background, once no verdict has
+# come for SECONDS, print the kernel's view of every busy or blocked task
+# (task_stacks PATTERN, then the kernel's own blocked-task dump) between
+# E2E-HANG-BEGIN and E2E-HANG-END, once. The host's timeout still ends the
+# run; this says where it stood.
+hang_watchdog() {
+	local limit=$1 pattern=${2:-} now last
+	: > "$PROGRESS"
+	# Hung tasks are reported by the kernel after a minute, not two.
+	echo 60 > /proc/sys/kernel/hung_task_timeout_secs 2>/dev/null
+	(
+		while sleep 20; do
+			now=$(date +%s)
+			last=$(stat -c %Y "$PROGRESS" 2>/dev/null) || continue
+			[ $((now - last)) -ge "$limit" ] || continue
+			echo "E2E-HANG-BEGIN no verdict for ${limit}s"
+			task_stacks "$pattern"
+			echo w > /proc/sysrq-trigger
+			dmesg | sed -n '/sysrq: Show Blocked State/,$p' |
+				tail -n 120 | sed 's/^/    /'
+			echo "E2E-HANG-END"
+			exit 0
+		done
+	) &
 }
