@@ -80,9 +80,12 @@ static u64 share_of(struct vmed_engine *e, struct vmed_sched_entity *ent)
 }
 
 /*
- * Under the engine lock: bring @ent's use to the current period. What it
- * ran over its share in the period before (a slice ends at a safe point,
- * after its limit) is owed to this one.
+ * Under the engine lock: bring @ent's use to the current period. Under
+ * fixed share, what it ran over its share in the period before (a slice
+ * ends at a safe point, after its limit) is owed to this one, up to one
+ * share: a step longer than that is not paid for over many periods. Under
+ * best effort nothing is owed, so a device switched to fixed share gives
+ * a vGPU that was saturating it its share from the next period on.
  */
 static void entity_sync_period(struct vmed_engine *e,
 			       struct vmed_sched_entity *ent)
@@ -92,8 +95,9 @@ static void entity_sync_period(struct vmed_engine *e,
 	if (ent->period == e->period)
 		return;
 	share = share_of(e, ent);
-	if (ent->period + 1 == e->period && ent->period_used > share)
-		ent->period_used -= share;
+	if (ent->period + 1 == e->period && ent->period_used > share &&
+	    READ_ONCE(e->dev->policy) == VMED_SCHED_FIXED_SHARE)
+		ent->period_used = min(ent->period_used - share, share);
 	else
 		ent->period_used = 0;
 	ent->period = e->period;

@@ -496,6 +496,38 @@ static void sched_fixed_share_long_slice(struct kunit *test)
 	KUNIT_EXPECT_LT(test, a.engine_time_ns, elapsed / 2);
 }
 
+/*
+ * The policy changes under a vGPU saturating its engine: what it ran over
+ * a fixed share before is no debt that keeps it off the engine after.
+ */
+static void sched_fixed_share_after_best_effort(struct kunit *test)
+{
+	struct fake_env *env = st_env(test);
+	struct vmed_vgpu *idle = st_vgpu(test, env, 48);
+	struct st_wl w = { .steps = ST_FOREVER, .step_us = 20 };
+	struct vmed_vgpu_stats a, b;
+	u64 start, elapsed;
+
+	KUNIT_ASSERT_EQ(test, vmed_vgpu_sched_weight(idle), 48);
+	KUNIT_ASSERT_EQ(test, st_queue(test, env->vgpu, 0, &w), 0);
+	msleep(300);
+	KUNIT_ASSERT_EQ(test, vmed_device_set_sched_policy(env->dev,
+							   VMED_SCHED_FIXED_SHARE), 0);
+	msleep(200);
+	vmed_vgpu_get_stats(env->vgpu, &a);
+	start = ktime_get_ns();
+	msleep(400);
+	vmed_vgpu_get_stats(env->vgpu, &b);
+	elapsed = ktime_get_ns() - start;
+	WRITE_ONCE(st.stop, true);
+	vmed_sched_wait_idle(env->vgpu);
+	kunit_info(test, "engine time %llu ns of %llu ns",
+		   b.engine_time_ns - a.engine_time_ns, elapsed);
+	/* A quarter of each period: neither starved nor over its share. */
+	KUNIT_EXPECT_GT(test, b.engine_time_ns - a.engine_time_ns, elapsed / 8);
+	KUNIT_EXPECT_LT(test, b.engine_time_ns - a.engine_time_ns, elapsed / 2);
+}
+
 static void sched_knobs_refuse_bad_values(struct kunit *test)
 {
 	struct fake_env *env = st_env(test);
@@ -587,6 +619,7 @@ static struct kunit_case sched_cases[] = {
 	KUNIT_CASE(sched_best_effort_weights),
 	KUNIT_CASE(sched_fixed_share_caps),
 	KUNIT_CASE(sched_fixed_share_long_slice),
+	KUNIT_CASE(sched_fixed_share_after_best_effort),
 	KUNIT_CASE(sched_knobs_refuse_bad_values),
 	KUNIT_CASE(sched_vendor_check),
 	KUNIT_CASE(sched_destroy_while_running),
