@@ -44,6 +44,8 @@ struct vg_dev;
  * @run: the test sequence, in process context
  * @soak: after a successful @run, one small good workload (a marker store
  *	and an interrupt); returns whether it ran and landed
+ * @hog: after a successful @run, one workload of several time slices of
+ *	engine work, and its completion; returns whether it ran and landed
  * @quiesce: stop the device using guest memory before it is freed; must
  *	cope with any point @run may have stopped at, including not started
  */
@@ -57,6 +59,7 @@ struct vg_vendor {
 	u32 (*irq_ack)(struct vg_dev *vg);
 	void (*run)(struct vg_dev *vg);
 	bool (*soak)(struct vg_dev *vg, u32 marker);
+	bool (*hog)(struct vg_dev *vg, u32 marker);
 	void (*quiesce)(struct vg_dev *vg);
 };
 

@@ -955,6 +955,30 @@ static bool i915_soak(struct vg_dev *vg, u32 marker)
 	return ran(&res, VGI_GT_USER) && le32_to_cpu(mark[0]) == marker;
 }
 
+/*
+ * A noisy neighbour: a batch of colour fills run many times over, several
+ * time slices of engine work per submission.
+ */
+#define HOG_FILLS	128
+#define HOG_RUNS	2
+
+static bool i915_hog(struct vg_dev *vg, u32 marker)
+{
+	__le32 *mark = vg_page(vg, PG_MARK);
+	struct i915_result res;
+	unsigned int i;
+
+	for (i = 0; i < HOG_FILLS; i++)
+		blit_fill(vg, false, VA_DST, 0, 0, SURF_W, SURF_H, marker + i);
+	bemit(vg, VGI_MI_BB_END);
+	for (i = 0; i < HOG_RUNS; i++)
+		emit_bb_start_ppgtt(vg, VA_BATCH);
+	emit_sdi_ggtt(vg, gm(vg, PG_MARK), marker);
+	emit(vg, VGI_MI_USER_INTERRUPT);
+	submit(vg, VGI_GT_USER, &res);
+	return ran(&res, VGI_GT_USER) && le32_to_cpu(mark[0]) == marker;
+}
+
 static void i915_quiesce(struct vg_dev *vg)
 {
 	struct vg_i915 *gi = gi_of(vg);
@@ -984,5 +1008,6 @@ const struct vg_vendor vg_i915 = {
 	.irq_ack = irq_ack,
 	.run = i915_run,
 	.soak = i915_soak,
+	.hog = i915_hog,
 	.quiesce = i915_quiesce,
 };

@@ -45,6 +45,11 @@ module_param(soak_ms, uint, 0444);
 MODULE_PARM_DESC(soak_ms,
 		 "After the functional tests, keep submitting small workloads for this long, in ms (default 0), so a test can kill the VM mid-workload");
 
+static unsigned int hog_ms;
+module_param(hog_ms, uint, 0444);
+MODULE_PARM_DESC(hog_ms,
+		 "After the functional tests, keep the engine saturated with long workloads for this long, in ms (default 0): the noisy neighbour of a scheduling test");
+
 static unsigned int timeout_ms = 10000;
 module_param(timeout_ms, uint, 0444);
 MODULE_PARM_DESC(timeout_ms,
@@ -190,6 +195,29 @@ static void vg_soak(struct vg_dev *vg)
 	vg_check(vg, ok, "soak workloads", "workload %u of the soak failed", n);
 }
 
+/*
+ * Long workloads back to back until hog_ms has passed. Each must still
+ * complete: the scheduler shares the engine, it does not stop a guest
+ * that only uses it a lot.
+ */
+static void vg_hog(struct vg_dev *vg)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(hog_ms);
+	unsigned int n = 0, bad = 0;
+
+	pr_info("hog %s: saturating the engine for %u ms\n", vg->vendor->name,
+		hog_ms);
+	while (time_before(jiffies, end)) {
+		if (!vg->vendor->hog(vg, 0x40900000 + n))
+			bad++;
+		n++;
+		if (!(n % 8))
+			pr_info("hog %s: %u workloads\n", vg->vendor->name, n);
+	}
+	vg_check(vg, n && !bad, "hog workloads",
+		 "%u of %u long workloads did not complete", bad, n);
+}
+
 static void vg_work(struct work_struct *work)
 {
 	struct vg_dev *vg = container_of(work, struct vg_dev, work);
@@ -197,6 +225,8 @@ static void vg_work(struct work_struct *work)
 	vg->vendor->run(vg);
 	if (soak_ms && !vg->failed && !vg->hostile)
 		vg_soak(vg);
+	if (hog_ms && !vg->failed && !vg->hostile)
+		vg_hog(vg);
 	vg_done(vg);
 }
 

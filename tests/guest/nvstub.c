@@ -665,6 +665,34 @@ static bool nvstub_soak(struct vg_dev *vg, u32 marker)
 	return ran(&res, EV_NONSTALL) && le32_to_cpu(mark[0]) == marker;
 }
 
+/*
+ * A noisy neighbour: GPFIFO entries of page copies that keep the engine
+ * queue full, several time slices of work per doorbell.
+ */
+#define HOG_COPIES	64
+#define HOG_ENTRIES	4
+
+static bool nvstub_hog(struct vg_dev *vg, u32 marker)
+{
+	__le32 *mark = vg_page(vg, PG_FILL) + 0x800;
+	struct vg_nvstub *gn = gn_of(vg);
+	struct nvs_result res;
+	unsigned int i;
+	u32 len;
+
+	for (i = 0; i < HOG_COPIES; i++)
+		m_copy(vg, VA_DST, VA_SRC, VG_PAGE);
+	len = gn->pb;
+	for (i = 0; i < HOG_ENTRIES; i++)
+		gp_push(vg, GP_ENTRY(VA_PB, len));
+	gn->seg = gn->pb;
+	m_release(vg, VA_FILL + 0x800, marker);
+	mthd(vg, M_NONSTALL_INTERRUPT, 0, 0, 0);
+	gp_segment(vg);
+	submit(vg, EV_NONSTALL, &res);
+	return ran(&res, EV_NONSTALL) && le32_to_cpu(mark[0]) == marker;
+}
+
 static void nvstub_quiesce(struct vg_dev *vg)
 {
 	struct vg_nvstub *gn = gn_of(vg);
@@ -694,5 +722,6 @@ const struct vg_vendor vg_nvstub = {
 	.irq_ack = irq_ack,
 	.run = nvstub_run,
 	.soak = nvstub_soak,
+	.hog = nvstub_hog,
 	.quiesce = nvstub_quiesce,
 };
