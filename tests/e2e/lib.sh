@@ -213,3 +213,67 @@ hang_watchdog() {
 		done
 	) &
 }
+
+# ---- Scheduling: engine time against wall time.  ctr UUID NAME (each init
+# ---- script's) reads a vGPU's vmed/ file.
+
+# engine_sample UUID: "engine_time_ns centiseconds-of-uptime".
+engine_sample() {
+	echo "$(ctr "$1" engine_time_ns) $(tr -d . < /proc/uptime | cut -d' ' -f1)"
+}
+
+# permyriad "NS0 CS0" "NS1 CS1": engine time in ten-thousandths of the
+# wall time between two engine_sample results.
+permyriad() {
+	# shellcheck disable=SC2086 # two words each
+	set -- $1 $2
+	echo $((($3 - $1) / (($4 - $2) * 1000)))
+}
+
+# weights_of PARENT: the sum of the sched_weight of its vGPUs.
+weights_of() {
+	local sum=0 f
+	for f in /sys/class/mdev_bus/"$1"/*/vmed/sched_weight; do
+		[ -r "$f" ] && sum=$((sum + $(cat "$f")))
+	done
+	echo "$sum"
+}
+
+# share_check LABEL PARENT A B: B saturates its engine, A is idle. B's
+# engine time over 3 s under best effort is printed; then, under fixed
+# share with weights 1 (B) and NEIGHBOUR_WEIGHT (A), over 6 s it must be
+# its share of the wall time within 5 % (relative): neither starved (what
+# it ran before is no debt) nor more. 6 s are 60 periods: a period cut at
+# either end of the window is within the tolerance. The device stays
+# under fixed share until share_restore PARENT A B. MDEV is
+# /sys/bus/mdev/devices.
+share_check() {
+	local pv=/sys/class/mdev_bus/$2/vmed s0 s1 alone capped share
+	SHARE_WEIGHTS="$(ctr "$3" sched_weight) $(ctr "$4" sched_weight)"
+	s0=$(engine_sample "$4")
+	sleep 3
+	s1=$(engine_sample "$4")
+	alone=$(permyriad "$s0" "$s1")
+	echo fixed_share > "$pv/sched_policy"
+	echo 1 > "$MDEV/$4/vmed/sched_weight"
+	echo "$NEIGHBOUR_WEIGHT" > "$MDEV/$3/vmed/sched_weight"
+	share=$((10000 / $(weights_of "$2")))
+	sleep 1
+	s0=$(engine_sample "$4")
+	sleep 6
+	s1=$(engine_sample "$4")
+	capped=$(permyriad "$s0" "$s1")
+	check "$1: fixed share: $4 alone used ${capped}/10000, its share ${share}/10000 +- 5 %" \
+		test "$capped" -ge $((share * 95 / 100)) -a \
+		"$capped" -le $((share * 105 / 100))
+	echo "    (under best effort it used ${alone}/10000)"
+}
+
+# share_restore PARENT A B: best effort and the weights before share_check.
+share_restore() {
+	echo best_effort > "/sys/class/mdev_bus/$1/vmed/sched_policy"
+	# shellcheck disable=SC2086 # two weights
+	set -- "$@" $SHARE_WEIGHTS
+	echo "$4" > "$MDEV/$2/vmed/sched_weight"
+	echo "$5" > "$MDEV/$3/vmed/sched_weight"
+}
