@@ -42,7 +42,7 @@ stage "e2e: checking packages"
 # mdevctl and QEMU run inside L2 from this machine's root, so they must be
 # installed here.
 need_pkgs qemu-system-x86 busybox-static cpio kmod xz-utils \
-	linux-headers-6.12-amd64 mdevctl make gcc libc6-dev
+	linux-headers-6.12-amd64 mdevctl make gcc libc6-dev socat
 
 stage "e2e: building the vmed modules"
 bash "$VMED_ROOT/scripts/modules.sh"
@@ -88,6 +88,35 @@ stage "e2e: initramfs $(du -h "$E2E/initramfs.cpio.gz" | cut -f1)," \
 # An L2 that stalls (qemu_watched: its console silent for STALL_SECONDS,
 # seen as an L3 booted) is run again, up to three times in all; each
 # stalled log is kept.
+# At a stall, where L2's CPU stands, from QEMU's monitor: halted or not,
+# interrupts on or off (RFL bit 9), privilege level, and whether it is in
+# L2's kernel, one of its modules (L2 boots with nokaslr and prints where
+# they are: E2E-ADDR, E2E-MOD) or elsewhere (L3's code, nested).
+MONITOR="$E2E/monitor.sock"
+l2_cpu_state() {
+	local out="$E2E/stall-cpu.txt" rip where=elsewhere a b name size
+	printf 'info registers\nx/8i $pc\n' |
+		timeout 20 socat - "UNIX-CONNECT:$MONITOR" > "$out" 2>&1 || true
+	rip=$(grep -o -m 1 'RIP=[0-9a-f]*' "$out" | cut -d= -f2)
+	if [ -n "$rip" ]; then
+		# Kernel addresses are negative as 64-bit signed numbers, and
+		# in order.
+		rip=$((16#$rip))
+		a=$(tr -d '\r' < "$LOG" | awk '$1 == "E2E-ADDR" && $4 == "_stext" { print $2 }')
+		b=$(tr -d '\r' < "$LOG" | awk '$1 == "E2E-ADDR" && $4 == "_etext" { print $2 }')
+		if [ -n "$a" ] && [ -n "$b" ] && [ "$rip" -ge $((16#$a)) ] &&
+			[ "$rip" -lt $((16#$b)) ]; then
+			where="L2's kernel text"
+		fi
+		while read -r name size a; do
+			a=${a#0x}
+			[ "$rip" -ge $((16#$a)) ] && [ "$rip" -lt $((16#$a + size)) ] &&
+				where="L2's module $name"
+		done < <(tr -d '\r' < "$LOG" | awk '$1 == "E2E-MOD" { print $2, $3, $7 }')
+	fi
+	stage "e2e: L2's CPU at the stall: $(grep -E -m 1 -o 'RIP=[0-9a-f]+ RFL=[0-9a-f]+' "$out") $(grep -E -m 1 -o 'CPL=[0-9] .*HLT=[01]' "$out"), in $where (all registers: $out)"
+}
+STALL_HOOK=l2_cpu_state
 stage "e2e: booting L2 in QEMU (TCG, timeout ${TIMEOUT}s); L3 runs inside it"
 for try in 1 2 3; do
 	t0=$(date +%s)
@@ -95,7 +124,8 @@ for try in 1 2 3; do
 	qemu_watched "$TIMEOUT" "$LOG" qemu-system-x86_64 -accel tcg \
 		-cpu qemu64,+svm,+npt -m 2048 -nographic -no-reboot \
 		-kernel "$VMLINUZ" -initrd "$E2E/initramfs.cpio.gz" \
-		-append "console=ttyS0 panic=-1" \
+		-append "console=ttyS0 panic=-1 nokaslr" \
+		-monitor "unix:$MONITOR,server=on,wait=off" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap ||
 		rc=$?
 	stage "e2e: L2 done in $(($(date +%s) - t0))s (qemu exit $rc)"

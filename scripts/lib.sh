@@ -226,6 +226,7 @@ console_result() {
 # a machine whose emulated CPU no longer runs the host kernel at all (seen
 # as an L3 booted: QEMU's nested SVM emulation, its vCPU halted for good or
 # spinning in L3's code with L2's timer interrupts never delivered).
+# STALL_HOOK, if set, is a command run at a stall before QEMU is killed.
 # Returns the command's exit status (124: timed out); sets STALLED to 1 if
 # it was ended for a stall, else 0.
 STALL_SECONDS=${STALL_SECONDS:-300}
@@ -247,6 +248,7 @@ qemu_watched() {
 		last_size=$size
 		if [ "$still" -ge "$STALL_SECONDS" ] && [ -n "$qpid" ]; then
 			STALLED=1
+			[ -z "${STALL_HOOK:-}" ] || "$STALL_HOOK" || true
 			kill -KILL "$qpid" 2>/dev/null || true
 			break
 		fi
