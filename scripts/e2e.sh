@@ -95,7 +95,7 @@ stage "e2e: initramfs $(du -h "$E2E/initramfs.cpio.gz" | cut -f1)," \
 MONITOR="$E2E/monitor.sock"
 l2_cpu_state() {
 	local out="$E2E/stall-cpu.txt" rip where=elsewhere a b name size
-	printf 'info registers\nx/8i $pc\n' |
+	printf 'info registers\ninfo lapic\nx/8i $pc\n' |
 		timeout 20 socat - "UNIX-CONNECT:$MONITOR" > "$out" 2>&1 || true
 	rip=$(grep -o -m 1 'RIP=[0-9a-f]*' "$out" | cut -d= -f2)
 	if [ -n "$rip" ]; then
@@ -115,6 +115,9 @@ l2_cpu_state() {
 		done < <(tr -d '\r' < "$LOG" | awk '$1 == "E2E-MOD" { print $2, $3, $7 }')
 	fi
 	stage "e2e: L2's CPU at the stall: $(grep -E -m 1 -o 'RIP=[0-9a-f]+ RFL=[0-9a-f]+' "$out") $(grep -E -m 1 -o 'CPL=[0-9] .*HLT=[01]' "$out"), in $where (all registers: $out)"
+	# Its local APIC: the timer, and what is pending or blocked by TPR.
+	tr -d '\r' < "$out" | grep -E '^(LVTT|Timer|ISR|IRR|APR)' |
+		sed 's/^/    lapic: /'
 }
 STALL_HOOK=l2_cpu_state
 stage "e2e: booting L2 in QEMU (TCG, timeout ${TIMEOUT}s); L3 runs inside it"
