@@ -16,7 +16,7 @@
 # Prints one PASS:/FAIL: line per case and ends with "N passed, N failed".
 #
 #   bash scripts/e2e-xen.sh                 build everything, boot, report
-#   E2E_TIMEOUT=1800 bash scripts/...       limit for the whole run (2700 s)
+#   E2E_TIMEOUT=1800 bash scripts/...       limit for the whole run (3600 s)
 #   E2E_XEN_RUNS="normal" bash scripts/...  only these guest runs per vendor
 #                                           (of: normal hostile destroyed unbound)
 #   E2E_XEN_PEERS=1 bash scripts/...        no guest runs: the frontends as
@@ -33,7 +33,7 @@ PEERS="${E2E_XEN_PEERS:-0}"
 E2E="$VMED_BUILD/e2e-xen"
 [ "$PEERS" = 1 ] && E2E="$VMED_BUILD/e2e-xen-peers"
 LOG="$E2E/console.log"
-TIMEOUT="${E2E_TIMEOUT:-2700}"
+TIMEOUT="${E2E_TIMEOUT:-3600}"
 # Debian's modules dom0 loads, dependencies added from modinfo: Xen's dom0
 # devices (xl needs gntdev and gntalloc too), mdev (vGPUs are created
 # through mdev for both hypervisors, by vmed_mdev) and 9p for the build
