@@ -268,24 +268,6 @@ static inline void vmed_vendor_ggtt_update(struct vmed_vgpu *vgpu, u32 index,
 }
 
 /**
- * vmed_vendor_submit() - &vmed_vendor_ops.submit
- * @vgpu: the vGPU, not failed; its lock held
- * @desc: the vendor's workload descriptor
- *
- * Return: 0, a negative errno or a vendor-defined positive code;
- * -EOPNOTSUPP if the caller forgot to check that the vendor has an engine.
- */
-static inline int vmed_vendor_submit(struct vmed_vgpu *vgpu, u64 desc)
-{
-	const struct vmed_vendor_ops *ops = vmed_vgpu_vendor_ops(vgpu);
-
-	vmed_vendor_context(vgpu);
-	if (WARN_ON_ONCE(!ops->submit))
-		return -EOPNOTSUPP;
-	return ops->submit(vgpu, desc);
-}
-
-/**
  * vmed_vendor_wl_step() - &vmed_vendor_ops.wl_step
  * @vgpu: the vGPU, not failed; its lock held
  * @wl: the workload

@@ -349,8 +349,8 @@ struct vmed_msi {
  *	until reset
  * @fail_reason: why, for logs and sysfs; a copy, as the reason may come
  *	from a shim that is unloaded before the vGPU is reset
- * @in_submit: the vendor's engine is running a workload
- *	(vmed_vgpu_submit()) or a step of one (sched.c)
+ * @in_submit: the vendor's engine is running a step of a workload
+ *	(sched.c)
  * @reset_pending: the vGPU failed during that workload; its engine is
  *	reset when the workload returns
  * @holder: the frontend attached, else NULL

@@ -258,34 +258,6 @@ TRACE_EVENT(vmed_msi_inject,
 		      __entry->data, __entry->ret)
 );
 
-TRACE_EVENT(vmed_workload_submit,
-	    TP_PROTO(struct vmed_vgpu *vgpu, u64 desc),
-	    TP_ARGS(vgpu, desc),
-	    TP_STRUCT__entry(__string(name, vgpu->name)
-			     __field(unsigned int, id)
-			     __field(u64, desc)),
-	    TP_fast_assign(__assign_str(name);
-			   __entry->id = vgpu->id;
-			   __entry->desc = desc;),
-	    TP_printk("%s id=%u desc=%#llx",
-		      __get_str(name), __entry->id, __entry->desc)
-);
-
-TRACE_EVENT(vmed_workload_complete,
-	    TP_PROTO(struct vmed_vgpu *vgpu, u64 desc, int ret),
-	    TP_ARGS(vgpu, desc, ret),
-	    TP_STRUCT__entry(__string(name, vgpu->name)
-			     __field(unsigned int, id)
-			     __field(u64, desc)
-			     __field(int, ret)),
-	    TP_fast_assign(__assign_str(name);
-			   __entry->id = vgpu->id;
-			   __entry->desc = desc;
-			   __entry->ret = ret;),
-	    TP_printk("%s id=%u desc=%#llx ret=%d",
-		      __get_str(name), __entry->id, __entry->desc, __entry->ret)
-);
-
 TRACE_EVENT(vmed_wl_queue,
 	    TP_PROTO(struct vmed_vgpu *vgpu, unsigned int engine,
 		     unsigned int queued),

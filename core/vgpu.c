@@ -42,10 +42,9 @@ void vmed_vgpu_log_reject(struct vmed_vgpu *vgpu, const char *what, u64 offset,
  * stopped (its queued and running work cancelled, vendor engine reset);
  * shadow state stays until reset or detach, so nothing the device might
  * still reference is released early. A failure in the middle of an engine
- * step or a synchronous submit (a tracked write by the engine itself)
- * stops the engines only when that has returned: the engine's accesses
- * fail with -EIO from the failure on, and the address spaces it walks stay
- * valid until then.
+ * step (a tracked write by the engine itself) stops the engines only when
+ * the step has returned: the engine's accesses fail with -EIO from the
+ * failure on, and the address spaces it walks stay valid until then.
  */
 void vmed_vgpu_fail(struct vmed_vgpu *vgpu, const char *reason)
 {
@@ -413,61 +412,6 @@ void vmed_vgpu_reset(struct vmed_vgpu *vgpu)
 	mutex_unlock(&vgpu->lock);
 }
 EXPORT_SYMBOL_NS_GPL(vmed_vgpu_reset, VMED);
-
-/**
- * vmed_vgpu_submit() - hand a workload to the vendor's engine
- * @vgpu: the vGPU; its lock held (vendors call this from register handlers)
- * @desc: vendor-defined descriptor of the workload
- *
- * Brings partially written page-table entries up to date first, so the
- * engine runs on the tables the guest wrote. A refused workload is counted
- * (&vmed_vgpu_stats.workload_errors) and its errno kept for debugfs; what
- * the guest is told is the vendor's business (its status registers).
- *
- * Return: 0 if the engine ran the workload; -EIO if the vGPU had failed
- * before or failed during it (its engine is then reset before this
- * returns), -EOPNOTSUPP without an engine, the error of bringing the shadow
- * tables up to date, or the engine's negative errno. Always an errno: a
- * vendor's own status codes never come back through here.
- */
-int vmed_vgpu_submit(struct vmed_vgpu *vgpu, u64 desc)
-{
-	const struct vmed_vendor_ops *ops = vgpu->dev->vendor->ops;
-	int ret;
-
-	lockdep_assert_held(&vgpu->lock);
-	if (vgpu->failed)
-		return -EIO;
-	if (!ops->submit)
-		return -EOPNOTSUPP;
-	vgpu->stats.workloads++;
-	trace_vmed_workload_submit(vgpu, desc);
-	ret = 0;
-	if (vgpu->dev->vendor->ppgtt_format.levels && vgpu->hv)
-		ret = vmed_ppgtt_sync(vgpu);
-	/* Engines run to completion inside the hook (see vendor.h). */
-	if (!ret) {
-		vgpu->in_submit = true;
-		ret = vmed_vendor_submit(vgpu, desc);
-		vgpu->in_submit = false;
-	}
-	/* The engine failed its vGPU: stop it now that it has returned. */
-	if (vgpu->reset_pending) {
-		vgpu->reset_pending = false;
-		vmed_sched_stop_vgpu(vgpu);
-		ret = -EIO;
-	}
-	/* The contract is errno only; a positive code is a vendor bug. */
-	if (ret > 0)
-		ret = -EIO;
-	if (ret) {
-		vgpu->stats.workload_errors++;
-		vgpu->last_workload_error = ret;
-	}
-	trace_vmed_workload_complete(vgpu, desc, ret);
-	return ret;
-}
-EXPORT_SYMBOL_NS_GPL(vmed_vgpu_submit, VMED);
 
 /**
  * vmed_vgpu_name() - the name logs give a vGPU

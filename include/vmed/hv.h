@@ -61,8 +61,8 @@ struct vmed_vgpu;
  *	before they are read for shadowing. Returns 0 or a negative errno; on
  *	error no frame of the batch is tracked. Optional, together with
  *	@track_remove: a shim that cannot track writes leaves both NULL, and
- *	the core then re-reads every shadowed guest page table in
- *	vmed_vgpu_submit(), before each submission (correct, but a submission
+ *	the core then re-reads every shadowed guest page table
+ *	before a workload's engine time slice begins (correct, but each slice
  *	costs a read of every shadowed table).
  * @track_remove: undo @track_add for @nr frames that no longer hold a
  *	shadowed guest page table. Must not fail.

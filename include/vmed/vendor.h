@@ -141,8 +141,8 @@ enum vmed_reg_flags {
  *	nothing). May read the virtual register file.
  * @write: optional; called after the core has computed and stored the new
  *	value (@flags and @ro_mask applied) with the old and new value of the
- *	whole register, also when the access covered half of it. May start
- *	work (vmed_vgpu_submit()). A negative return fails the vGPU; the new
+ *	whole register, also when the access covered half of it. May queue
+ *	work (vmed_workload_queue()). A negative return fails the vGPU; the new
  *	value stays stored.
  *
  * Registers not in the table are backed by the virtual register file: reads
@@ -266,15 +266,6 @@ struct vmed_vgpu_type {
  *	entry of a vGPU's slices when it is created, reset, detached and
  *	destroyed. Called with the lock of the vGPU whose slice holds @index,
  *	so calls for different vGPUs of @dev may run concurrently.
- * @submit: the engine: runs the workload described by @desc to completion,
- *	raising its events with vmed_irq_raise(). Called only through
- *	vmed_vgpu_submit(), which the vendor's own register handlers call, on
- *	a vGPU that has not failed, after the core has applied partially
- *	written page-table entries (or re-read every shadowed table, for a
- *	shim without write tracking). Without a hypervisor attached it still
- *	runs, but reaches no guest memory. Returns 0, a negative errno or a
- *	vendor-defined positive code; anything but 0 is counted as a workload
- *	error and returned by vmed_vgpu_submit(), without failing the vGPU.
  * @engine_reset: stops the vGPU's engines, forgets the vendor's own
  *	bookkeeping of queued work and lets go of shadow page tables
  *	(vmed_ppgtt_put()). The core has already cancelled the vGPU's queued
@@ -282,8 +273,8 @@ struct vmed_vgpu_type {
  *	held, so no step is running. Called on vGPU reset and detach, before
  *	the core tears down shadow tables, GGTT entries and DMA mappings, and
  *	when the vGPU fails (the shadow state then stays until reset or
- *	detach; a failure inside a step or a submit stops the engines once
- *	that returns); so it may run again with no work in between, and from
+ *	detach; a failure inside a step stops the engines once that
+ *	returns); so it may run again with no work in between, and from
  *	inside the vendor's own hooks when a core call they make
  *	(vmed_ppgtt_get(), a device write through vmed_ppgtt_rw() into a
  *	page table, ...) fails the vGPU. Must not fail.
@@ -323,7 +314,6 @@ struct vmed_vendor_ops {
 	int (*vgpu_init)(struct vmed_vgpu *vgpu);
 	void (*vgpu_fini)(struct vmed_vgpu *vgpu);
 	void (*ggtt_update)(struct vmed_device *dev, u32 index, u64 host_pte);
-	int (*submit)(struct vmed_vgpu *vgpu, u64 desc);
 	void (*engine_reset)(struct vmed_vgpu *vgpu);
 	int (*wl_step)(struct vmed_vgpu *vgpu, struct vmed_workload *wl);
 	void (*wl_complete)(struct vmed_vgpu *vgpu, struct vmed_workload *wl,

@@ -86,8 +86,8 @@ struct vmed_device_listener {
  * @revalidated: guest page tables re-read at submission (shims without
  *	write tracking)
  * @failures: times the vGPU entered the failed state
- * @workloads: workloads handed to an engine on a live vGPU: queued
- *	(vmed_workload_queue()) or run at once (vmed_vgpu_submit())
+ * @workloads: workloads queued on an engine of a live vGPU
+ *	(vmed_workload_queue())
  * @workload_errors: workloads the sync or the engine refused, including
  *	queued ones that faulted or were stopped by the watchdog
  * @wl_completed: of the queued ones, those whose end the guest was told of:
@@ -186,7 +186,6 @@ void vmed_vgpu_set_vendor_data(struct vmed_vgpu *vgpu, void *data);
 void *vmed_vgpu_vendor_data(const struct vmed_vgpu *vgpu);
 bool vmed_vgpu_failed(struct vmed_vgpu *vgpu);
 bool vmed_vgpu_attached(struct vmed_vgpu *vgpu);
-int vmed_vgpu_submit(struct vmed_vgpu *vgpu, u64 desc);
 
 u64 vmed_vreg_read(struct vmed_vgpu *vgpu, u32 offset, unsigned int size);
 int vmed_vreg_write(struct vmed_vgpu *vgpu, u32 offset, unsigned int size,

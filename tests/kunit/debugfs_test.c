@@ -76,10 +76,10 @@ static void debugfs_counters_match_stats(struct kunit *test)
 
 	tv_write32(test, vgpu, TV_REG_PLAIN, 1);
 	tv_read32(test, vgpu, TV_REG_PLAIN);
-	tv_write32(test, vgpu, TV_REG_DOORBELL, 1);
-	/* A refused workload: counted, the errno kept, the vGPU alive. */
-	env->tv.submit_ret = -EINVAL;
-	tv_write32(test, vgpu, TV_REG_DOORBELL, 2);
+	tv_ring(test, vgpu, 1);
+	/* A faulting workload: counted, the errno kept, the vGPU alive. */
+	env->tv.step_ret = -EINVAL;
+	tv_ring(test, vgpu, 2);
 	tv_write64(test, vgpu, TV_GGTT_OFFSET, PTE(40));
 
 	vmed_debugfs_show_counters(m, vgpu);

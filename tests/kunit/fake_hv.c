@@ -346,13 +346,25 @@ static struct tv_state *tv_of(struct vmed_vgpu *vgpu)
 	return tv_of_dev(vgpu->dev);
 }
 
-/* A refused workload (-EINVAL) is the guest's; anything else fails it. */
+/*
+ * The doorbell queues a workload on the one engine, its descriptor the value
+ * written. A full queue is the guest's doing and drops the doorbell; any
+ * other error fails the vGPU.
+ */
 static int tv_doorbell(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
 		       u64 old, u64 val)
 {
-	int ret = vmed_vgpu_submit(vgpu, val);
+	struct vmed_workload *wl;
+	int ret;
 
-	return ret == -EINVAL ? 0 : ret;
+	wl = vmed_workload_alloc(vgpu, 0, sizeof(val));
+	if (IS_ERR(wl))
+		return PTR_ERR(wl);
+	memcpy(vmed_workload_data(wl), &val, sizeof(val));
+	ret = vmed_workload_queue(wl);
+	if (ret)
+		vmed_workload_discard(wl);
+	return ret == -EBUSY ? 0 : ret;
 }
 
 static int tv_fail_write(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
@@ -401,13 +413,23 @@ static const struct vmed_vgpu_type tv_types[TV_NR_TYPES] = {
 			      .gm_size = { 1 << 20, 1 << 20 } },
 };
 
-static int tv_submit(struct vmed_vgpu *vgpu, u64 desc)
+/* The whole workload is one step, which returns what the test asked for. */
+static int tv_step(struct vmed_vgpu *vgpu, struct vmed_workload *wl)
 {
 	struct tv_state *tv = tv_of(vgpu);
 
-	tv->submits++;
-	tv->last_desc = desc;
-	return tv->submit_ret;
+	tv->steps++;
+	memcpy(&tv->last_desc, vmed_workload_data(wl), sizeof(tv->last_desc));
+	return tv->step_ret;
+}
+
+static void tv_complete(struct vmed_vgpu *vgpu, struct vmed_workload *wl,
+			int status)
+{
+	struct tv_state *tv = tv_of(vgpu);
+
+	tv->completions++;
+	tv->last_status = status;
 }
 
 static void tv_engine_reset(struct vmed_vgpu *vgpu)
@@ -422,8 +444,9 @@ static void tv_ggtt_update(struct vmed_device *dev, u32 index, u64 pte)
 
 static const struct vmed_vendor_ops tv_ops = {
 	.ggtt_update = tv_ggtt_update,
-	.submit = tv_submit,
 	.engine_reset = tv_engine_reset,
+	.wl_step = tv_step,
+	.wl_complete = tv_complete,
 };
 
 #define TV_GEN8_FORMAT_COMMON						\
@@ -449,6 +472,7 @@ const struct vmed_vendor tvendor = {
 		.msi_cap_offset = TV_MSI_CAP,
 	},
 	.reg_bar = 0,
+	.nr_engines = 1,
 	.mmio_size = TV_MMIO_SIZE,
 	.ggtt_offset = TV_GGTT_OFFSET,
 	.ggtt_format = {
@@ -664,4 +688,14 @@ void tv_cfg_write16(struct kunit *test, struct vmed_vgpu *vgpu, u32 offset,
 		    u16 val)
 {
 	guest_access(test, vgpu, true, offset, 2, val, true);
+}
+
+/*
+ * Ring the test vendor's doorbell with @desc and wait for the engine to be
+ * done with whatever that queued.
+ */
+void tv_ring(struct kunit *test, struct vmed_vgpu *vgpu, u32 desc)
+{
+	tv_write32(test, vgpu, TV_REG_DOORBELL, desc);
+	vmed_sched_wait_idle(vgpu);
 }

@@ -40,7 +40,7 @@
 #define TV_REG_W1C		0x200c	/* W1C status */
 #define TV_REG_MASKED		0x2010	/* masked (mode) register */
 #define TV_REG_QWORD		0x2018	/* 8-byte RW */
-#define TV_REG_DOORBELL		0x2020	/* handler: submit(value) */
+#define TV_REG_DOORBELL		0x2020	/* handler: queues a workload */
 #define TV_REG_FAIL		0x2024	/* handler refuses non-zero writes */
 #define TV_REG_COUNTER		0x2028	/* read handler: counts reads */
 
@@ -97,10 +97,13 @@ struct fake_hv {
 	unsigned long errors;
 };
 
+/* What the test vendor's engine saw, and what its step returns. */
 struct tv_state {
-	unsigned long submits;
+	unsigned long steps;		/* workloads run: one step each */
 	u64 last_desc;
-	int submit_ret;
+	int step_ret;
+	unsigned long completions;
+	int last_status;
 	unsigned long engine_resets;
 	unsigned long counter_reads;
 	unsigned long ggtt_updates;
@@ -138,6 +141,7 @@ u32 tv_read32(struct kunit *test, struct vmed_vgpu *vgpu, u32 offset);
 void tv_write32(struct kunit *test, struct vmed_vgpu *vgpu, u32 offset, u32 val);
 u64 tv_read64(struct kunit *test, struct vmed_vgpu *vgpu, u32 offset);
 void tv_write64(struct kunit *test, struct vmed_vgpu *vgpu, u32 offset, u64 val);
+void tv_ring(struct kunit *test, struct vmed_vgpu *vgpu, u32 desc);
 u32 tv_cfg_read32(struct kunit *test, struct vmed_vgpu *vgpu, u32 offset);
 void tv_cfg_write32(struct kunit *test, struct vmed_vgpu *vgpu, u32 offset,
 		    u32 val);

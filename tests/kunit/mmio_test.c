@@ -233,7 +233,7 @@ static void mmio_qword_register(struct kunit *test)
 	/* Neighbours untouched. */
 	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, TV_REG_MASKED + 4), 0);
 	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, TV_REG_DOORBELL), 0);
-	KUNIT_EXPECT_EQ(test, env->tv.submits, 0);
+	KUNIT_EXPECT_EQ(test, env->tv.steps, 0);
 }
 
 static void mmio_qword_split(struct kunit *test)
@@ -261,7 +261,8 @@ static void mmio_qword_split(struct kunit *test)
 
 	/* A qword over the doorbell and the failing register. */
 	tv_write64(test, vgpu, TV_REG_DOORBELL, 0x00000000000000abULL);
-	KUNIT_EXPECT_EQ(test, env->tv.submits, 1);
+	vmed_sched_wait_idle(vgpu);
+	KUNIT_EXPECT_EQ(test, env->tv.steps, 1);
 	KUNIT_EXPECT_EQ(test, env->tv.last_desc, 0xab);
 	KUNIT_EXPECT_FALSE(test, vgpu->failed);
 }
@@ -295,7 +296,7 @@ static void mmio_subdword_table_write(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tv_read64(test, vgpu, TV_REG_QWORD),
 			0x0123456789abcdefULL);
 	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, TV_REG_W1C), 0xff);
-	KUNIT_EXPECT_EQ(test, env->tv.submits, 0);
+	KUNIT_EXPECT_EQ(test, env->tv.steps, 0);
 	KUNIT_EXPECT_FALSE(test, vgpu->failed);
 }
 
@@ -343,25 +344,21 @@ static void mmio_write_handler(struct kunit *test)
 	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
 	struct vmed_vgpu *vgpu = env->vgpu;
 
-	tv_write32(test, vgpu, TV_REG_DOORBELL, 0x1000);
-	KUNIT_EXPECT_EQ(test, env->tv.submits, 1);
+	tv_ring(test, vgpu, 0x1000);
+	KUNIT_EXPECT_EQ(test, env->tv.steps, 1);
 	KUNIT_EXPECT_EQ(test, env->tv.last_desc, 0x1000);
 	/* The core stored the value before calling the handler. */
 	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, TV_REG_DOORBELL), 0x1000);
 
-	tv_write32(test, vgpu, TV_REG_DOORBELL, 0xfffff000);
-	KUNIT_EXPECT_EQ(test, env->tv.submits, 2);
+	tv_ring(test, vgpu, 0xfffff000);
+	KUNIT_EXPECT_EQ(test, env->tv.steps, 2);
 	KUNIT_EXPECT_EQ(test, env->tv.last_desc, 0xfffff000);
 
 	/* Reads do not submit. */
 	tv_read32(test, vgpu, TV_REG_DOORBELL);
-	KUNIT_EXPECT_EQ(test, env->tv.submits, 2);
-
-	/* An engine error fails the vGPU. */
-	env->tv.submit_ret = -EIO;
-	tv_write32(test, vgpu, TV_REG_DOORBELL, 0x2000);
-	KUNIT_EXPECT_EQ(test, env->tv.submits, 3);
-	KUNIT_EXPECT_TRUE(test, vgpu->failed);
+	KUNIT_EXPECT_EQ(test, env->tv.steps, 2);
+	KUNIT_EXPECT_EQ(test, env->tv.completions, 2);
+	KUNIT_EXPECT_FALSE(test, vgpu->failed);
 }
 
 static void mmio_fail_register(struct kunit *test)
@@ -398,11 +395,11 @@ static void mmio_fail_register(struct kunit *test)
 
 	/* ...and writes go nowhere. */
 	tv_write32(test, vgpu, TV_REG_PLAIN, 0x5555);
-	tv_write32(test, vgpu, TV_REG_DOORBELL, 0x3000);
+	tv_ring(test, vgpu, 0x3000);
 	tv_write32(test, vgpu, PLAIN_PAGE, 0x77);
 	KUNIT_EXPECT_EQ(test, vreg(vgpu, TV_REG_PLAIN, 4), 0x1234);
 	KUNIT_EXPECT_EQ(test, vreg(vgpu, TV_REG_DOORBELL, 4), 0);
-	KUNIT_EXPECT_EQ(test, env->tv.submits, 0);
+	KUNIT_EXPECT_EQ(test, env->tv.steps, 0);
 	KUNIT_EXPECT_NULL(test, vgpu->vregs.pages[REG_PAGE(PLAIN_PAGE)]);
 
 	/* Bad accesses are still refused. */
@@ -495,7 +492,7 @@ static void mmio_bad_access_no_side_effects(struct kunit *test)
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, vmed_mmio_write(vgpu, 0, TV_REG_FAIL, buf, 3),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, env->tv.submits, 0);
+	KUNIT_EXPECT_EQ(test, env->tv.steps, 0);
 	KUNIT_EXPECT_FALSE(test, vgpu->failed);
 	KUNIT_EXPECT_EQ(test, vgpu->stats.mmio_reads, 0);
 	KUNIT_EXPECT_EQ(test, vgpu->stats.mmio_writes, 0);

@@ -472,8 +472,8 @@ static void ppgtt_partial_write_synced_at_submit(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, list_empty(&env->vgpu->ppgtt.pending));
 
 	/* Submission syncs them before the engine runs. */
-	tv_write32(test, env->vgpu, TV_REG_DOORBELL, 0x77);
-	KUNIT_EXPECT_EQ(test, env->tv.submits, 1);
+	tv_ring(test, env->vgpu, 0x77);
+	KUNIT_EXPECT_EQ(test, env->tv.steps, 1);
 	KUNIT_EXPECT_EQ(test, env->tv.last_desc, 0x77);
 	expect_maps(test, env, mm, 2 * PAGE_SIZE, G_DATA + 20);
 	expect_maps(test, env, mm, 3 * PAGE_SIZE, G_DATA + 30);
@@ -1075,8 +1075,8 @@ static void ppgtt_untracked_revalidated_at_submit(struct kunit *test)
 	fake_write_entry(&env->hv, gpa_of(G_PT2, 0), PTE(G_DATA + 50));
 	expect_maps(test, env, mm, 0, G_DATA);
 
-	tv_write32(test, env->vgpu, TV_REG_DOORBELL, 1);
-	KUNIT_EXPECT_EQ(test, env->tv.submits, 1);
+	tv_ring(test, env->vgpu, 1);
+	KUNIT_EXPECT_EQ(test, env->tv.steps, 1);
 	expect_maps(test, env, mm, 0, G_DATA + 40);
 	KUNIT_EXPECT_EQ(test, translate(env, mm, PAGE_SIZE, &dma), -EFAULT);
 	expect_maps(test, env, mm, SZ_2M, G_DATA + 50);
@@ -1092,7 +1092,7 @@ static void ppgtt_untracked_revalidated_at_submit(struct kunit *test)
 
 	/* Dropping a table the guest unlinked frees its shadow. */
 	fake_write_entry(&env->hv, gpa_of(G_PD, 1), 0);
-	tv_write32(test, env->vgpu, TV_REG_DOORBELL, 2);
+	tv_ring(test, env->vgpu, 2);
 	KUNIT_EXPECT_EQ(test, env->vgpu->ppgtt.nr_spts, 4);
 	KUNIT_EXPECT_EQ(test, translate(env, mm, SZ_2M, &dma), -EFAULT);
 	put_mm(env, mm);
@@ -1110,7 +1110,7 @@ static void ppgtt_untracked_table_gone(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
 	/* The guest's memory becomes unreadable: everything unmaps. */
 	env->hv.fail_read = true;
-	tv_write32(test, env->vgpu, TV_REG_DOORBELL, 1);
+	tv_ring(test, env->vgpu, 1);
 	KUNIT_EXPECT_EQ(test, translate(env, mm, 0, &dma), -EFAULT);
 	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
 	KUNIT_EXPECT_FALSE(test, env->vgpu->failed);

@@ -56,8 +56,8 @@ static void vgpu_failed_is_dead_device(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, TV_REG_PLAIN), 0xffffffff);
 	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, TV_GGTT_OFFSET), 0xffffffff);
-	tv_write32(test, vgpu, TV_REG_DOORBELL, 1);
-	KUNIT_EXPECT_EQ(test, env->tv.submits, 0);
+	tv_ring(test, vgpu, 1);
+	KUNIT_EXPECT_EQ(test, env->tv.steps, 0);
 	tv_write32(test, vgpu, TV_REG_PLAIN, 0x66);
 	/* Config writes dropped too; config reads still work (for the VMM). */
 	tv_cfg_write16(test, vgpu, PCI_COMMAND, PCI_COMMAND_MEMORY);
@@ -69,7 +69,6 @@ static void vgpu_failed_is_dead_device(struct kunit *test)
 	mutex_lock(&vgpu->lock);
 	vmed_irq_raise(vgpu, TV_EV_USER);
 	KUNIT_EXPECT_EQ(test, vgpu->stats.irq_events, 0);
-	KUNIT_EXPECT_EQ(test, vmed_vgpu_submit(vgpu, 1), -EIO);
 	/* Failing again counts, keeps the first reason. */
 	vmed_vgpu_fail(vgpu, "second");
 	KUNIT_EXPECT_EQ(test, vgpu->stats.failures, 2);
@@ -81,30 +80,30 @@ static void vgpu_failed_is_dead_device(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, vgpu->failed);
 	KUNIT_EXPECT_STREQ(test, vgpu->fail_reason, "");
 	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, TV_REG_PLAIN), 0x1234);
-	tv_write32(test, vgpu, TV_REG_DOORBELL, 9);
-	KUNIT_EXPECT_EQ(test, env->tv.submits, 1);
+	tv_ring(test, vgpu, 9);
+	KUNIT_EXPECT_EQ(test, env->tv.steps, 1);
 }
 
-static void vgpu_submit_paths(struct kunit *test)
+static void vgpu_workload_error_keeps_vgpu(struct kunit *test)
 {
-	static struct vmed_vendor_ops no_engine;
-	struct vmed_vendor v = tvendor;
-	struct fake_env *env;
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_vgpu *vgpu = env->vgpu;
 
-	env = fake_env_create(test, TV_TYPE_SMALL);
-	env->tv.submit_ret = -EIO;
-	/* A broken engine fails the vGPU through the doorbell's handler. */
-	tv_write32(test, env->vgpu, TV_REG_DOORBELL, 3);
-	KUNIT_EXPECT_EQ(test, env->tv.submits, 1);
-	KUNIT_EXPECT_TRUE(test, env->vgpu->failed);
+	/* A faulting workload is the guest's error, not a broken vGPU. */
+	env->tv.step_ret = -EFAULT;
+	tv_ring(test, vgpu, 3);
+	KUNIT_EXPECT_EQ(test, env->tv.steps, 1);
+	KUNIT_EXPECT_EQ(test, env->tv.completions, 1);
+	KUNIT_EXPECT_EQ(test, env->tv.last_status, -EFAULT);
+	KUNIT_EXPECT_EQ(test, vgpu->stats.workload_errors, 1);
+	KUNIT_EXPECT_EQ(test, vgpu->last_workload_error, -EFAULT);
+	KUNIT_EXPECT_FALSE(test, vgpu->failed);
 
-	no_engine = *tvendor.ops;
-	no_engine.submit = NULL;
-	v.ops = &no_engine;
-	env = fake_env_create_vendor(test, &v, TV_TYPE_SMALL);
-	mutex_lock(&env->vgpu->lock);
-	KUNIT_EXPECT_EQ(test, vmed_vgpu_submit(env->vgpu, 0), -EOPNOTSUPP);
-	mutex_unlock(&env->vgpu->lock);
+	env->tv.step_ret = 0;
+	tv_ring(test, vgpu, 4);
+	KUNIT_EXPECT_EQ(test, env->tv.completions, 2);
+	KUNIT_EXPECT_EQ(test, env->tv.last_status, 0);
+	KUNIT_EXPECT_EQ(test, vgpu->stats.workload_errors, 1);
 }
 
 static void vgpu_destroy_busy(struct kunit *test)
@@ -153,7 +152,7 @@ static void vgpu_reset_keeps_attachment(struct kunit *test)
 static struct kunit_case vgpu_cases[] = {
 	KUNIT_CASE(vgpu_attach_checks_ops),
 	KUNIT_CASE(vgpu_failed_is_dead_device),
-	KUNIT_CASE(vgpu_submit_paths),
+	KUNIT_CASE(vgpu_workload_error_keeps_vgpu),
 	KUNIT_CASE(vgpu_destroy_busy),
 	KUNIT_CASE(vgpu_reset_keeps_attachment),
 	{}
