@@ -1567,6 +1567,31 @@ static void sched_line(FILE *out, bool met, const char *fmt, ...)
 		nr_missed++;
 }
 
+/* The policy figures of one vendor's engine (keys "sched_<prefix>..."). */
+static void report_policies(FILE *out, const char *prefix, const char *engine,
+			    const char *small)
+{
+	char k[4][40];
+	double fair, fixed;
+
+	snprintf(k[0], sizeof(k[0]), "sched_%sfair_error", prefix);
+	snprintf(k[1], sizeof(k[1]), "sched_%sfixed_used", prefix);
+	snprintf(k[2], sizeof(k[2]), "sched_%snoisy_p99_slices", prefix);
+	snprintf(k[3], sizeof(k[3]), "sched_%snoisy_p99_ns", prefix);
+	fair = ns_of(k[0]);
+	fixed = ns_of(k[1]);
+	sched_line(out, fair <= 0.05,
+		   "fairness (%s), weights 1:2:4 saturating for 2 s, worst share error: %.1f%% (target <= 5%%)",
+		   engine, fair * 100);
+	sched_line(out, fixed <= 1.05,
+		   "fixed share (%s), one vGPU alone for 3 s, engine time / its share: %.2f (target <= 1.05)",
+		   engine, fixed);
+	snprintf(k[0], sizeof(k[0]), "sched_%snoisy_samples", prefix);
+	sched_line(out, ns_of(k[2]) <= 2,
+		   "noisy neighbour (%s), p99 completion latency of %s beside a saturating vGPU: %.0f slices, %.2f ms of wall time (this machine's own scheduling included) over %.0f samples (target <= 2 slices)",
+		   engine, small, ns_of(k[2]), ns_of(k[3]) / 1e6, ns_of(k[0]));
+}
+
 static void report_sched(FILE *out)
 {
 	double sub = ns_of("sched_submit_64m") / ns_of("sched_submit_4k");
@@ -1574,7 +1599,7 @@ static void report_sched(FILE *out)
 		      ns_of("sched_i915_submit_4k");
 
 	fprintf(out, "\nscheduler (core/sched.c; 2 ms slices): %s\n",
-		"the nvidia-stub copy engine, and i915 for its submission");
+		"the nvidia-stub copy engine and the i915 render engine");
 	sched_line(out, sub <= 1.2,
 		   "submission, 64 MiB / 4 KiB workload: %.2f (%.0f / %.0f ns) (target <= 1.20)",
 		   sub, ns_of("sched_submit_64m"), ns_of("sched_submit_4k"));
@@ -1582,16 +1607,8 @@ static void report_sched(FILE *out)
 		   "submission (i915 ELSP), 4 blits of 16 MiB / 4 blits of 1 KiB: %.2f (%.0f / %.0f ns) (target <= 1.20)",
 		   isub, ns_of("sched_i915_submit_64m"),
 		   ns_of("sched_i915_submit_4k"));
-	sched_line(out, ns_of("sched_fair_error") <= 0.05,
-		   "fairness, weights 1:2:4 saturating for 2 s, worst share error: %.1f%% (target <= 5%%)",
-		   ns_of("sched_fair_error") * 100);
-	sched_line(out, ns_of("sched_fixed_used") <= 1.05,
-		   "fixed share, one vGPU alone for 3 s, engine time / its share: %.2f (target <= 1.05)",
-		   ns_of("sched_fixed_used"));
-	sched_line(out, ns_of("sched_noisy_p99_slices") <= 2,
-		   "noisy neighbour, p99 completion latency of 4 KiB copies beside a saturating vGPU: %.0f slices, %.2f ms of wall time (this machine's own scheduling included) over %.0f samples (target <= 2 slices)",
-		   ns_of("sched_noisy_p99_slices"), ns_of("sched_noisy_p99_ns") / 1e6,
-		   ns_of("sched_noisy_samples"));
+	report_policies(out, "", "nvidia-stub", "4 KiB copies");
+	report_policies(out, "i915_", "i915", "four 1 KiB blits");
 	sched_line(out, ns_of("sched_64_progressed") == 64,
 		   "64 vGPUs: %.0f progressed, %.0f decisions, %.1f us per decision (target: all progress)",
 		   ns_of("sched_64_progressed"), ns_of("sched_64_decisions"),
@@ -1729,7 +1746,7 @@ static void report(FILE *out)
 	fprintf(out, "%u met, %u missed\n", nr_met, nr_missed);
 }
 
-/* ---- scheduling: core/sched.c driving the nvidia-stub copy engine ------ */
+/* ---- scheduling: core/sched.c driving both vendors' engines ----------- */
 
 /*
  * Each vGPU gets its own small guest: a GPFIFO ring, a page directory whose
@@ -1892,24 +1909,37 @@ static double s_submit_ns(struct s_vgpu *s, unsigned int seg)
 }
 
 /*
- * The same for i915: the ELSP write that queues a context whose ring is
- * four colour blits, of 1 KiB each or of 16 MiB each (over 16 MiB of
- * graphics memory all mapped to one frame). Each sample is its own context
- * (LRCA), as a queued context resubmitted would start where the queued run
- * ends.
+ * i915: a big workload is a context whose ring holds four colour blits of
+ * 16 MiB each (over 16 MiB of graphics memory all mapped to one frame), a
+ * small one a context whose ring holds four of 1 KiB. Contexts rotate over
+ * SI_CTXS images, more than are ever in flight at once, so that each is
+ * loaded from its image (ring head put back to 0) and not resumed where a
+ * queued run of it will end.
  */
-#define SI_CTXS		31
-static double si_submit_ns(struct vmed_vgpu *v, struct fake_hv *h, bool big)
+#define SI_CTXS		32
+enum {
+	SI_RING_BIG = 110, SI_RING_SMALL = 111, SI_BUF = 120, SI_CTX = 199,
+	SI_STATE = 200,
+};
+
+struct si_vgpu {
+	struct vmed_vgpu *v;
+	struct fake_hv *h;
+	unsigned int next;	/* context image to use next */
+	u32 tail[2];		/* bytes of commands: small ring, big ring */
+};
+
+static u64 si_gm(struct si_vgpu *si)
 {
-	u64 gm = v->gm_base[VMED_GM_MAPPABLE], ring_gm = gm, buf_gm = gm + SZ_16M;
-	u32 *ring = fake_frame(h, 110);
-	double t[SI_CTXS], t0;
+	return si->v->gm_base[VMED_GM_MAPPABLE];
+}
+
+static u32 si_ring(struct si_vgpu *si, bool big)
+{
+	u64 buf_gm = si_gm(si) + SZ_16M;
+	u32 *ring = fake_frame(si->h, big ? SI_RING_BIG : SI_RING_SMALL);
 	unsigned int i, n = 0;
 
-	for (i = 0; i < SZ_16M / PAGE_SIZE; i++)
-		wr64(v, I915_GGTT_OFFSET + ((buf_gm >> PAGE_SHIFT) + i) * 8,
-		     gpte(120));
-	wr64(v, I915_GGTT_OFFSET + (ring_gm >> PAGE_SHIFT) * 8, gpte(110));
 	for (i = 0; i < 4; i++) {
 		ring[n++] = I915_2D(I915_XY_COLOR_BLT, 7) | I915_BLT_WRITE_RGBA;
 		ring[n++] = I915_BLT_DEPTH_32 | I915_BLT_ROP_COLOR_COPY | PAGE_SIZE;
@@ -1922,30 +1952,299 @@ static double si_submit_ns(struct vmed_vgpu *v, struct fake_hv *h, bool big)
 		ring[n++] = 0x5a5a5a5a;
 	}
 	ring[n++] = I915_MI(I915_MI_NOOP, 0);
-	for (i = 0; i < SI_CTXS; i++) {
-		u64 lrca = gm + SZ_2M + i * 2 * PAGE_SIZE;
-		u32 *state = fake_frame(h, 200 + i);
-		u64 desc = lrca | I915_CTX_VALID | (u64)(i + 1) << 32;
+	return n * 4;
+}
 
-		wr64(v, I915_GGTT_OFFSET + (lrca >> PAGE_SHIFT) * 8, gpte(199));
-		wr64(v, I915_GGTT_OFFSET + ((lrca >> PAGE_SHIFT) + 1) * 8,
-		     gpte(200 + i));
-		state[I915_CTX_RING_START] = ring_gm;
-		state[I915_CTX_RING_CTL] = I915_RING_CTL_VALID;
-		state[I915_CTX_RING_HEAD] = 0;
-		state[I915_CTX_RING_TAIL] = n * 4;
-		wr32(v, I915_ELSP, 0);
-		wr32(v, I915_ELSP, 0);
-		wr32(v, I915_ELSP, upper_32_bits(desc));
+static bool si_setup(struct si_vgpu *si, unsigned int weight)
+{
+	u64 gm, buf_gm, lrca;
+	unsigned int i;
+
+	si->h = fake_hv_create(S_FRAMES);
+	if (!si->h)
+		return false;
+	si->v = fake_vgpu_create(dev, I915_TYPE_8, si->h, &fake_hv_ops);
+	if (IS_ERR(si->v))
+		return false;
+	cfg_wr(si->v, PCI_BASE_ADDRESS_0, lower_32_bits(BAR0_GPA), 4);
+	cfg_wr(si->v, PCI_BASE_ADDRESS_0 + 4, upper_32_bits(BAR0_GPA), 4);
+	cfg_wr(si->v, PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 2);
+	gm = si_gm(si);
+	buf_gm = gm + SZ_16M;
+	for (i = 0; i < SZ_16M / PAGE_SIZE; i++)
+		wr64(si->v, I915_GGTT_OFFSET + ((buf_gm >> PAGE_SHIFT) + i) * 8,
+		     gpte(SI_BUF));
+	wr64(si->v, I915_GGTT_OFFSET + (gm >> PAGE_SHIFT) * 8, gpte(SI_RING_SMALL));
+	wr64(si->v, I915_GGTT_OFFSET + ((gm >> PAGE_SHIFT) + 1) * 8,
+	     gpte(SI_RING_BIG));
+	for (i = 0; i < SI_CTXS; i++) {
+		lrca = gm + SZ_2M + i * 2 * PAGE_SIZE;
+		wr64(si->v, I915_GGTT_OFFSET + (lrca >> PAGE_SHIFT) * 8,
+		     gpte(SI_CTX));
+		wr64(si->v, I915_GGTT_OFFSET + ((lrca >> PAGE_SHIFT) + 1) * 8,
+		     gpte(SI_STATE + i));
+	}
+	si->tail[0] = si_ring(si, false);
+	si->tail[1] = si_ring(si, true);
+	si->next = 0;
+	return !vmed_vgpu_set_sched_weight(si->v, weight);
+}
+
+static void si_teardown(struct si_vgpu *si)
+{
+	if (si->v && !IS_ERR(si->v))
+		fake_vgpu_destroy(si->v);
+	if (si->h)
+		fake_hv_destroy(si->h);
+	memset(si, 0, sizeof(*si));
+}
+
+/*
+ * Load the next context image with the big or the small ring and write
+ * all but the last ELSP dword; the caller's write of the returned dword
+ * submits it.
+ */
+static u32 si_prepare(struct si_vgpu *si, bool big)
+{
+	unsigned int i = si->next;
+	u64 gm = si_gm(si), lrca = gm + SZ_2M + i * 2 * PAGE_SIZE;
+	u32 *state = fake_frame(si->h, SI_STATE + i);
+	u64 desc = lrca | I915_CTX_VALID | (u64)(i + 1) << 32;
+
+	si->next = (i + 1) % SI_CTXS;
+	state[I915_CTX_RING_START] = big ? gm + PAGE_SIZE : gm;
+	state[I915_CTX_RING_CTL] = I915_RING_CTL_VALID;
+	state[I915_CTX_RING_HEAD] = 0;
+	state[I915_CTX_RING_TAIL] = si->tail[big];
+	wr32(si->v, I915_ELSP, 0);
+	wr32(si->v, I915_ELSP, 0);
+	wr32(si->v, I915_ELSP, upper_32_bits(desc));
+	return lower_32_bits(desc);
+}
+
+static void si_queue(struct si_vgpu *si, bool big)
+{
+	wr32(si->v, I915_ELSP, si_prepare(si, big));
+}
+
+static bool si_ran_clean(struct si_vgpu *si)
+{
+	return !i915_of(si->v)->stats.workload_errors && !si->v->failed &&
+	       ((u32 *)fake_frame(si->h, SI_BUF))[255] == 0x5a5a5a5a;
+}
+
+/*
+ * The same for i915: the ELSP write that queues a context of four blits,
+ * of 1 KiB each or of 16 MiB each.
+ */
+static double si_submit_ns(struct si_vgpu *si, bool big)
+{
+	double t[SI_CTXS - 1], t0;
+	unsigned int i;
+	u32 last;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		last = si_prepare(si, big);
 		t0 = now_ns();
-		wr32(v, I915_ELSP, lower_32_bits(desc));
+		wr32(si->v, I915_ELSP, last);
 		t[i] = now_ns() - t0;
 	}
 	vmed_user_run_work();
-	check(!i915_of(v)->stats.workload_errors && !v->failed &&
-	      ((u32 *)fake_frame(h, 120))[255] == 0x5a5a5a5a,
-	      "sched: i915 contexts ran their blits");
-	return median(t, SI_CTXS);
+	check(si_ran_clean(si), "sched: i915 contexts ran their blits");
+	return median(t, ARRAY_SIZE(t));
+}
+
+/*
+ * The policy figures drive three vGPUs of one device through their
+ * vendor's registers: each can queue a big workload (64 MiB of copies or
+ * blits) or a small one (4 KiB), and says how many it has in flight.
+ */
+#define SB_DEPTH	4	/* big workloads a saturating vGPU keeps queued */
+static const unsigned int sb_weights[3] = { 1, 2, 4 };
+
+struct sb_ops {
+	const char *name;	/* of the engine, in progress lines */
+	const char *prefix;	/* of its figures' keys */
+	void (*queue)(void *s, bool big);
+	unsigned int (*inflight)(void *s);
+	struct vmed_vgpu *(*vgpu)(void *s);
+};
+
+static void nvs_sb_queue(void *s, bool big)
+{
+	s_put(s, big ? S_SEG_64M : S_SEG_4K, 1);
+	s_doorbell(s);
+}
+
+static unsigned int nvs_sb_inflight(void *s)
+{
+	return s_inflight(s);
+}
+
+static struct vmed_vgpu *nvs_sb_vgpu(void *s)
+{
+	return ((struct s_vgpu *)s)->v;
+}
+
+static const struct sb_ops nvs_sb = {
+	.name = "nvidia-stub copy engine", .prefix = "",
+	.queue = nvs_sb_queue, .inflight = nvs_sb_inflight, .vgpu = nvs_sb_vgpu,
+};
+
+static void i915_sb_queue(void *s, bool big)
+{
+	si_queue(s, big);
+}
+
+static unsigned int i915_sb_inflight(void *s)
+{
+	return i915_of(((struct si_vgpu *)s)->v)->inflight;
+}
+
+static struct vmed_vgpu *i915_sb_vgpu(void *s)
+{
+	return ((struct si_vgpu *)s)->v;
+}
+
+static const struct sb_ops i915_sb = {
+	.name = "i915 render engine", .prefix = "i915_",
+	.queue = i915_sb_queue, .inflight = i915_sb_inflight, .vgpu = i915_sb_vgpu,
+};
+
+static void sb_set(const struct sb_ops *o, const char *name, double v)
+{
+	char key[40];
+
+	snprintf(key, sizeof(key), "sched_%s%s", o->prefix, name);
+	set_value(key, v);
+}
+
+static void sb_saturate(const struct sb_ops *o, void *s)
+{
+	while (o->inflight(s) < SB_DEPTH)
+		o->queue(s, true);
+}
+
+static u64 sb_time(const struct sb_ops *o, void *s)
+{
+	return o->vgpu(s)->stats.engine_time_ns;
+}
+
+/* Fairness: the three saturate the engine for 2 s with weights 1:2:4. */
+static void sb_fairness(const struct sb_ops *o, void *s[3])
+{
+	double start = now_ns(), worst = 0;
+	u64 t0[3], dt[3], sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < 3; i++)
+		t0[i] = sb_time(o, s[i]);
+	while (now_ns() - start < 2.1e9) {
+		for (i = 0; i < 3; i++)
+			sb_saturate(o, s[i]);
+		/* The first 100 ms settle the queues; then measure. */
+		if (now_ns() - start < 1e8)
+			for (i = 0; i < 3; i++)
+				t0[i] = sb_time(o, s[i]);
+		s_run_for(2e6);
+	}
+	for (i = 0; i < 3; i++) {
+		dt[i] = sb_time(o, s[i]) - t0[i];
+		sum += dt[i];
+	}
+	for (i = 0; i < 3 && sum; i++) {
+		double want = sb_weights[i] / 7.0, got = (double)dt[i] / sum;
+
+		worst = max(worst, fabs(got - want) / want);
+		fprintf(stderr, "  weight %u: %.1f%% of engine time (%.1f%% due)\n",
+			sb_weights[i], got * 100, want * 100);
+	}
+	sb_set(o, "fair_error", sum ? worst : NAN);
+	vmed_user_run_work();
+}
+
+/*
+ * Noisy neighbour: s[2] saturates, s[1] queues one small workload at a
+ * time, equal weights. Each run of the worker is one scheduling decision
+ * and slice, and s[1]'s completion is seen at the end of the slice it
+ * completed in: the latency is never under-measured. The first 20 samples
+ * are left out: they carry the vruntimes of the weights the fairness run
+ * had.
+ */
+static void sb_noisy(const struct sb_ops *o, void *s[3])
+{
+	static double lat[400], slices[400];
+	unsigned int n = 0, gap = 0, warm = 0, ran = 0;
+	double start = now_ns(), t_sub = 0;
+	bool waiting = false;
+
+	vmed_vgpu_set_sched_weight(o->vgpu(s[1]), 16);
+	vmed_vgpu_set_sched_weight(o->vgpu(s[2]), 16);
+	while (n < ARRAY_SIZE(lat) && now_ns() - start < 20e9) {
+		sb_saturate(o, s[2]);
+		if (!waiting && ++gap >= 3) {
+			t_sub = now_ns();
+			o->queue(s[1], false);
+			waiting = true;
+			gap = 0;
+			ran = 0;
+		}
+		ran += vmed_user_run_work_once();
+		if (waiting && !o->inflight(s[1])) {
+			if (warm < 20) {
+				warm++;
+			} else {
+				slices[n] = ran;
+				lat[n++] = now_ns() - t_sub;
+			}
+			waiting = false;
+		}
+	}
+	qsort(lat, n, sizeof(lat[0]), cmp_double);
+	qsort(slices, n, sizeof(slices[0]), cmp_double);
+	sb_set(o, "noisy_p99_ns", n ? lat[n * 99 / 100] : NAN);
+	sb_set(o, "noisy_p99_slices", n ? slices[n * 99 / 100] : NAN);
+	sb_set(o, "noisy_samples", n);
+	vmed_vgpu_set_sched_weight(o->vgpu(s[1]), sb_weights[1]);
+	vmed_vgpu_set_sched_weight(o->vgpu(s[2]), sb_weights[2]);
+	vmed_user_run_work();
+}
+
+/*
+ * Fixed share: the weight-1 vGPU alone for 3 s (30 periods, so the
+ * window's edges weigh little). Its share is its weight over that of all
+ * the device's vGPUs.
+ */
+static void sb_fixed_share(const struct sb_ops *o, void *s[3])
+{
+	struct vmed_vgpu *v = o->vgpu(s[0]);
+	struct vmed_device *d = v->dev;
+	double share = (double)v->weight / d->total_weight, start, wall;
+	u64 t0;
+
+	vmed_device_set_sched_policy(d, VMED_SCHED_FIXED_SHARE);
+	fprintf(stderr, "  fixed share: weight-1 vGPU alone for 3 s, share %.1f%%\n",
+		share * 100);
+	start = now_ns();
+	t0 = sb_time(o, s[0]);
+	while (now_ns() - start < 3e9) {
+		sb_saturate(o, s[0]);
+		s_run_for(2e6);
+	}
+	wall = now_ns() - start;
+	fprintf(stderr, "  fixed share: %.1f ms of engine time in %.1f ms\n",
+		(sb_time(o, s[0]) - t0) / 1e6, wall / 1e6);
+	sb_set(o, "fixed_used", (sb_time(o, s[0]) - t0) / wall / share);
+	vmed_device_set_sched_policy(d, VMED_SCHED_BEST_EFFORT);
+	vmed_user_run_work();
+}
+
+static void sb_policies(const struct sb_ops *o, void *s[3])
+{
+	fprintf(stderr, "sched: %s\n", o->name);
+	sb_fairness(o, s);
+	sb_noisy(o, s);
+	sb_fixed_share(o, s);
 }
 
 static u64 s_time(struct s_vgpu *s)
@@ -1955,22 +2254,27 @@ static u64 s_time(struct s_vgpu *s)
 
 static void bench_sched(void)
 {
-	static const unsigned int weights[3] = { 1, 2, 4 };
-	struct vmed_device *nd, *xd;
 	struct s_vgpu s[3] = {}, *x;
-	u64 t0[3], dt[3], sum = 0, decisions = 0, engine = 0;
-	double start, worst = 0, wall;
+	struct si_vgpu si[3] = {};
+	void *subject[3];
+	struct vmed_device *nd, *xd;
+	u64 decisions = 0, engine = 0;
+	double start, wall;
 	unsigned int i, progressed = 0;
 
 	if (cg_mode)
 		return;
-	fprintf(stderr, "sched: nvidia-stub copy engine\n");
+	fprintf(stderr, "sched: submission\n");
 	if (!check(!vmed_user_nvstub_init(), "nvidia-stub device registered"))
 		return;
 	nd = fake_hv_device("vmed_nvstub");
 	for (i = 0; i < 3; i++)
-		if (!check(nd && s_setup(&s[i], nd, NVS_TYPE_1C, weights[i]),
+		if (!check(nd && s_setup(&s[i], nd, NVS_TYPE_1C, sb_weights[i]),
 			   "sched: vGPU %u set up", i))
+			goto out;
+	for (i = 0; i < 3; i++)
+		if (!check(si_setup(&si[i], sb_weights[i]),
+			   "sched: i915 vGPU %u set up", i))
 			goto out;
 
 	/* Submission: the trapped doorbell, 64 MiB of copies or 4 KiB. */
@@ -1979,130 +2283,25 @@ static void bench_sched(void)
 	check(!rd32_nvs(s[0].v, S_CH0 + NVS_CH_ERROR) &&
 	      s_inflight(&s[0]) == 0, "sched: submitted work ran without error");
 	/* And the ELSP write of an i915 context. */
-	{
-		struct fake_hv *ih = fake_hv_create(S_FRAMES);
-		struct vmed_vgpu *iv = ih ? fake_vgpu_create(dev, I915_TYPE_8,
-							     ih, &fake_hv_ops) :
-					    ERR_PTR(-ENOMEM);
+	set_value("sched_i915_submit_4k", si_submit_ns(&si[0], false));
+	set_value("sched_i915_submit_64m", si_submit_ns(&si[0], true));
 
-		if (check(!IS_ERR(iv), "sched: i915 vGPU set up")) {
-			cfg_wr(iv, PCI_BASE_ADDRESS_0, lower_32_bits(BAR0_GPA), 4);
-			cfg_wr(iv, PCI_BASE_ADDRESS_0 + 4,
-			       upper_32_bits(BAR0_GPA), 4);
-			cfg_wr(iv, PCI_COMMAND,
-			       PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 2);
-			set_value("sched_i915_submit_4k", si_submit_ns(iv, ih, false));
-			set_value("sched_i915_submit_64m", si_submit_ns(iv, ih, true));
-			fake_vgpu_destroy(iv);
-		}
-		if (ih)
-			fake_hv_destroy(ih);
-	}
-
-	/* Fairness: all three saturate the engine for 2 s. */
-	start = now_ns();
 	for (i = 0; i < 3; i++)
-		t0[i] = s_time(&s[i]);
-	while (now_ns() - start < 2.1e9) {
-		/* Each keeps 64 MiB entries queued: it never runs dry. */
-		for (i = 0; i < 3; i++) {
-			while (s_inflight(&s[i]) < 4) {
-				s_put(&s[i], S_SEG_64M, 1);
-				s_doorbell(&s[i]);
-			}
-		}
-		/* The first 100 ms settle the queues; then measure. */
-		if (now_ns() - start < 1e8)
-			for (i = 0; i < 3; i++)
-				t0[i] = s_time(&s[i]);
-		s_run_for(2e6);
-	}
+		subject[i] = &s[i];
+	sb_policies(&nvs_sb, subject);
+	check(!rd32_nvs(s[0].v, S_CH0 + NVS_CH_ERROR) &&
+	      !rd32_nvs(s[1].v, S_CH0 + NVS_CH_ERROR) &&
+	      !rd32_nvs(s[2].v, S_CH0 + NVS_CH_ERROR),
+	      "sched: nvidia-stub work ran without error");
+	for (i = 0; i < 3; i++)
+		subject[i] = &si[i];
+	sb_policies(&i915_sb, subject);
+	for (i = 0; i < 3; i++)
+		check(si_ran_clean(&si[i]), "sched: i915 vGPU %u ran its blits", i);
 	for (i = 0; i < 3; i++) {
-		dt[i] = s_time(&s[i]) - t0[i];
-		sum += dt[i];
-	}
-	for (i = 0; i < 3 && sum; i++) {
-		double want = weights[i] / 7.0, got = (double)dt[i] / sum;
-
-		worst = max(worst, fabs(got - want) / want);
-		fprintf(stderr, "  weight %u: %.1f%% of engine time (%.1f%% due)\n",
-			weights[i], got * 100, want * 100);
-	}
-	set_value("sched_fair_error", worst);
-	vmed_user_run_work();
-
-	/*
-	 * Noisy neighbour: s[2] saturates, s[1] submits one 4 KiB copy at a
-	 * time, equal weights. Each run of the worker is one scheduling
-	 * decision and slice, and s[1]'s completion is seen at the end of
-	 * the slice it completed in: the latency is never under-measured.
-	 * The first 20 samples are left out: they carry the vruntimes of the
-	 * weights the fairness run had.
-	 */
-	vmed_vgpu_set_sched_weight(s[1].v, 16);
-	vmed_vgpu_set_sched_weight(s[2].v, 16);
-	{
-		static double lat[400], slices[400];
-		unsigned int n = 0, gap = 0, warm = 0, ran = 0;
-		double t_sub = 0;
-		bool waiting = false;
-
-		start = now_ns();
-		while (n < ARRAY_SIZE(lat) && now_ns() - start < 20e9) {
-			while (s_inflight(&s[2]) < 4) {
-				s_put(&s[2], S_SEG_64M, 1);
-				s_doorbell(&s[2]);
-			}
-			if (!waiting && ++gap >= 3) {
-				s_put(&s[1], S_SEG_4K, 1);
-				t_sub = now_ns();
-				s_doorbell(&s[1]);
-				waiting = true;
-				gap = 0;
-				ran = 0;
-			}
-			ran += vmed_user_run_work_once();
-			if (waiting && !s_inflight(&s[1])) {
-				if (warm < 20) {
-					warm++;
-				} else {
-					slices[n] = ran;
-					lat[n++] = now_ns() - t_sub;
-				}
-				waiting = false;
-			}
-		}
-		qsort(lat, n, sizeof(lat[0]), cmp_double);
-		qsort(slices, n, sizeof(slices[0]), cmp_double);
-		set_value("sched_noisy_p99_ns", n ? lat[n * 99 / 100] : NAN);
-		set_value("sched_noisy_p99_slices", n ? slices[n * 99 / 100] : NAN);
-		set_value("sched_noisy_samples", n);
-	}
-	vmed_vgpu_set_sched_weight(s[1].v, weights[1]);
-	vmed_vgpu_set_sched_weight(s[2].v, weights[2]);
-	vmed_user_run_work();
-
-	/* Fixed share: the weight-1 vGPU alone, with its share of 1 of 7. */
-	vmed_device_set_sched_policy(nd, VMED_SCHED_FIXED_SHARE);
-	start = now_ns();
-	t0[0] = s_time(&s[0]);
-	fprintf(stderr, "  fixed share: weight-1 vGPU alone for 3 s\n");
-	/* 3 s: 30 periods, so the window's edges weigh little. */
-	while (now_ns() - start < 3e9) {
-		while (s_inflight(&s[0]) < 4) {
-			s_put(&s[0], S_SEG_64M, 1);
-			s_doorbell(&s[0]);
-		}
-		s_run_for(2e6);
-	}
-	wall = now_ns() - start;
-	fprintf(stderr, "  fixed share: %.1f ms of engine time in %.1f ms\n",
-		(s_time(&s[0]) - t0[0]) / 1e6, wall / 1e6);
-	set_value("sched_fixed_used", (s_time(&s[0]) - t0[0]) / wall * 7);
-	vmed_device_set_sched_policy(nd, VMED_SCHED_BEST_EFFORT);
-	vmed_user_run_work();
-	for (i = 0; i < 3; i++)
 		s_teardown(&s[i]);
+		si_teardown(&si[i]);
+	}
 
 	/* 64 vGPUs on a device sized for them, each with 4 small entries. */
 	s64_vendor = vmed_nvs_vendor;
@@ -2146,8 +2345,10 @@ static void bench_sched(void)
 	vmed_device_unregister(xd);
 	vmed_user_device_fini(&s64_dma);
 out:
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 3; i++) {
 		s_teardown(&s[i]);
+		si_teardown(&si[i]);
+	}
 	vmed_user_nvstub_exit();
 }
 
