@@ -237,6 +237,24 @@ void vmed_debugfs_show_instances(struct seq_file *m, struct vmed_device *dev)
 	mutex_unlock(&dev->lock);
 }
 
+/**
+ * vmed_debugfs_show_untracked() - print the registers no table describes
+ * @m: the output
+ * @dev: the device
+ *
+ * One line per dword of the register BAR that a guest of @dev read or
+ * wrote although the vendor's register table has no entry for it, in
+ * order: all of them, where the "untracked register" log lines are
+ * rate-limited. Where a device model falls short of what guests use.
+ */
+void vmed_debugfs_show_untracked(struct seq_file *m, struct vmed_device *dev)
+{
+	unsigned long dw;
+
+	for_each_set_bit(dw, dev->unknown_seen, dev->vendor->mmio_size / 4)
+		seq_printf(m, "%#lx\n", dw * 4);
+}
+
 static int state_show(struct seq_file *m, void *unused)
 {
 	vmed_debugfs_show_state(m, m->private);
@@ -279,6 +297,13 @@ static int instances_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(instances);
 
+static int untracked_show(struct seq_file *m, void *unused)
+{
+	vmed_debugfs_show_untracked(m, m->private);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(untracked);
+
 /**
  * vmed_debugfs_init() - create the "vmed" directory (module load)
  */
@@ -312,6 +337,8 @@ void vmed_debugfs_device_add(struct vmed_device *dev)
 			    &partition_fops);
 	debugfs_create_file("instances", 0444, dev->debugfs, dev,
 			    &instances_fops);
+	debugfs_create_file("untracked", 0444, dev->debugfs, dev,
+			    &untracked_fops);
 }
 
 /**

@@ -194,5 +194,6 @@ void vmed_debugfs_show_shadow(struct seq_file *m, struct vmed_vgpu *vgpu);
 void vmed_debugfs_show_registers(struct seq_file *m, struct vmed_vgpu *vgpu);
 void vmed_debugfs_show_partition(struct seq_file *m, struct vmed_device *dev);
 void vmed_debugfs_show_instances(struct seq_file *m, struct vmed_device *dev);
+void vmed_debugfs_show_untracked(struct seq_file *m, struct vmed_device *dev);
 
 #endif /* _VMED_CORE_INTERNAL_H */

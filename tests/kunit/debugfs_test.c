@@ -171,12 +171,32 @@ static void debugfs_partition_follows_vgpus(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, seq_value(test, m, "available small"), avail);
 }
 
+static void debugfs_untracked_lists_unknown_registers(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct seq_file *m = seq_new(test);
+
+	vmed_debugfs_show_untracked(m, env->dev);
+	KUNIT_EXPECT_STREQ(test, seq_text(test, m), "");
+
+	/* Table registers are not listed; a qword covers two dwords. */
+	tv_write32(test, env->vgpu, TV_REG_PLAIN, 1);
+	tv_read32(test, env->vgpu, TV_REG_COUNTER);
+	tv_read32(test, env->vgpu, 0x3100);
+	tv_write64(test, env->vgpu, 0x3008, 5);
+	tv_write32(test, env->vgpu, 0x3100, 7);
+	m->count = 0;
+	vmed_debugfs_show_untracked(m, env->dev);
+	KUNIT_EXPECT_STREQ(test, seq_text(test, m), "0x3008\n0x300c\n0x3100\n");
+}
+
 static struct kunit_case debugfs_cases[] = {
 	KUNIT_CASE(debugfs_state_follows_vgpu),
 	KUNIT_CASE(debugfs_counters_match_stats),
 	KUNIT_CASE(debugfs_shadow_counts_entries),
 	KUNIT_CASE(debugfs_registers_listed),
 	KUNIT_CASE(debugfs_partition_follows_vgpus),
+	KUNIT_CASE(debugfs_untracked_lists_unknown_registers),
 	{}
 };
 
