@@ -19,7 +19,7 @@
 # mtty sample, say) before vmed's own pieces exist:
 #   E2E_EXTRA_KO="a.ko ..."  more modules for L2's /lib/modules/vmed
 #   E2E_CONF=file            sourced by init-host after its defaults
-#                            (VMED_MODULES, VENDORS, ...)
+#                            (VMED_MODULES, VENDORS, RUNS, ...)
 #   E2E_GUEST_DIR, E2E_VMM_DIR  instead of tests/guest and tests/vmm
 #
 # Output: $VMED_BUILD/e2e-kvm/{console.log,initramfs.cpio.gz,guest-initramfs.cpio.gz}
@@ -52,7 +52,8 @@ bash "$VMED_ROOT/scripts/modules.sh"
 boot_kernel
 mkdir -p "$E2E"
 
-guest_initramfs "$E2E" "$GUEST_DIR"
+# L3 also carries Linux's i915 (the linux-i915 run).
+GUEST_WITH_I915=1 guest_initramfs "$E2E" "$GUEST_DIR"
 guest=$GUEST_KO_BUILT
 
 vmm=0

@@ -137,26 +137,28 @@ kernel_source_dir() {
 	printf '%s\n' "$dir"
 }
 
-# initramfs_add_module KVER ROOT NAME: copy the module NAME of kernel KVER
-# to ROOT/lib/modules/NAME.ko, after what it depends on (modinfo), and
-# append each name once to ROOT/etc/e2e-modules, which is thus a load order.
+# initramfs_add_module KVER ROOT NAME [LIST]: copy the module NAME of kernel
+# KVER to ROOT/lib/modules/NAME.ko, after what it depends on (modinfo), and
+# append each name once to ROOT/etc/LIST (default e2e-modules), which is
+# thus a load order.
 # Modules come from /lib/modules/KVER, or from $HOST_MODBASE/lib/modules/KVER
 # for the sanitizer kernel (boot_kernel).  busybox insmod cannot read
 # .ko.xz, so they are decompressed here.
 initramfs_add_module() {
-	local kver="$1" root="$2" name="${3//-/_}" file dep base=/
+	local kver="$1" root="$2" name="${3//-/_}" list="${4:-e2e-modules}"
+	local file dep base=/
 	[ "$kver" = "$KVER" ] && base="${HOST_MODBASE:-/}"
-	grep -qx "$name" "$root/etc/e2e-modules" 2>/dev/null && return 0
+	grep -qx "$name" "$root/etc/$list" 2>/dev/null && return 0
 	file="$(modinfo -b "$base" -k "$kver" -n "$name")" || die "no module $name in $kver"
 	for dep in $(modinfo -b "$base" -k "$kver" -F depends "$name" | tr ',' ' '); do
-		initramfs_add_module "$kver" "$root" "$dep"
+		initramfs_add_module "$kver" "$root" "$dep" "$list"
 	done
 	mkdir -p "$root/lib/modules" "$root/etc"
 	case "$file" in
 	*.ko.xz) xz -dc "$file" >"$root/lib/modules/$name.ko" ;;
 	*) cp "$file" "$root/lib/modules/$name.ko" ;;
 	esac || die "cannot copy $file"
-	echo "$name" >>"$root/etc/e2e-modules"
+	echo "$name" >>"$root/etc/$list"
 }
 
 # boot_kernel: QEMU tests boot exactly the kernel the modules were built
@@ -298,8 +300,10 @@ xen_elf() {
 # guest_initramfs DIR [GUEST_DIR]: build the guest test driver (GUEST_DIR,
 # default tests/guest) for $GUEST_KVER, report that as a host case, and pack
 # DIR/guest-initramfs.cpio.gz: busybox, tests/e2e/init-guest as /init, the
-# driver and its Debian dependencies.  Without a driver the guest still
-# boots and says so.  Sets GUEST_KO_BUILT to 1 or 0.
+# driver and its Debian dependencies, and with GUEST_WITH_I915=1 Debian's
+# i915 with its own (/etc/e2e-i915-modules; for e2e.driver=i915).  Without
+# a driver the guest still boots and says so.  Sets GUEST_KO_BUILT to 1 or
+# 0.
 guest_initramfs() {
 	local dir="$1" src="${2:-$VMED_ROOT/tests/guest}" root="$1/guest-root"
 	local ko dep
@@ -327,6 +331,9 @@ guest_initramfs() {
 		done
 		cp "$ko" "$root/lib/modules/vmed_guest.ko"
 	fi
+	: >"$root/etc/e2e-i915-modules"
+	[ "${GUEST_WITH_I915:-0}" = 1 ] &&
+		initramfs_add_module "$GUEST_KVER" "$root" i915 e2e-i915-modules
 	initramfs_pack "$root" "$dir/guest-initramfs.cpio.gz"
 }
 
