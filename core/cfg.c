@@ -3,9 +3,10 @@
  * PCI configuration space emulation.
  *
  * The space is built from the vendor's descriptor: a type 0 header, memory
- * BARs, an optional expansion ROM and one MSI capability (64-bit address,
- * one vector). Guest writes are applied through two per-byte masks: wmask
- * (bits the guest may set) and w1cmask (status bits a written 1 clears).
+ * BARs, an optional expansion ROM, one MSI capability (64-bit address,
+ * one vector) and a few read-only device-specific registers. Guest writes
+ * are applied through two per-byte masks: wmask (bits the guest may set)
+ * and w1cmask (status bits a written 1 clears).
  * BAR sizing falls out of the masks: the low bits of a BAR are not writable,
  * so writing all ones reads back as ~(size - 1) plus the read-only flags.
  *
@@ -132,6 +133,15 @@ void vmed_cfg_init(struct vmed_vgpu *vgpu)
 	cfg_set_mask(cfg->wmask, VMED_MSI_ADDR_LO(msi), 4, ~3u);
 	cfg_set_mask(cfg->wmask, VMED_MSI_ADDR_HI(msi), 4, ~0u);
 	cfg_set_mask(cfg->wmask, VMED_MSI_DATA(msi), 2, 0xffff);
+
+	/* Device-specific registers: read-only (wmask stays 0). */
+	for (i = 0; i < VMED_MAX_CFG_FIELDS; i++) {
+		const struct vmed_cfg_field *f = &pci->fields[i];
+		unsigned int b;
+
+		for (b = 0; b < f->size; b++)
+			space[f->offset + b] = f->value >> (8 * b);
+	}
 
 	memset(&vgpu->msi, 0, sizeof(vgpu->msi));
 }

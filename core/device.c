@@ -64,6 +64,23 @@ int vmed_format_check(const struct vmed_pte_format *fmt, bool ppgtt)
 	return 0;
 }
 
+/* A device-specific config register: in the device's own part, alone. */
+static int cfg_field_check(const struct vmed_pci_desc *pci,
+			   const struct vmed_cfg_field *f)
+{
+	unsigned int msi_end = pci->msi_cap_offset + PCI_MSI_DATA_64 + 2;
+
+	if (!f->size)
+		return 0;
+	if ((f->size != 1 && f->size != 2 && f->size != 4) ||
+	    f->offset % f->size || f->offset < PCI_STD_HEADER_SIZEOF ||
+	    f->offset + f->size > PCI_CFG_SPACE_SIZE ||
+	    (f->offset < msi_end && f->offset + f->size > pci->msi_cap_offset) ||
+	    (f->size < 4 && f->value >> (8 * f->size)))
+		return -EINVAL;
+	return 0;
+}
+
 static int vendor_check(const struct vmed_vendor *v)
 {
 	const struct vmed_pci_desc *pci = &v->pci;
@@ -89,6 +106,9 @@ static int vendor_check(const struct vmed_vendor *v)
 	    pci->msi_cap_offset > PCI_CFG_SPACE_SIZE - (PCI_MSI_DATA_64 + 4) ||
 	    pci->msi_cap_offset % 4)
 		return -EINVAL;
+	for (i = 0; i < VMED_MAX_CFG_FIELDS; i++)
+		if (cfg_field_check(pci, &pci->fields[i]))
+			return -EINVAL;
 	if (vmed_format_check(&v->ggtt_format, false) ||
 	    (v->ppgtt_format.levels && vmed_format_check(&v->ppgtt_format, true)))
 		return -EINVAL;

@@ -489,15 +489,8 @@ bool vmed_engine_busy(struct vmed_vgpu *vgpu, unsigned int engine)
 }
 EXPORT_SYMBOL_NS_GPL(vmed_engine_busy, VMED);
 
-/**
- * vmed_sched_cancel() - drop everything a vGPU has queued or running
- * @vgpu: the vGPU; its lock held
- *
- * Nothing is reported to the guest. A workload the engine worker holds is
- * freed by the worker, which runs no more of it: with the vGPU lock held
- * it is between two steps.
- */
-void vmed_sched_cancel(struct vmed_vgpu *vgpu)
+/* Drop what @vgpu has queued or running on the engines in @engines. */
+static void sched_cancel(struct vmed_vgpu *vgpu, unsigned long engines)
 {
 	struct vmed_device *dev = vgpu->dev;
 	struct vmed_workload *wl, *tmp;
@@ -509,6 +502,8 @@ void vmed_sched_cancel(struct vmed_vgpu *vgpu)
 		struct vmed_engine *e = &dev->engines[i];
 		struct vmed_sched_entity *ent = &vgpu->sched[i];
 
+		if (!(engines & BIT(i)))
+			continue;
 		n = 0;
 		spin_lock(&e->lock);
 		list_for_each_entry_safe(wl, tmp, &ent->queue, node) {
@@ -528,6 +523,37 @@ void vmed_sched_cancel(struct vmed_vgpu *vgpu)
 	list_for_each_entry_safe(wl, tmp, &dropped, node)
 		kvfree(wl);
 }
+
+/**
+ * vmed_sched_cancel() - drop everything a vGPU has queued or running
+ * @vgpu: the vGPU; its lock held
+ *
+ * Nothing is reported to the guest. A workload the engine worker holds is
+ * freed by the worker, which runs no more of it: with the vGPU lock held
+ * it is between two steps.
+ */
+void vmed_sched_cancel(struct vmed_vgpu *vgpu)
+{
+	sched_cancel(vgpu, ~0UL);
+}
+
+/**
+ * vmed_engine_cancel() - the guest reset some of its engines
+ * @vgpu: the vGPU; its lock held (a register handler)
+ * @engines: one bit per engine index
+ *
+ * What the vGPU has queued or running on those engines is dropped, as a
+ * hardware engine reset drops it: counted as cancelled, never completed
+ * (&vmed_vendor_ops.wl_complete is not called for it). The vendor then
+ * resets what the guest sees of those engines (status registers, its own
+ * bookkeeping of queued work) itself. Work on other engines, and every
+ * other vGPU's, goes on.
+ */
+void vmed_engine_cancel(struct vmed_vgpu *vgpu, unsigned long engines)
+{
+	sched_cancel(vgpu, engines);
+}
+EXPORT_SYMBOL_NS_GPL(vmed_engine_cancel, VMED);
 
 static bool vgpu_idle_on(struct vmed_engine *e, struct vmed_vgpu *vgpu)
 {

@@ -68,6 +68,7 @@ void *vmed_workload_data(struct vmed_workload *wl);
 void vmed_workload_discard(struct vmed_workload *wl);
 int vmed_workload_queue(struct vmed_workload *wl);
 bool vmed_engine_busy(struct vmed_vgpu *vgpu, unsigned int engine);
+void vmed_engine_cancel(struct vmed_vgpu *vgpu, unsigned long engines);
 
 /* Waiting for work to drain (frontends, tests) */
 void vmed_sched_wait_idle(struct vmed_vgpu *vgpu);

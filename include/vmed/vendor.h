@@ -22,6 +22,7 @@ struct vmed_workload;
 #define VMED_MAX_BARS		3	/* BAR0, BAR2, BAR4 (all 64-bit memory) */
 #define VMED_MAX_PT_LEVELS	4
 #define VMED_MAX_IRQ_GROUPS	8
+#define VMED_MAX_CFG_FIELDS	4
 
 /**
  * struct vmed_bar_desc - one memory BAR of the virtual device
@@ -36,6 +37,22 @@ struct vmed_bar_desc {
 };
 
 /**
+ * struct vmed_cfg_field - a device-specific register in config space
+ * @offset: its config offset: past the standard header, below 0x100,
+ *	aligned to @size and clear of the MSI capability
+ * @size: 1, 2 or 4 bytes; 0 marks an unused slot
+ * @value: what the guest reads; guest writes are ignored
+ *
+ * For what a device's own driver reads there, such as the graphics control
+ * word of an Intel GPU that gives the size of its GGTT.
+ */
+struct vmed_cfg_field {
+	u8 offset;
+	u8 size;
+	u32 value;
+};
+
+/**
  * struct vmed_pci_desc - PCI identity and config layout of the virtual device
  * @vendor: PCI vendor ID
  * @device: PCI device ID
@@ -47,6 +64,7 @@ struct vmed_bar_desc {
  * @rom_size: expansion ROM size (power of two), 0 for no ROM
  * @msi_cap_offset: config offset of the MSI capability (64-bit, one vector);
  *	must be dword aligned, in 0x40..0xf0
+ * @fields: read-only device-specific registers, see &struct vmed_cfg_field
  */
 struct vmed_pci_desc {
 	u16 vendor;
@@ -58,6 +76,7 @@ struct vmed_pci_desc {
 	struct vmed_bar_desc bars[VMED_MAX_BARS];
 	u32 rom_size;
 	u8 msi_cap_offset;
+	struct vmed_cfg_field fields[VMED_MAX_CFG_FIELDS];
 };
 
 /**

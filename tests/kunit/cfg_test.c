@@ -147,6 +147,40 @@ static void cfg_identity_other_vendor(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tv_cfg_read32(test, vgpu, TV_MSI_CAP), 0);
 }
 
+static void cfg_device_specific_fields(struct kunit *test)
+{
+	struct vmed_vendor v = tvendor;
+	struct fake_env *env;
+	struct vmed_vgpu *vgpu;
+
+	v.pci.fields[0] = (struct vmed_cfg_field){ .offset = 0x50, .size = 2,
+						   .value = 0x0080 };
+	v.pci.fields[2] = (struct vmed_cfg_field){ .offset = 0x5c, .size = 4,
+						   .value = 0xdeadbee0 };
+	v.pci.fields[3] = (struct vmed_cfg_field){ .offset = 0x62, .size = 1,
+						   .value = 0x3 };
+	env = fake_env_create_vendor(test, &v, TV_TYPE_SMALL);
+	vgpu = env->vgpu;
+
+	KUNIT_EXPECT_EQ(test, tv_cfg_read16(test, vgpu, 0x50), 0x0080);
+	KUNIT_EXPECT_EQ(test, cfg_read8(test, vgpu, 0x50), 0x80);
+	KUNIT_EXPECT_EQ(test, tv_cfg_read32(test, vgpu, 0x5c), 0xdeadbee0);
+	KUNIT_EXPECT_EQ(test, tv_cfg_read16(test, vgpu, 0x5e), 0xdead);
+	KUNIT_EXPECT_EQ(test, tv_cfg_read32(test, vgpu, 0x60), 0x030000);
+	/* Read-only: writes of any size leave them, and reset keeps them. */
+	tv_cfg_write16(test, vgpu, 0x50, 0xffff);
+	tv_cfg_write32(test, vgpu, 0x5c, 0);
+	cfg_write8(test, vgpu, 0x62, 0);
+	KUNIT_EXPECT_EQ(test, tv_cfg_read32(test, vgpu, 0x50), 0x0080);
+	KUNIT_EXPECT_EQ(test, tv_cfg_read32(test, vgpu, 0x5c), 0xdeadbee0);
+	KUNIT_EXPECT_EQ(test, tv_cfg_read32(test, vgpu, 0x60), 0x030000);
+	vmed_vgpu_reset(vgpu);
+	KUNIT_EXPECT_EQ(test, tv_cfg_read16(test, vgpu, 0x50), 0x0080);
+	/* The plain vendor has nothing there. */
+	vgpu = fake_env_create(test, TV_TYPE_SMALL)->vgpu;
+	KUNIT_EXPECT_EQ(test, tv_cfg_read16(test, vgpu, 0x50), 0);
+}
+
 static void cfg_read_only_fields(struct kunit *test)
 {
 	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
@@ -809,6 +843,7 @@ static void cfg_reset(struct kunit *test)
 static struct kunit_case cfg_cases[] = {
 	KUNIT_CASE(cfg_identity),
 	KUNIT_CASE(cfg_identity_other_vendor),
+	KUNIT_CASE(cfg_device_specific_fields),
 	KUNIT_CASE(cfg_read_only_fields),
 	KUNIT_CASE(cfg_command_register),
 	KUNIT_CASE(cfg_status_rw1c),

@@ -82,6 +82,33 @@ static void device_bad_pci(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, try_register(test, &v), -EINVAL);
 }
 
+static void device_bad_cfg_fields(struct kunit *test)
+{
+	static const struct vmed_cfg_field bad[] = {
+		{ .offset = 0x50, .size = 3 },			/* no such size */
+		{ .offset = 0x51, .size = 2 },			/* misaligned */
+		{ .offset = 0x3c, .size = 4 },			/* in the header */
+		{ .offset = TV_MSI_CAP + 0xc, .size = 4 },	/* on MSI data */
+		{ .offset = TV_MSI_CAP - 2, .size = 4 },	/* misaligned */
+		{ .offset = TV_MSI_CAP - 4, .size = 8 },	/* no such size */
+		{ .offset = 0x50, .size = 1, .value = 0x100 },	/* too wide */
+		{ .offset = 0x50, .size = 2, .value = 0x10000 },
+	};
+	struct vmed_vendor v = tvendor;
+	unsigned int i;
+
+	v.pci.fields[0] = (struct vmed_cfg_field){ .offset = 0x50, .size = 2,
+						   .value = 0x80 };
+	v.pci.fields[3] = (struct vmed_cfg_field){ .offset = 0xfc, .size = 4,
+						   .value = ~0u };
+	KUNIT_EXPECT_EQ(test, try_register(test, &v), 0);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		v.pci.fields[1] = bad[i];
+		KUNIT_EXPECT_EQ_MSG(test, try_register(test, &v), -EINVAL,
+				    "field %u", i);
+	}
+}
+
 static void device_bad_layout(struct kunit *test)
 {
 	struct vmed_vendor v;
@@ -277,6 +304,7 @@ static struct kunit_case device_cases[] = {
 	KUNIT_CASE(device_accepts_test_vendor),
 	KUNIT_CASE(device_missing_pieces),
 	KUNIT_CASE(device_bad_pci),
+	KUNIT_CASE(device_bad_cfg_fields),
 	KUNIT_CASE(device_bad_layout),
 	KUNIT_CASE(device_bad_formats),
 	KUNIT_CASE(device_bad_types_and_irq),

@@ -772,6 +772,115 @@ static void big_blits(struct guest *g, unsigned int n, u32 color)
 	g->state[I915_CTX_RING_TAIL] = g->len * 4;
 }
 
+/* What Linux's i915 reads while it probes a Gen9 GVT-g vGPU. */
+static void i915_probe_registers(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+	unsigned int n;
+
+	/* A 4 MiB GGTT (2 GiB of graphics memory), no stolen memory. */
+	KUNIT_EXPECT_EQ(test, tv_cfg_read16(test, g->vgpu, I915_GGC),
+			I915_GGC_GGMS_4M);
+	tv_cfg_write16(test, g->vgpu, I915_GGC, 0xffff);
+	KUNIT_EXPECT_EQ(test, tv_cfg_read16(test, g->vgpu, I915_GGC),
+			I915_GGC_GGMS_4M);
+	/* GT2: slice 0 with subslices 0-2; no display; 12 MHz timestamps. */
+	KUNIT_EXPECT_EQ(test, rd(g, I915_FUSE2), 0x02800000);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_SKL_DFSM), 0x50200000);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CTC_MODE), 0x4);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_EDRAM_CAP), 0);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_GUC_STATUS), I915_GUC_MIA_IN_RESET);
+	/* Error registers read clear whatever is written. */
+	wr(g, I915_EIR, 0xffffffff);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_EIR), 0);
+	wr(g, I915_FPGA_DBG, 0x80000000);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_FPGA_DBG), 0);
+	wr(g, I915_RING_FAULT, 1);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_RING_FAULT), 0);
+	/* All four GT banks clear their IIR as i915's reset does. */
+	for (n = 0; n < 4; n++) {
+		wr(g, I915_GT_IMR(n), 0xffffffff);
+		wr(g, I915_GT_IER(n), 0);
+		wr(g, I915_GT_IIR(n), 0xffffffff);
+		KUNIT_EXPECT_EQ(test, rd(g, I915_GT_IIR(n)), 0);
+		KUNIT_EXPECT_EQ(test, rd(g, I915_GT_IMR(n)), 0xffffffff);
+	}
+	KUNIT_EXPECT_FALSE(test, g->vgpu->failed);
+}
+
+/* Each engine acks a reset request at once, and takes the ack back. */
+static void i915_reset_handshake(struct kunit *test)
+{
+	static const u32 bases[] = {
+		I915_RCS_BASE, I915_BCS_BASE, I915_VCS_BASE, I915_VECS_BASE,
+	};
+	struct guest *g = guest_create(test);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bases); i++) {
+		u32 reg = I915_RING_RESET_CTL(bases[i]);
+
+		KUNIT_EXPECT_EQ(test, rd(g, reg), 0);
+		wr(g, reg, 0x00010001);		/* masked: request */
+		KUNIT_EXPECT_EQ(test, rd(g, reg), 0x3);
+		/* The ack is the device's: the guest cannot clear it... */
+		wr(g, reg, 0x00020000);
+		KUNIT_EXPECT_EQ(test, rd(g, reg), 0x3);
+		/* ...but withdrawing the request withdraws it. */
+		wr(g, reg, 0x00010000);
+		KUNIT_EXPECT_EQ(test, rd(g, reg), 0);
+		/* Nor can it raise it on its own. */
+		wr(g, reg, 0x00060006);
+		KUNIT_EXPECT_EQ(test, rd(g, reg), 0);
+	}
+}
+
+/*
+ * A full GT reset drops the running context without a CSB entry, clears
+ * what the execlists show and reads back done; the engine then takes new
+ * work. A reset of another domain leaves the render engine alone.
+ */
+static void i915_gdrst(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+	u64 desc = desc_of(GM_LRCA);
+	u32 ptr = rd(g, I915_CSB_PTR);
+	struct vmed_vgpu_stats s;
+
+	wr(g, I915_GDRST, BIT(3));		/* the blitter's domain */
+	KUNIT_EXPECT_EQ(test, rd(g, I915_GDRST), 0);
+
+	big_blits(g, 4, 0x77);
+	wr(g, I915_ELSP, 0);
+	wr(g, I915_ELSP, 0);
+	wr(g, I915_ELSP, upper_32_bits(desc));
+	wr(g, I915_ELSP, lower_32_bits(desc));
+	KUNIT_EXPECT_TRUE(test, rd(g, I915_EXECLIST_STATUS_LO) &
+				I915_EXECLIST_ACTIVE);
+	wr(g, I915_GDRST, BIT(3));
+	KUNIT_EXPECT_TRUE(test, rd(g, I915_EXECLIST_STATUS_LO) &
+				I915_EXECLIST_ACTIVE);
+	wr(g, I915_GDRST, I915_GDRST_FULL);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_GDRST), 0);
+	vmed_sched_wait_idle(g->vgpu);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_EXECLIST_STATUS_LO), 0);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB_PTR), ptr);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_GT0_IIR), 0);
+	vmed_vgpu_get_stats(g->vgpu, &s);
+	KUNIT_EXPECT_EQ(test, s.wl_cancelled, 1);
+	KUNIT_EXPECT_EQ(test, s.wl_completed, 0);
+	/* The guest's PPGTT is still announced; the engine runs again. */
+	KUNIT_EXPECT_EQ(test, iv(g)->nr_ppgtt, 1);
+	g->len = 0;
+	color_blt(g, GM_BUF, PAGE_SIZE, 0, 0, 16, 1, 0x5a);
+	emit(g, I915_MI(I915_MI_NOOP, 0));
+	submit(g);
+	KUNIT_EXPECT_EQ(test, frame(g, GFN_BUF)[0], 0x5a);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(0)),
+			I915_CSB_COMPLETE | I915_CSB_ACTIVE_IDLE);
+	KUNIT_EXPECT_FALSE(test, g->vgpu->failed);
+}
+
 /* ELSP queues the context and returns; the guest reads the engine busy. */
 static void i915_elsp_is_async(struct kunit *test)
 {
@@ -936,6 +1045,9 @@ static struct kunit_case i915_cases[] = {
 	KUNIT_CASE(i915_pci_identity),
 	KUNIT_CASE(i915_pvinfo),
 	KUNIT_CASE(i915_misc_registers),
+	KUNIT_CASE(i915_probe_registers),
+	KUNIT_CASE(i915_reset_handshake),
+	KUNIT_CASE(i915_gdrst),
 	KUNIT_CASE(i915_aperture),
 	KUNIT_CASE(i915_workload),
 	KUNIT_CASE(i915_two_elements),

@@ -289,6 +289,49 @@ static void sched_reset_cancels(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.nr_done, 1);
 }
 
+/* A guest's engine reset drops that engine's work and no other. */
+static void sched_engine_cancel(struct kunit *test)
+{
+	struct fake_env *env = st_env(test);
+	struct st_wl w = { .tag = 1, .steps = ST_FOREVER, .step_us = 20 };
+	struct vmed_vgpu_stats s;
+	int steps;
+
+	KUNIT_ASSERT_EQ(test, st_queue(test, env->vgpu, 0, &w), 0);
+	KUNIT_ASSERT_EQ(test, st_queue(test, env->vgpu, 0, &w), 0);
+	w.tag = 2;
+	w.steps = 400;
+	KUNIT_ASSERT_EQ(test, st_queue(test, env->vgpu, 1, &w), 0);
+	st_wait_steps(2);
+	/* As a register handler does it. */
+	mutex_lock(&env->vgpu->lock);
+	vmed_engine_cancel(env->vgpu, BIT(0));
+	KUNIT_EXPECT_FALSE(test, vmed_engine_busy(env->vgpu, 0));
+	mutex_unlock(&env->vgpu->lock);
+	vmed_sched_wait_idle(env->vgpu);
+	vmed_vgpu_get_stats(env->vgpu, &s);
+	KUNIT_EXPECT_EQ(test, s.wl_cancelled, 2);
+	/* Engine 1's workload ran to its end and was completed. */
+	KUNIT_EXPECT_EQ(test, s.wl_completed, 1);
+	KUNIT_ASSERT_EQ(test, st.nr_done, 1);
+	KUNIT_EXPECT_EQ(test, st.done[0].tag, 2);
+	KUNIT_EXPECT_EQ(test, st.done[0].status, 0);
+	/* No vendor reset, no failure: the vendor resets its own state. */
+	KUNIT_EXPECT_EQ(test, env->tv.engine_resets, 0);
+	KUNIT_EXPECT_FALSE(test, env->vgpu->failed);
+	steps = atomic_read(&st.steps);
+	msleep(20);
+	KUNIT_EXPECT_EQ(test, atomic_read(&st.steps), steps);
+	/* Cancelling an idle engine, or one the device lacks, is harmless. */
+	mutex_lock(&env->vgpu->lock);
+	vmed_engine_cancel(env->vgpu, BIT(0) | BIT(5));
+	mutex_unlock(&env->vgpu->lock);
+	w.steps = 1;
+	KUNIT_ASSERT_EQ(test, st_queue(test, env->vgpu, 0, &w), 0);
+	vmed_sched_wait_idle(env->vgpu);
+	KUNIT_EXPECT_EQ(test, st.nr_done, 2);
+}
+
 /* A step that fails the vGPU: its engine stops when the step returns. */
 static void sched_fail_inside_step(struct kunit *test)
 {
@@ -611,6 +654,7 @@ static struct kunit_case sched_cases[] = {
 	KUNIT_CASE(sched_fifo_per_vgpu),
 	KUNIT_CASE(sched_step_error_reported),
 	KUNIT_CASE(sched_reset_cancels),
+	KUNIT_CASE(sched_engine_cancel),
 	KUNIT_CASE(sched_fail_inside_step),
 	KUNIT_CASE(sched_fail_while_running),
 	KUNIT_CASE(sched_queue_limit),

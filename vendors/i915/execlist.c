@@ -302,6 +302,35 @@ int vmed_i915_elsp_write(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg
 	return 0;
 }
 
+/* What the guest sees of the execlists after power-on or a reset. */
+static void execlist_clear(struct vmed_vgpu *vgpu)
+{
+	struct i915_vgpu *iv = i915_of(vgpu);
+
+	iv->elsp_count = 0;
+	iv->inflight = 0;
+	vmed_vreg_write(vgpu, I915_EXECLIST_STATUS_LO, 4, 0);
+	vmed_vreg_write(vgpu, I915_EXECLIST_STATUS_HI, 4, 0);
+	vmed_vreg_write(vgpu, I915_CSB_PTR, 4,
+			((I915_CSB_ENTRIES - 1) << I915_CSB_READ_SHIFT) |
+			(I915_CSB_ENTRIES - 1));
+}
+
+/**
+ * vmed_i915_engine_restart() - the guest reset the render engine (GDRST)
+ * @vgpu: the vGPU; its lock held
+ *
+ * Its queued and running contexts are dropped without a CSB entry, as
+ * hardware drops them, and the execlist port, status and CSB pointers are
+ * as after power-on. The announced PPGTTs stay: they are the guest
+ * driver's, not the engine's.
+ */
+void vmed_i915_engine_restart(struct vmed_vgpu *vgpu)
+{
+	vmed_engine_cancel(vgpu, BIT(0));
+	execlist_clear(vgpu);
+}
+
 /**
  * vmed_i915_engine_reset() - stop the engine and drop guest-announced state
  * @vgpu: the vGPU; its lock held

@@ -25,6 +25,9 @@
 #define I915_GGTT_OFFSET	SZ_8M		/* GGTT entries in BAR0 */
 #define I915_BAR2_SIZE		SZ_512M		/* aperture */
 #define I915_MSI_CAP		0xd0
+/* Graphics control (config 0x50): GGTT size 4 MiB (2 GiB), no stolen */
+#define I915_GGC		0x50
+#define   I915_GGC_GGMS_4M		(2 << 6)
 #define I915_GM_MAPPABLE	SZ_512M
 #define I915_GM_HIDDEN		(SZ_1G + SZ_512M)
 #define I915_FENCES		32
@@ -47,15 +50,34 @@ enum { I915_EV_RCS_USER, I915_EV_RCS_CTX_SWITCH, I915_NR_EVENTS };
 /* ---------------------------------------------------------------- registers */
 #define I915_MASTER_IRQ		0x44200
 #define   I915_MASTER_IRQ_CONTROL	BIT(31)
-#define   I915_MASTER_GT0		BIT(0)
-#define I915_GT0_ISR		0x44300
-#define I915_GT0_IMR		0x44304
-#define I915_GT0_IIR		0x44308
-#define I915_GT0_IER		0x4430c
+#define   I915_MASTER_GT0		BIT(0)	/* render, blitter */
+#define   I915_MASTER_GT1		BIT(2)	/* video */
+#define   I915_MASTER_GT2		BIT(4)	/* power management */
+#define   I915_MASTER_GT3		BIT(6)	/* video enhancement */
+/* GT interrupt banks 0..3: ISR, IMR, IIR, IER each */
+#define I915_GT_ISR(n)		(0x44300 + (n) * 0x10)
+#define I915_GT_IMR(n)		(0x44304 + (n) * 0x10)
+#define I915_GT_IIR(n)		(0x44308 + (n) * 0x10)
+#define I915_GT_IER(n)		(0x4430c + (n) * 0x10)
+#define I915_GT0_ISR		I915_GT_ISR(0)
+#define I915_GT0_IMR		I915_GT_IMR(0)
+#define I915_GT0_IIR		I915_GT_IIR(0)
+#define I915_GT0_IER		I915_GT_IER(0)
 #define   I915_GT_RCS_USER		BIT(0)
 #define   I915_GT_RCS_CTX_SWITCH	BIT(8)
 
+/* Engines: render (the one this model runs), blitter, video, enhancement */
 #define I915_RCS_BASE		0x2000
+#define I915_BCS_BASE		0x22000
+#define I915_VCS_BASE		0x12000
+#define I915_VECS_BASE		0x1a000
+#define I915_RING_HWSTAM(base)	((base) + 0x98)
+#define I915_RING_RESET_CTL(base) ((base) + 0xd0)
+#define   I915_RESET_CTL_REQUEST	BIT(0)
+#define   I915_RESET_CTL_READY		BIT(1)
+#define I915_GDRST		0x941c
+#define   I915_GDRST_FULL		BIT(0)
+#define   I915_GDRST_RENDER		BIT(1)
 #define I915_RING_TAIL		0x2030
 #define I915_RING_HEAD		0x2034
 #define I915_RING_START		0x2038
@@ -99,10 +121,49 @@ enum { I915_EV_RCS_USER, I915_EV_RCS_CTX_SWITCH, I915_NR_EVENTS };
 
 #define I915_FENCE(i)		(0x100000 + (i) * 8)
 
+/* Device information: GT2, one slice of three subslices of 8 EUs */
 #define I915_FUSE2		0x9120
+#define   I915_FUSE2_GT2		(BIT(25) | (0x8 << 20))
 #define I915_EU_DISABLE(i)	(0x9134 + (i) * 4)
 #define I915_RP_STATE_CAP	0x145998
 #define I915_RP_STATE_CAP_VAL	0x000b0b18
+/* Command streamer timestamps from the crystal, 24 MHz >> 1 */
+#define I915_CTC_MODE		0xa26c
+#define   I915_CTC_CRYSTAL_HALF		(2 << 1)
+/* Display fuses: pipes A, B and C off, so there is no display */
+#define I915_SKL_DFSM		0x51000
+#define   I915_DFSM_NO_PIPES		(BIT(30) | BIT(28) | BIT(21))
+#define I915_EDRAM_CAP		0x120010	/* 0: no eDRAM */
+/* No GuC runs: its microcontroller reads as held in reset */
+#define I915_GUC_STATUS		0xc000
+#define   I915_GUC_MIA_IN_RESET		BIT(0)
+
+/* Error and fault reporting, all clear on this device */
+#define I915_PGTBL_ER		0x2024
+#define I915_IPEIR		0x2064
+#define I915_EIR		0x20b0
+#define I915_RING_FAULT		0x4094
+#define I915_FPGA_DBG		0x42300
+
+/*
+ * Written by i915 and otherwise without effect here: interrupt registers
+ * of units this device lacks (PCU, south display), memory attributes,
+ * flushes and clock gating.
+ */
+#define I915_PCU_IMR		0x444e4
+#define I915_PCU_IIR		0x444e8
+#define I915_PCU_IER		0x444ec
+#define I915_SDE_IMR		0xc4004
+#define I915_SDE_IIR		0xc4008
+#define I915_SDE_IER		0xc400c
+#define I915_PRIVATE_PAT_LO	0x40e0
+#define I915_PRIVATE_PAT_HI	0x40e4
+#define I915_GFX_FLSH_CNTL	0x101008
+#define I915_CHICKEN_PAR1_1	0x42080
+#define I915_CHICKEN_DCPR_1	0x46430
+#define I915_DISP_ARB_CTL	0x45000
+#define I915_MISCCPCTL		0x9424
+#define I915_FBC_LLC_READ_CTRL	0x9044
 
 /* ---------------------------------------------------------------- PVINFO */
 #define I915_PVINFO		0x78000
@@ -355,6 +416,7 @@ int vmed_i915_wl_step(struct vmed_vgpu *vgpu, struct vmed_workload *wl);
 void vmed_i915_wl_complete(struct vmed_vgpu *vgpu, struct vmed_workload *wl,
 			   int status);
 void vmed_i915_engine_reset(struct vmed_vgpu *vgpu);
+void vmed_i915_engine_restart(struct vmed_vgpu *vgpu);
 
 /* cmd.c */
 enum i915_wl_error vmed_i915_cmd_scan(struct vmed_vgpu *vgpu,

@@ -4,9 +4,12 @@
  *
  * Everything here is data the core interprets: plain registers live in the
  * virtual register file, and only a few have handlers (forcewake acks that
- * mirror their requests, fences beyond the vGPU's share, PVINFO, ELSP).
- * The interrupt registers (GEN8 master, GT0 ISR/IMR/IIR/IER) are not listed:
- * the core adds them from the interrupt map in main.c.
+ * mirror their requests, fences beyond the vGPU's share, PVINFO, ELSP, the
+ * engines' reset handshake and the reset itself). Registers a driver only
+ * writes, or must read as 0 on this device, are listed too: the table is
+ * the record of what the model knows (debugfs "untracked" lists the rest).
+ * The interrupt registers (GEN8 master, GT banks 0-3 ISR/IMR/IIR/IER) are
+ * not listed: the core adds them from the interrupt map below.
  *
  * Registers not in the table fall to the core's virtual register file.
  * Also here: the rest of the device description (interrupt map, vGPU types,
@@ -49,11 +52,46 @@ static int fence_write(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
 	return 0;
 }
 
+/*
+ * An engine asked to get ready for a reset is ready at once: its work can
+ * be dropped at any point. Withdrawing the request withdraws the ack.
+ */
+static int reset_ctl_write(struct vmed_vgpu *vgpu,
+			   const struct vmed_mmio_reg *reg, u64 old, u64 val)
+{
+	if (val & I915_RESET_CTL_REQUEST)
+		val |= I915_RESET_CTL_READY;
+	else
+		val &= ~(u64)I915_RESET_CTL_READY;
+	vmed_vreg_write(vgpu, reg->offset, 4, val);
+	return 0;
+}
+
+/*
+ * A reset of the whole GT or of the render engine (the one engine this
+ * model has) restarts it; the domain bits then read 0: reset done. Other
+ * domains have nothing to reset.
+ */
+static int gdrst_write(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
+		       u64 old, u64 val)
+{
+	if (val & (I915_GDRST_FULL | I915_GDRST_RENDER))
+		vmed_i915_engine_restart(vgpu);
+	vmed_vreg_write(vgpu, I915_GDRST, 4, 0);
+	return 0;
+}
+
 #define REG(off)		{ .offset = (off), .size = 4 }
 #define REG_RO(off, val)	{ .offset = (off), .size = 4,		\
 				  .flags = VMED_REG_RO, .reset = (val) }
 #define REG_MASKED(off)		{ .offset = (off), .size = 4,		\
 				  .flags = VMED_REG_MASKED }
+#define REG_W1C(off)		{ .offset = (off), .size = 4,		\
+				  .flags = VMED_REG_W1C }
+#define RESET_CTL(base)		{ .offset = I915_RING_RESET_CTL(base),	\
+				  .size = 4, .flags = VMED_REG_MASKED,	\
+				  .ro_mask = ~(u64)I915_RESET_CTL_REQUEST, \
+				  .write = reset_ctl_write }
 #define FW_ACK(off)		{ .offset = (off), .size = 4,		\
 				  .flags = VMED_REG_RO,			\
 				  .read = forcewake_ack_read }
@@ -73,6 +111,17 @@ static const struct vmed_mmio_reg i915_regs[] = {
 	REG(I915_RING_CTL),
 	REG(I915_HWS_PGA),
 	REG_MASKED(I915_RING_MODE),
+
+	/* Every engine's reset handshake and interrupt mask, and the reset */
+	REG(I915_RING_HWSTAM(I915_RCS_BASE)),
+	REG(I915_RING_HWSTAM(I915_BCS_BASE)),
+	REG(I915_RING_HWSTAM(I915_VCS_BASE)),
+	REG(I915_RING_HWSTAM(I915_VECS_BASE)),
+	RESET_CTL(I915_RCS_BASE),
+	RESET_CTL(I915_BCS_BASE),
+	RESET_CTL(I915_VCS_BASE),
+	RESET_CTL(I915_VECS_BASE),
+	{ .offset = I915_GDRST, .size = 4, .write = gdrst_write },
 
 	/* Execlists: submit port, status, context status buffer */
 	{ .offset = I915_ELSP, .size = 4, .write = vmed_i915_elsp_write },
@@ -107,12 +156,32 @@ static const struct vmed_mmio_reg i915_regs[] = {
 	FENCE(24), FENCE(25), FENCE(26), FENCE(27),
 	FENCE(28), FENCE(29), FENCE(30), FENCE(31),
 
-	/* Device information: one slice, nothing fused off */
-	REG_RO(I915_FUSE2, 0),
+	/* Device information: a GT2 without display or eDRAM */
+	REG_RO(I915_FUSE2, I915_FUSE2_GT2),
 	REG_RO(I915_EU_DISABLE(0), 0),
 	REG_RO(I915_EU_DISABLE(1), 0),
 	REG_RO(I915_EU_DISABLE(2), 0),
 	REG_RO(I915_RP_STATE_CAP, I915_RP_STATE_CAP_VAL),
+	REG_RO(I915_CTC_MODE, I915_CTC_CRYSTAL_HALF),
+	REG_RO(I915_SKL_DFSM, I915_DFSM_NO_PIPES),
+	REG_RO(I915_EDRAM_CAP, 0),
+	REG_RO(I915_GUC_STATUS, I915_GUC_MIA_IN_RESET),
+
+	/* Errors and faults: none happen */
+	REG(I915_PGTBL_ER),
+	REG(I915_IPEIR),
+	REG_W1C(I915_EIR),
+	REG_RO(I915_RING_FAULT, 0),
+	REG_W1C(I915_FPGA_DBG),
+
+	/* Stored, without effect (see i915.h) */
+	REG(I915_PCU_IMR), REG(I915_PCU_IIR), REG(I915_PCU_IER),
+	REG(I915_SDE_IMR), REG(I915_SDE_IIR), REG(I915_SDE_IER),
+	REG(I915_PRIVATE_PAT_LO), REG(I915_PRIVATE_PAT_HI),
+	REG(I915_GFX_FLSH_CNTL),
+	REG(I915_CHICKEN_PAR1_1), REG(I915_CHICKEN_DCPR_1),
+	REG(I915_DISP_ARB_CTL), REG(I915_MISCCPCTL),
+	REG(I915_FBC_LLC_READ_CTRL),
 
 	/* PVINFO: what the host tells the guest */
 	{ .offset = I915_PV_MAGIC, .size = 8, .flags = VMED_REG_RO,
@@ -139,9 +208,16 @@ static const struct vmed_mmio_reg i915_regs[] = {
 	REG(I915_PV_EXECLIST_DESC_HI),
 };
 
+/* Events come from bank 0; i915 resets and checks all four. */
 static const struct vmed_irq_group i915_irq_groups[] = {
-	{ .isr = I915_GT0_ISR, .imr = I915_GT0_IMR, .iir = I915_GT0_IIR,
-	  .ier = I915_GT0_IER, .master_bit = 0 /* I915_MASTER_GT0 */ },
+	{ .isr = I915_GT_ISR(0), .imr = I915_GT_IMR(0), .iir = I915_GT_IIR(0),
+	  .ier = I915_GT_IER(0), .master_bit = 0 /* I915_MASTER_GT0 */ },
+	{ .isr = I915_GT_ISR(1), .imr = I915_GT_IMR(1), .iir = I915_GT_IIR(1),
+	  .ier = I915_GT_IER(1), .master_bit = 2 /* I915_MASTER_GT1 */ },
+	{ .isr = I915_GT_ISR(2), .imr = I915_GT_IMR(2), .iir = I915_GT_IIR(2),
+	  .ier = I915_GT_IER(2), .master_bit = 4 /* I915_MASTER_GT2 */ },
+	{ .isr = I915_GT_ISR(3), .imr = I915_GT_IMR(3), .iir = I915_GT_IIR(3),
+	  .ier = I915_GT_IER(3), .master_bit = 6 /* I915_MASTER_GT3 */ },
 };
 
 static const struct vmed_irq_event i915_irq_events[I915_NR_EVENTS] = {
@@ -190,6 +266,10 @@ const struct vmed_vendor vmed_i915_vendor = {
 			  .prefetchable = true },
 		},
 		.msi_cap_offset = I915_MSI_CAP,
+		.fields = {
+			{ .offset = I915_GGC, .size = 2,
+			  .value = I915_GGC_GGMS_4M },
+		},
 	},
 	.reg_bar = 0,
 	.mmio_size = I915_MMIO_SIZE,
