@@ -75,6 +75,10 @@ for s in $SUITES; do
 	# kvm->srcu or slots_lock ("suspicious RCU usage", kvm_host.h).
 	# KVMGT makes the same call the same way; the fix belongs in KVM.
 	[ "$s" = e2e ] && echo "KNOWN_REPORTS='iommu->device_list_lock|kvm_page_track_register_notifier.0x'" >>"$OUT/$s.conf"
+	# Not the two-guest run: a guest saturating the engine of a KASAN
+	# host leaves that host silent past any stall limit (the scheduler's
+	# paths run under KASAN and lockdep in KUnit).
+	[ "$s" = e2e ] && echo 'RUNS="normal hostile killed vmm error persistent"' >>"$OUT/$s.conf"
 	SANITIZER_KASAN=$kasan bash "$VMED_ROOT/scripts/sanitizer-kernel.sh"
 	VMED_HOST_KERNEL="$kernel"
 	export VMED_HOST_KERNEL
