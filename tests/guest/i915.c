@@ -13,9 +13,10 @@
  * The context image (LRCA = slot 0, register state page = slot 1) holds the
  * ring registers and the PML4 address; the ring (slot 2) is one page. Work
  * is submitted as element 0 of the ELSP; the model queues it on its render
- * engine and, when the engine has run it, answers with one CSB entry and a
- * context-switch interrupt, plus the user interrupt if the ring has
- * MI_USER_INTERRUPT: the driver waits for the context switch. A workload the
+ * engine, says so at once with an IDLE_ACTIVE CSB entry and, when the
+ * engine has run it, with a COMPLETE one, each with a context-switch
+ * interrupt, plus the user interrupt if the ring has MI_USER_INTERRUPT: the
+ * driver waits for the completion. A workload the
  * command scanner refuses gets the CSB error bit (31) and EXECLIST_STATUS
  * bit 31 instead, the ring is consumed, and nothing of it runs; the model
  * has no separate error interrupt: the context switch is the interrupt.
@@ -27,7 +28,9 @@
 #define pr_fmt(fmt) "vmed_guest: " fmt
 
 #include <linux/bitops.h>
+#include <linux/delay.h>
 #include <linux/io.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
@@ -56,6 +59,7 @@
 #define   VGI_CSB_WRITE		GENMASK(3, 0)
 #define   VGI_CSB_READ_SHIFT	8
 #define   VGI_CSB_READ		GENMASK(11, 8)
+#define   VGI_CSB_IDLE_ACTIVE	BIT(0)
 #define   VGI_CSB_ACTIVE_IDLE	BIT(3)
 #define   VGI_CSB_COMPLETE	BIT(4)
 #define   VGI_CSB_ERROR		BIT(31)
@@ -174,6 +178,7 @@ struct vg_i915 {
  * struct i915_result - what one submission produced
  * @irqs: GT0 IIR bits the interrupt handler saw
  * @csb_new: CSB entries written by it
+ * @csb_first: status dword of the first of them
  * @csb: status dword of the last of them
  * @csb_ctx: its context ID
  * @execlist: EXECLIST_STATUS_LO afterwards
@@ -182,10 +187,11 @@ struct vg_i915 {
 struct i915_result {
 	u32 irqs;
 	u32 csb_new;
+	u32 csb_first;
 	u32 csb;
 	u32 csb_ctx;
 	u32 execlist;
-	char text[96];
+	char text[128];
 };
 
 static struct vg_i915 *gi_of(struct vg_dev *vg)
@@ -289,10 +295,26 @@ static void blit_copy(struct vg_dev *vg, bool ring, u64 dst, u32 dx, u32 dy,
 	out(vg, upper_32_bits(src));
 }
 
+/* The CSB write pointer, once the entry it points at is a completion. */
+static u32 csb_completed(struct vg_dev *vg)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(vg->timeout_ms);
+	u32 wp;
+
+	for (;;) {
+		wp = readl(vg->mmio + VGI_CSB_PTR) & VGI_CSB_WRITE;
+		if ((wp < VGI_CSB_ENTRIES &&
+		     (readl(vg->mmio + VGI_CSB(wp)) & VGI_CSB_COMPLETE)) ||
+		    time_after(jiffies, deadline))
+			return wp;
+		usleep_range(100, 200);
+	}
+}
+
 /*
  * Submit what was emitted since the last submission and wait for the
- * context switch (and @want). The model runs a context to completion, so
- * one CSB entry answers one submission.
+ * context to complete (and for @want). A list of one context on an idle
+ * engine gets two CSB entries: its start, then its completion.
  */
 static void submit(struct vg_dev *vg, u32 want, struct i915_result *res)
 {
@@ -313,15 +335,21 @@ static void submit(struct vg_dev *vg, u32 want, struct i915_result *res)
 	writel(0, vg->mmio + VGI_ELSP);
 	writel(upper_32_bits(desc), vg->mmio + VGI_ELSP);
 	writel(lower_32_bits(desc), vg->mmio + VGI_ELSP);
+	vg_irq_wait(vg, VGI_GT_CTX_SWITCH);
+	wp = csb_completed(vg);
+	/* Every event has come by now (they precede the completion). */
 	res->irqs = vg_irq_wait(vg, want | VGI_GT_CTX_SWITCH);
 
-	wp = readl(vg->mmio + VGI_CSB_PTR) & VGI_CSB_WRITE;
 	res->csb_new = 0;
+	res->csb_first = 0;
 	res->csb = 0;
 	res->csb_ctx = 0;
 	if (wp < VGI_CSB_ENTRIES) {
 		res->csb_new = (wp + VGI_CSB_ENTRIES - gi->csb_read) %
 			       VGI_CSB_ENTRIES;
+		res->csb_first = readl(vg->mmio +
+				       VGI_CSB((gi->csb_read + 1) %
+					       VGI_CSB_ENTRIES));
 		res->csb = readl(vg->mmio + VGI_CSB(wp));
 		res->csb_ctx = readl(vg->mmio + VGI_CSB(wp) + 4);
 		gi->csb_read = wp;
@@ -330,14 +358,15 @@ static void submit(struct vg_dev *vg, u32 want, struct i915_result *res)
 	}
 	res->execlist = readl(vg->mmio + VGI_EXECLIST_STATUS_LO);
 	snprintf(res->text, sizeof(res->text),
-		 "irq %#x, %u CSB entries, CSB %#x ctx %#x, EXECLIST_STATUS %#x",
-		 res->irqs, res->csb_new, res->csb, res->csb_ctx,
-		 res->execlist);
+		 "irq %#x, %u CSB entries, %#x .. %#x ctx %#x, EXECLIST_STATUS %#x",
+		 res->irqs, res->csb_new, res->csb_first, res->csb,
+		 res->csb_ctx, res->execlist);
 }
 
 static bool answered(const struct i915_result *res)
 {
-	return (res->irqs & VGI_GT_CTX_SWITCH) && res->csb_new == 1 &&
+	return (res->irqs & VGI_GT_CTX_SWITCH) && res->csb_new == 2 &&
+	       res->csb_first == VGI_CSB_IDLE_ACTIVE &&
 	       (res->csb & VGI_CSB_COMPLETE) && res->csb_ctx == VGI_CTX_ID;
 }
 

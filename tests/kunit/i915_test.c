@@ -400,22 +400,29 @@ static void i915_workload(struct kunit *test)
 					src[(y + 1) * 32 + x + 1] : 0);
 	/* Interrupts, CSB (MMIO and HWSP mirror), context image. */
 	KUNIT_EXPECT_EQ(test, rd(g, I915_GT0_IIR), EVENTS);
-	KUNIT_EXPECT_EQ(test, g->env->hv.msis, 2);
+	/* One MSI per event: the list's start, the user interrupt, its end. */
+	KUNIT_EXPECT_EQ(test, g->env->hv.msis, 3);
 	KUNIT_EXPECT_EQ(test, g->env->hv.msi_addr, MSI_ADDR);
 	KUNIT_EXPECT_EQ(test, g->env->hv.msi_data, MSI_DATA);
-	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB_PTR) & I915_CSB_WRITE_MASK, 0);
-	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(0)),
+	/* The list started (IDLE_ACTIVE, no context), then it ended. */
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB_PTR) & I915_CSB_WRITE_MASK, 1);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(0)), I915_CSB_IDLE_ACTIVE);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(0) + 4), 0);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(1)),
 			I915_CSB_COMPLETE | I915_CSB_ACTIVE_IDLE);
-	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(0) + 4), CTX_ID);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(1) + 4), CTX_ID);
 	KUNIT_EXPECT_EQ(test, frame(g, GFN_HWSP)[I915_HWS_CSB_BUF0],
+			I915_CSB_IDLE_ACTIVE);
+	KUNIT_EXPECT_EQ(test, frame(g, GFN_HWSP)[I915_HWS_CSB_BUF0 + 2],
 			I915_CSB_COMPLETE | I915_CSB_ACTIVE_IDLE);
-	KUNIT_EXPECT_EQ(test, frame(g, GFN_HWSP)[I915_HWS_CSB_WRITE], 0);
+	KUNIT_EXPECT_EQ(test, frame(g, GFN_HWSP)[I915_HWS_CSB_BUF0 + 3], CTX_ID);
+	KUNIT_EXPECT_EQ(test, frame(g, GFN_HWSP)[I915_HWS_CSB_WRITE], 1);
 	KUNIT_EXPECT_EQ(test, rd(g, I915_EXECLIST_STATUS_LO), 0);
 	KUNIT_EXPECT_EQ(test, rd(g, I915_EXECLIST_STATUS_HI), CTX_ID);
 	KUNIT_EXPECT_EQ(test, g->state[I915_CTX_RING_HEAD], g->len * 4);
 	KUNIT_EXPECT_EQ(test, rd(g, I915_RING_HEAD), g->len * 4);
 
-	/* The guest acknowledges; a second workload lands in entry 1. */
+	/* The guest acknowledges; a second workload lands in entries 2, 3. */
 	wr(g, I915_GT0_IIR, EVENTS);
 	g->len = 0;
 	emit(g, I915_MI(I915_MI_USER_INTERRUPT, 0));
@@ -423,9 +430,12 @@ static void i915_workload(struct kunit *test)
 	g->state[I915_CTX_RING_HEAD] = 0;
 	g->state[I915_CTX_RING_TAIL] = 8;
 	elsp_submit(g, desc_of(GM_LRCA));
-	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB_PTR) & I915_CSB_WRITE_MASK, 1);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB_PTR) & I915_CSB_WRITE_MASK, 3);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(2)), I915_CSB_IDLE_ACTIVE);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(3)),
+			I915_CSB_COMPLETE | I915_CSB_ACTIVE_IDLE);
 	KUNIT_EXPECT_EQ(test, rd(g, I915_GT0_IIR), EVENTS);
-	KUNIT_EXPECT_EQ(test, g->env->hv.msis, 4);
+	KUNIT_EXPECT_EQ(test, g->env->hv.msis, 6);
 }
 
 static void i915_two_elements(struct kunit *test)
@@ -442,12 +452,14 @@ static void i915_two_elements(struct kunit *test)
 	wr(g, I915_ELSP, lower_32_bits(desc));
 	vmed_sched_wait_idle(g->vgpu);
 	KUNIT_EXPECT_EQ(test, iv(g)->stats.workloads, 2);
-	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(0)),
-			I915_CSB_COMPLETE | I915_CSB_ELEMENT_SWITCH);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(0)), I915_CSB_IDLE_ACTIVE);
 	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(1)),
+			I915_CSB_COMPLETE | I915_CSB_ELEMENT_SWITCH);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(2)),
 			I915_CSB_COMPLETE | I915_CSB_ACTIVE_IDLE);
 	KUNIT_EXPECT_EQ(test, frame(g, GFN_BUF)[0], 1);
-	KUNIT_EXPECT_EQ(test, g->env->hv.msis, 1);
+	/* A context switch per CSB entry. */
+	KUNIT_EXPECT_EQ(test, g->env->hv.msis, 3);
 }
 
 static void i915_bad_opcode(struct kunit *test)
@@ -463,7 +475,7 @@ static void i915_bad_opcode(struct kunit *test)
 	/* The ring was consumed, the guest can go on. */
 	KUNIT_EXPECT_EQ(test, g->state[I915_CTX_RING_HEAD], g->len * 4);
 	KUNIT_EXPECT_EQ(test, rd(g, I915_GT0_IIR), I915_GT_RCS_CTX_SWITCH);
-	KUNIT_EXPECT_EQ(test, g->env->hv.msis, 1);
+	KUNIT_EXPECT_EQ(test, g->env->hv.msis, 2);
 }
 
 static void i915_bad_lri(struct kunit *test)
@@ -481,6 +493,152 @@ static void i915_bad_lri(struct kunit *test)
 	expect_refused(g, I915_WL_BAD_LRI);
 	KUNIT_EXPECT_EQ(test, rd(g, I915_CS_GPR(0)), 0);
 	KUNIT_EXPECT_EQ(test, rd(g, I915_GT0_IMR), ~EVENTS);
+}
+
+static void pipe_control(struct guest *g, u32 flags, u64 addr, u64 data)
+{
+	emit(g, I915_PIPE_CONTROL);
+	emit(g, flags);
+	emit(g, lower_32_bits(addr));
+	emit(g, upper_32_bits(addr));
+	emit(g, lower_32_bits(data));
+	emit(g, upper_32_bits(data));
+}
+
+/*
+ * i915's flushes and breadcrumbs: flush-only PIPE_CONTROLs do nothing,
+ * a post-sync immediate write stores a qword (GGTT, the context's status
+ * page, or the PPGTT), notify raises the user interrupt.
+ */
+static void i915_pipe_control(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+	u64 *buf = (u64 *)frame(g, GFN_BUF), *pphwsp = (u64 *)frame(g, GFN_HWSP);
+
+	/* i915's own: the null one, then a flush with a scratch write. */
+	pipe_control(g, 0, 0, 0);
+	pipe_control(g, 0x00344c1c, 0xd0, 0);
+	pipe_control(g, I915_PC_WRITE_IMM | I915_PC_GLOBAL_GTT, GM_BUF + 8,
+		     0x1122334455667788ULL);
+	pipe_control(g, I915_PC_WRITE_IMM | I915_PC_STORE_INDEX, 0x100,
+		     0x99);
+	emit(g, I915_MI(I915_MI_ARB_ON_OFF, 0));
+	bb_start(g->ring, &g->len, true, VA_BATCH);
+	emit(g, I915_MI(I915_MI_ARB_ON_OFF, 1));
+	emit(g, I915_MI(I915_MI_ARB_CHECK, 0));
+	/* In a PPGTT batch, without GLOBAL_GTT: a PPGTT address; notify. */
+	g->batch[g->blen++] = I915_PIPE_CONTROL;
+	g->batch[g->blen++] = I915_PC_WRITE_IMM | I915_PC_NOTIFY;
+	g->batch[g->blen++] = VA_DATA + 0x80;
+	g->batch[g->blen++] = 0;
+	g->batch[g->blen++] = 0xabcd;
+	g->batch[g->blen++] = 0;
+	bemit(g, I915_MI(I915_MI_BATCH_BUFFER_END, 0));
+	submit(g);
+
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.workload_errors, 0);
+	KUNIT_EXPECT_EQ(test, buf[1], 0x1122334455667788ULL);
+	KUNIT_EXPECT_EQ(test, pphwsp[0x100 / 8], 0x99);
+	/* The scratch write is a store-index write too, of 0. */
+	KUNIT_EXPECT_EQ(test, pphwsp[0xd0 / 8], 0);
+	KUNIT_EXPECT_EQ(test, ((u64 *)frame(g, GFN_PDATA))[0x10], 0xabcd);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_GT0_IIR), EVENTS);
+	/* Only the writes and the notify ran. */
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.cmds, 4);
+}
+
+/* What a PIPE_CONTROL may not do here. */
+static void i915_pipe_control_refused(struct kunit *test)
+{
+	static const struct {
+		u32 flags;
+		u64 addr;
+		enum i915_wl_error err;
+	} bad[] = {
+		{ I915_PC_MMIO_WRITE, 0x2600, I915_WL_BAD_OPCODE },
+		{ 2 << 14 /* depth count */, GM_BUF, I915_WL_BAD_OPCODE },
+		{ 3 << 14 /* timestamp */, GM_BUF, I915_WL_BAD_OPCODE },
+		{ I915_PC_WRITE_IMM | I915_PC_GLOBAL_GTT, GM_BUF + 4,
+		  I915_WL_BAD_ADDRESS },
+		{ I915_PC_WRITE_IMM | I915_PC_STORE_INDEX, PAGE_SIZE,
+		  I915_WL_BAD_ADDRESS },
+		{ I915_PC_WRITE_IMM | I915_PC_GLOBAL_GTT, SZ_64M,
+		  I915_WL_BAD_ADDRESS },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct guest *g = guest_create(test);
+
+		marker(g);
+		pipe_control(g, bad[i].flags, bad[i].addr, 7);
+		submit(g);
+		expect_refused(g, bad[i].err);
+	}
+}
+
+/*
+ * 3D and media commands are skipped by their length fields: the scan
+ * stays in step through all of their encodings and lands on the store
+ * after them. LRI loads i915's masked chicken registers.
+ */
+/* emit() for a ring longer than a page: frames GFN_RING onwards. */
+static void emit_long(struct guest *g, u32 dw)
+{
+	frame(g, GFN_RING + g->len / (PAGE_SIZE / 4))[g->len % (PAGE_SIZE / 4)] = dw;
+	g->len++;
+}
+
+static void emit_n(struct guest *g, unsigned int n, u32 dw)
+{
+	while (n--)
+		emit_long(g, dw);
+}
+
+static void i915_3d_skipped(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+	unsigned int i;
+
+	emit_long(g, 0x69040300);		/* PIPELINE_SELECT: 1 dword */
+	emit_long(g, 0x680b0001);		/* 3DSTATE_VF_STATISTICS */
+	emit_long(g, 0x61010011);		/* STATE_BASE_ADDRESS: 19 */
+	emit_n(g, 18, 0x5a5a5a5a);
+	emit_long(g, 0x79170000 | 0x101);	/* SO_DECL_LIST: 9 bits, 259 */
+	emit_n(g, 258, I915_MI(I915_MI_USER_INTERRUPT, 0));
+	emit_long(g, 0x78390000 | 0x201);	/* DX9_CONSTANTF: 11 bits */
+	emit_n(g, 0x202, 0);
+	emit_long(g, 0x70000000 | 0x103);	/* media: 16 bits */
+	emit_n(g, 0x104, 0xffffffff);
+	emit_long(g, 0x7b000005);		/* 3DPRIMITIVE */
+	emit_n(g, 6, 0);
+	emit_long(g, I915_MI(I915_MI_LOAD_REGISTER_IMM, 3));
+	emit_long(g, I915_CACHE_MODE_1);
+	emit_long(g, 0x00420042);
+	emit_long(g, I915_HDC_CHICKEN0);
+	emit_long(g, 0x80308030);
+	emit_long(g, I915_MI(I915_MI_STORE_DATA_IMM, 2) | I915_MI_USE_GGTT);
+	emit_long(g, GM_BUF);
+	emit_long(g, 0);
+	emit_long(g, 0x5a5a5a5a);
+	emit_long(g, I915_MI(I915_MI_LOAD_REGISTER_IMM, 1));
+	emit_long(g, I915_CACHE_MODE_1);
+	emit_long(g, 0x00400000);		/* bit 6 off, bit 1 kept */
+	emit_long(g, I915_MI(I915_MI_NOOP, 0));
+	/* A ring of four pages for all of it. */
+	g->state[I915_CTX_RING_CTL] = I915_RING_CTL_VALID | 3 << 12;
+	for (i = 1; i < 4; i++)
+		ggtt_set(g, GM_RING + i * PAGE_SIZE, GFN_RING + i);
+	KUNIT_ASSERT_LT(test, g->len, 4 * PAGE_SIZE / 4);
+	submit(g);
+
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.workload_errors, 0);
+	KUNIT_EXPECT_EQ(test, frame(g, GFN_BUF)[0], 0x5a5a5a5a);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_HDC_CHICKEN0), 0x8030);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CACHE_MODE_1), 0x0002);
+	/* The user interrupts inside SO_DECL_LIST were data, not commands. */
+	KUNIT_EXPECT_EQ(test, rd(g, I915_GT0_IIR), I915_GT_RCS_CTX_SWITCH);
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.cmds, 3);
 }
 
 static void i915_bad_length(struct kunit *test)
@@ -611,7 +769,7 @@ static void i915_bad_lrca(struct kunit *test)
 	elsp_submit(g, desc_of(I915_GM_MAPPABLE + SZ_1G));
 	expect_refused(g, I915_WL_BAD_CONTEXT);
 	KUNIT_EXPECT_EQ(test, g->state[I915_CTX_RING_HEAD], 0);
-	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(0) + 4), CTX_ID);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(1) + 4), CTX_ID);
 }
 
 static void i915_bad_ppgtt_root(struct kunit *test)
@@ -647,8 +805,8 @@ static void i915_masked_interrupt(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iv(g)->stats.cmds, 1);
 	KUNIT_EXPECT_EQ(test, rd(g, I915_GT0_IIR), 0);
 	KUNIT_EXPECT_EQ(test, g->env->hv.msis, 0);
-	KUNIT_EXPECT_EQ(test, g->vgpu->stats.irq_masked, 2);
-	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(0)),
+	KUNIT_EXPECT_EQ(test, g->vgpu->stats.irq_masked, 3);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(1)),
 			I915_CSB_COMPLETE | I915_CSB_ACTIVE_IDLE);
 }
 
@@ -663,7 +821,7 @@ static void i915_reset_mid_submission(struct kunit *test)
 	wr(g, I915_ELSP, 0);
 	wr(g, I915_ELSP, 0);
 	vmed_vgpu_reset(g->vgpu);
-	KUNIT_EXPECT_EQ(test, iv(g)->elsp_count, 0);
+	KUNIT_EXPECT_EQ(test, iv(g)->rcs.elsp_count, 0);
 	KUNIT_EXPECT_EQ(test, iv(g)->nr_ppgtt, 0);
 	KUNIT_EXPECT_EQ(test, g->env->hv.tracked_frames, 0);
 	/* The rest of the port alone submits nothing... */
@@ -749,8 +907,10 @@ static void i915_fail_mid_blit(struct kunit *test)
 	/* The second row never reached the directory. */
 	for (i = 3 + PDE_PER_ROW; i < 3 + PDE_ROWS * PDE_PER_ROW; i++)
 		KUNIT_EXPECT_EQ(test, ((u64 *)frame(g, GFN_PD))[i], 0);
-	/* No completion was reported through guest memory. */
-	KUNIT_EXPECT_EQ(test, hwsp[I915_HWS_CSB_BUF0], 0);
+	/* The list's start, but no completion, reached guest memory. */
+	KUNIT_EXPECT_EQ(test, hwsp[I915_HWS_CSB_BUF0], I915_CSB_IDLE_ACTIVE);
+	KUNIT_EXPECT_EQ(test, hwsp[I915_HWS_CSB_BUF0 + 2], 0);
+	KUNIT_EXPECT_EQ(test, hwsp[I915_HWS_CSB_WRITE], 0);
 	KUNIT_EXPECT_EQ(test, g->state[I915_CTX_RING_HEAD], 0);
 	/* The engine was reset once the workload returned. */
 	KUNIT_EXPECT_EQ(test, iv(g)->nr_ppgtt, 0);
@@ -836,9 +996,10 @@ static void i915_reset_handshake(struct kunit *test)
 }
 
 /*
- * A full GT reset drops the running context without a CSB entry, clears
- * what the execlists show and reads back done; the engine then takes new
- * work. A reset of another domain leaves the render engine alone.
+ * A full GT reset drops the running context without a completion entry,
+ * puts the CSB pointer and the execlist status back and reads back done;
+ * the engine then takes new work. A reset of another domain leaves the
+ * render engine alone.
  */
 static void i915_gdrst(struct kunit *test)
 {
@@ -865,7 +1026,10 @@ static void i915_gdrst(struct kunit *test)
 	vmed_sched_wait_idle(g->vgpu);
 	KUNIT_EXPECT_EQ(test, rd(g, I915_EXECLIST_STATUS_LO), 0);
 	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB_PTR), ptr);
-	KUNIT_EXPECT_EQ(test, rd(g, I915_GT0_IIR), 0);
+	/* The list's start was the only event. */
+	KUNIT_EXPECT_EQ(test, rd(g, I915_GT0_IIR), I915_GT_RCS_CTX_SWITCH);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(0)), I915_CSB_IDLE_ACTIVE);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(1)), 0);
 	vmed_vgpu_get_stats(g->vgpu, &s);
 	KUNIT_EXPECT_EQ(test, s.wl_cancelled, 1);
 	KUNIT_EXPECT_EQ(test, s.wl_completed, 0);
@@ -876,7 +1040,7 @@ static void i915_gdrst(struct kunit *test)
 	emit(g, I915_MI(I915_MI_NOOP, 0));
 	submit(g);
 	KUNIT_EXPECT_EQ(test, frame(g, GFN_BUF)[0], 0x5a);
-	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(0)),
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(1)),
 			I915_CSB_COMPLETE | I915_CSB_ACTIVE_IDLE);
 	KUNIT_EXPECT_FALSE(test, g->vgpu->failed);
 }
@@ -893,18 +1057,119 @@ static void i915_elsp_is_async(struct kunit *test)
 	wr(g, I915_ELSP, 0);
 	wr(g, I915_ELSP, upper_32_bits(desc));
 	wr(g, I915_ELSP, lower_32_bits(desc));
-	/* 64 steps of blitting to go. */
+	/* 64 steps of blitting to go; the list has started. */
 	KUNIT_EXPECT_TRUE(test, rd(g, I915_EXECLIST_STATUS_LO) &
 				I915_EXECLIST_ACTIVE);
-	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB_PTR), ptr);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB_PTR),
+			(ptr & ~I915_CSB_WRITE_MASK) | 0);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(0)), I915_CSB_IDLE_ACTIVE);
 	KUNIT_EXPECT_EQ(test, frame(g, GFN_BUF)[0], 0);
 	vmed_sched_wait_idle(g->vgpu);
 	KUNIT_EXPECT_EQ(test, rd(g, I915_EXECLIST_STATUS_LO), 0);
-	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(0)),
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(1)),
 			I915_CSB_COMPLETE | I915_CSB_ACTIVE_IDLE);
 	KUNIT_EXPECT_EQ(test, frame(g, GFN_BUF)[PAGE_SIZE / 4 - 1], 0x77);
 	KUNIT_EXPECT_EQ(test, g->state[I915_CTX_RING_HEAD], g->len * 4);
 	KUNIT_EXPECT_EQ(test, rd(g, I915_GT0_IIR), EVENTS & ~I915_GT_RCS_USER);
+}
+
+/* Element 0 of a new list, as i915 writes it. */
+static void elsp_write(struct guest *g, u64 desc)
+{
+	wr(g, I915_ELSP, 0);
+	wr(g, I915_ELSP, 0);
+	wr(g, I915_ELSP, upper_32_bits(desc));
+	wr(g, I915_ELSP, lower_32_bits(desc));
+}
+
+/* Second context: its own image and ring, the same address space. */
+#define GM_LRCA2	0x40000
+#define GFN_STATE2	130
+#define GFN_RING2	131
+#define GM_RING2	0x50000
+#define CTX_ID2		0x43
+
+/*
+ * A list submitted while another runs waits behind it: it starts (its
+ * IDLE_ACTIVE entry) when the running list ends, right after that list's
+ * ACTIVE_IDLE. A third list while two are in flight is refused.
+ */
+static void i915_list_waits_behind(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+	u32 *state2 = frame(g, GFN_STATE2), *ring2 = frame(g, GFN_RING2);
+	u64 desc2 = GM_LRCA2 | I915_CTX_VALID |
+		    (I915_CTX_MODE_LEGACY_64 << I915_CTX_MODE_SHIFT) |
+		    (u64)CTX_ID2 << 32;
+	unsigned int n = 0;
+
+	ggtt_set(g, GM_LRCA2, GFN_HWSP);
+	ggtt_set(g, GM_LRCA2 + PAGE_SIZE, GFN_STATE2);
+	ggtt_set(g, GM_RING2, GFN_RING2);
+	sdi(ring2, &n, true, GM_BUF + 8, 0x22);
+	ring2[n++] = I915_MI(I915_MI_NOOP, 0);
+	state2[I915_CTX_RING_START] = GM_RING2;
+	state2[I915_CTX_RING_CTL] = I915_RING_CTL_VALID;
+	state2[I915_CTX_RING_TAIL] = n * 4;
+
+	big_blits(g, 4, 0x77);
+	elsp_write(g, desc_of(GM_LRCA));
+	elsp_write(g, desc2);
+	/* Only the first list's start so far. */
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB_PTR) & I915_CSB_WRITE_MASK, 0);
+	/* A third list has nowhere to go. */
+	elsp_write(g, desc2);
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.elsp_refused, 1);
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.workloads, 2);
+	vmed_sched_wait_idle(g->vgpu);
+
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB_PTR) & I915_CSB_WRITE_MASK, 3);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(0)), I915_CSB_IDLE_ACTIVE);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(1)),
+			I915_CSB_COMPLETE | I915_CSB_ACTIVE_IDLE);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(1) + 4), CTX_ID);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(2)), I915_CSB_IDLE_ACTIVE);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(3)),
+			I915_CSB_COMPLETE | I915_CSB_ACTIVE_IDLE);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(3) + 4), CTX_ID2);
+	KUNIT_EXPECT_EQ(test, frame(g, GFN_BUF)[2], 0x22);
+	KUNIT_EXPECT_EQ(test, state2[I915_CTX_RING_HEAD], n * 4);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_EXECLIST_STATUS_LO), 0);
+	/* Idle again: the next list starts at once. */
+	elsp_write(g, desc2);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(4)), I915_CSB_IDLE_ACTIVE);
+	vmed_sched_wait_idle(g->vgpu);
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.elsp_refused, 1);
+	KUNIT_EXPECT_FALSE(test, g->vgpu->failed);
+}
+
+/*
+ * The running context submitted again with a longer ring (a lite
+ * restore) runs only what was added: from where its queued run stops.
+ */
+static void i915_lite_restore(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+	u32 first;
+
+	big_blits(g, 2, 0x77);
+	elsp_write(g, desc_of(GM_LRCA));
+	first = g->len * 4;
+	sdi(g->ring, &g->len, true, GM_BUF + 4, 0x33);
+	emit(g, I915_MI(I915_MI_NOOP, 0));
+	/* i915 writes the new tail into the image and resubmits. */
+	g->state[I915_CTX_RING_TAIL] = g->len * 4;
+	elsp_write(g, desc_of(GM_LRCA));
+	vmed_sched_wait_idle(g->vgpu);
+
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.workload_errors, 0);
+	KUNIT_EXPECT_EQ(test, frame(g, GFN_BUF)[1], 0x33);
+	/* The blits ran once: two per workload would be four commands. */
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.cmds, 3);
+	KUNIT_EXPECT_EQ(test, g->state[I915_CTX_RING_HEAD], g->len * 4);
+	KUNIT_EXPECT_NE(test, first, g->len * 4);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(3)),
+			I915_CSB_COMPLETE | I915_CSB_ACTIVE_IDLE);
 }
 
 /* Past the watchdog: the context fails with an error, the vGPU lives on. */
@@ -1006,13 +1271,16 @@ static void i915_fail_at_every_step(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, g->env->hv.fail_track, 0);
 		KUNIT_EXPECT_EQ(test, g->env->hv.fail_dma_map, 0);
 	}
+	/* The list started either way. */
+	KUNIT_EXPECT_EQ(test, hwsp[I915_HWS_CSB_BUF0], I915_CSB_IDLE_ACTIVE);
 	if (g->vgpu->failed) {
-		KUNIT_EXPECT_EQ(test, hwsp[I915_HWS_CSB_BUF0], 0);
+		KUNIT_EXPECT_EQ(test, hwsp[I915_HWS_CSB_BUF0 + 2], 0);
 		KUNIT_EXPECT_EQ(test, g->state[I915_CTX_RING_HEAD], 0);
 		KUNIT_EXPECT_EQ(test, iv(g)->nr_ppgtt, 0);
 	} else {
 		/* Completed (or refused and reported): the CSB says so. */
-		KUNIT_EXPECT_NE(test, hwsp[I915_HWS_CSB_BUF0], 0);
+		KUNIT_EXPECT_TRUE(test, hwsp[I915_HWS_CSB_BUF0 + 2] &
+					I915_CSB_COMPLETE);
 	}
 	/* A reset afterwards brings the vGPU back, as a guest would. */
 	vmed_vgpu_reset(g->vgpu);
@@ -1053,6 +1321,9 @@ static struct kunit_case i915_cases[] = {
 	KUNIT_CASE(i915_two_elements),
 	KUNIT_CASE(i915_bad_opcode),
 	KUNIT_CASE(i915_bad_lri),
+	KUNIT_CASE(i915_pipe_control),
+	KUNIT_CASE(i915_pipe_control_refused),
+	KUNIT_CASE(i915_3d_skipped),
 	KUNIT_CASE(i915_bad_length),
 	KUNIT_CASE(i915_blit_outside_slice),
 	KUNIT_CASE(i915_ppgtt_unmapped),
@@ -1068,6 +1339,8 @@ static struct kunit_case i915_cases[] = {
 	KUNIT_CASE(i915_bad_then_good),
 	KUNIT_CASE(i915_fail_mid_blit),
 	KUNIT_CASE(i915_elsp_is_async),
+	KUNIT_CASE(i915_list_waits_behind),
+	KUNIT_CASE(i915_lite_restore),
 	KUNIT_CASE(i915_watchdog),
 	KUNIT_CASE_PARAM(i915_fail_at_every_step, fail_step_gen_params),
 	{}

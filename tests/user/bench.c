@@ -1914,9 +1914,10 @@ static double s_submit_ns(struct s_vgpu *s, unsigned int seg)
  * small one a context whose ring holds four of 1 KiB. Contexts rotate over
  * SI_CTXS images, more than are ever in flight at once, so that each is
  * loaded from its image (ring head put back to 0) and not resumed where a
- * queued run of it will end.
+ * queued run of it will end. As i915 does, at most two lists (of one or
+ * two contexts) are in flight.
  */
-#define SI_CTXS		32
+#define SI_CTXS		64
 enum {
 	SI_RING_BIG = 110, SI_RING_SMALL = 111, SI_BUF = 120, SI_CTX = 199,
 	SI_STATE = 200,
@@ -1999,32 +2000,42 @@ static void si_teardown(struct si_vgpu *si)
 	memset(si, 0, sizeof(*si));
 }
 
-/*
- * Load the next context image with the big or the small ring and write
- * all but the last ELSP dword; the caller's write of the returned dword
- * submits it.
- */
-static u32 si_prepare(struct si_vgpu *si, bool big)
+/* Load the next context image with the big or the small ring. */
+static u64 si_context(struct si_vgpu *si, bool big)
 {
 	unsigned int i = si->next;
 	u64 gm = si_gm(si), lrca = gm + SZ_2M + i * 2 * PAGE_SIZE;
 	u32 *state = fake_frame(si->h, SI_STATE + i);
-	u64 desc = lrca | I915_CTX_VALID | (u64)(i + 1) << 32;
 
 	si->next = (i + 1) % SI_CTXS;
 	state[I915_CTX_RING_START] = big ? gm + PAGE_SIZE : gm;
 	state[I915_CTX_RING_CTL] = I915_RING_CTL_VALID;
 	state[I915_CTX_RING_HEAD] = 0;
 	state[I915_CTX_RING_TAIL] = si->tail[big];
-	wr32(si->v, I915_ELSP, 0);
-	wr32(si->v, I915_ELSP, 0);
-	wr32(si->v, I915_ELSP, upper_32_bits(desc));
-	return lower_32_bits(desc);
+	return lrca | I915_CTX_VALID | (u64)(i + 1) << 32;
 }
 
-static void si_queue(struct si_vgpu *si, bool big)
+/*
+ * Write all but the last ELSP dword of a list of one context (or two);
+ * the caller's write of the returned dword submits it.
+ */
+static u32 si_prepare(struct si_vgpu *si, bool big, bool two)
 {
-	wr32(si->v, I915_ELSP, si_prepare(si, big));
+	u64 desc1 = two ? si_context(si, big) : 0, desc0 = si_context(si, big);
+
+	wr32(si->v, I915_ELSP, upper_32_bits(desc1));
+	wr32(si->v, I915_ELSP, lower_32_bits(desc1));
+	wr32(si->v, I915_ELSP, upper_32_bits(desc0));
+	return lower_32_bits(desc0);
+}
+
+/* Queue a list: two big contexts, or one small one; not past two lists. */
+static bool si_queue(struct si_vgpu *si, bool big)
+{
+	if (i915_of(si->v)->rcs.lists == I915_MAX_LISTS)
+		return false;
+	wr32(si->v, I915_ELSP, si_prepare(si, big, big));
+	return true;
 }
 
 static bool si_ran_clean(struct si_vgpu *si)
@@ -2033,25 +2044,38 @@ static bool si_ran_clean(struct si_vgpu *si)
 	       ((u32 *)fake_frame(si->h, SI_BUF))[255] == 0x5a5a5a5a;
 }
 
+/* The ELSP write that submits a list of one context, timed. */
+static double si_submit_one(struct si_vgpu *si, bool big)
+{
+	u32 last = si_prepare(si, big, false);
+	double t0 = now_ns();
+
+	wr32(si->v, I915_ELSP, last);
+	return now_ns() - t0;
+}
+
 /*
  * The same for i915: the ELSP write that queues a context of four blits,
- * of 1 KiB each or of 16 MiB each.
+ * of 1 KiB each (@t[0]) or of 16 MiB each (@t[1]). i915 has at most two
+ * lists in flight, so the engine runs them between pairs of samples: a
+ * pair is one list of each size, the big one first every other time, so
+ * that both see the same engine (idle, or busy with the other) and the
+ * same caches after the engine's run.
  */
-static double si_submit_ns(struct si_vgpu *si, bool big)
+static void si_submit_ns(struct si_vgpu *si, double *t)
 {
-	double t[SI_CTXS - 1], t0;
+	double v[2][SI_CTXS - 1];
 	unsigned int i;
-	u32 last;
 
-	for (i = 0; i < ARRAY_SIZE(t); i++) {
-		last = si_prepare(si, big);
-		t0 = now_ns();
-		wr32(si->v, I915_ELSP, last);
-		t[i] = now_ns() - t0;
+	for (i = 0; i < ARRAY_SIZE(v[0]); i++) {
+		vmed_user_run_work();
+		v[i & 1][i] = si_submit_one(si, i & 1);
+		v[!(i & 1)][i] = si_submit_one(si, !(i & 1));
 	}
 	vmed_user_run_work();
 	check(si_ran_clean(si), "sched: i915 contexts ran their blits");
-	return median(t, ARRAY_SIZE(t));
+	t[0] = median(v[0], ARRAY_SIZE(v[0]));
+	t[1] = median(v[1], ARRAY_SIZE(v[1]));
 }
 
 /*
@@ -2065,15 +2089,16 @@ static const unsigned int sb_weights[3] = { 1, 2, 4 };
 struct sb_ops {
 	const char *name;	/* of the engine, in progress lines */
 	const char *prefix;	/* of its figures' keys */
-	void (*queue)(void *s, bool big);
+	bool (*queue)(void *s, bool big);	/* false: no room for more */
 	unsigned int (*inflight)(void *s);
 	struct vmed_vgpu *(*vgpu)(void *s);
 };
 
-static void nvs_sb_queue(void *s, bool big)
+static bool nvs_sb_queue(void *s, bool big)
 {
 	s_put(s, big ? S_SEG_64M : S_SEG_4K, 1);
 	s_doorbell(s);
+	return true;
 }
 
 static unsigned int nvs_sb_inflight(void *s)
@@ -2091,14 +2116,14 @@ static const struct sb_ops nvs_sb = {
 	.queue = nvs_sb_queue, .inflight = nvs_sb_inflight, .vgpu = nvs_sb_vgpu,
 };
 
-static void i915_sb_queue(void *s, bool big)
+static bool i915_sb_queue(void *s, bool big)
 {
-	si_queue(s, big);
+	return si_queue(s, big);
 }
 
 static unsigned int i915_sb_inflight(void *s)
 {
-	return i915_of(((struct si_vgpu *)s)->v)->inflight;
+	return i915_of(((struct si_vgpu *)s)->v)->rcs.nr;
 }
 
 static struct vmed_vgpu *i915_sb_vgpu(void *s)
@@ -2121,8 +2146,8 @@ static void sb_set(const struct sb_ops *o, const char *name, double v)
 
 static void sb_saturate(const struct sb_ops *o, void *s)
 {
-	while (o->inflight(s) < SB_DEPTH)
-		o->queue(s, true);
+	while (o->inflight(s) < SB_DEPTH && o->queue(s, true))
+		;
 }
 
 static u64 sb_time(const struct sb_ops *o, void *s)
@@ -2256,6 +2281,7 @@ static void bench_sched(void)
 {
 	struct s_vgpu s[3] = {}, *x;
 	struct si_vgpu si[3] = {};
+	double isub[2];
 	void *subject[3];
 	struct vmed_device *nd, *xd;
 	u64 decisions = 0, engine = 0;
@@ -2283,8 +2309,9 @@ static void bench_sched(void)
 	check(!rd32_nvs(s[0].v, S_CH0 + NVS_CH_ERROR) &&
 	      s_inflight(&s[0]) == 0, "sched: submitted work ran without error");
 	/* And the ELSP write of an i915 context. */
-	set_value("sched_i915_submit_4k", si_submit_ns(&si[0], false));
-	set_value("sched_i915_submit_64m", si_submit_ns(&si[0], true));
+	si_submit_ns(&si[0], isub);
+	set_value("sched_i915_submit_4k", isub[0]);
+	set_value("sched_i915_submit_64m", isub[1]);
 
 	for (i = 0; i < 3; i++)
 		subject[i] = &s[i];

@@ -486,8 +486,11 @@ static void i915_workload(struct vmed_vgpu *vgpu, struct fake_hv *hv)
 	check(hv->msis > msis && hv->msi_addr == MSI_ADDR &&
 	      hv->msi_data == MSI_DATA,
 	      "MSI delivered with the guest's address and data");
-	check(rd32(vgpu, I915_CSB(0) + 4) == I_CTX_ID,
-	      "context switch reported in the CSB");
+	check(rd32(vgpu, I915_CSB(0)) == I915_CSB_IDLE_ACTIVE &&
+	      rd32(vgpu, I915_CSB(1)) == (I915_CSB_COMPLETE |
+					  I915_CSB_ACTIVE_IDLE) &&
+	      rd32(vgpu, I915_CSB(1) + 4) == I_CTX_ID,
+	      "start and completion reported in the CSB");
 }
 
 /*

@@ -10,7 +10,14 @@
  * command. The engine executes only that copy, so a guest rewriting its
  * ring or batches after the submission changes nothing. MI_NOOP,
  * MI_BATCH_BUFFER_START and MI_BATCH_BUFFER_END steer the scan and are not
- * copied. Before the first command runs, the engine checks every address
+ * copied, and neither are MI_ARB_CHECK, MI_ARB_ON_OFF (there is no
+ * preemption to allow or forbid) and 3D and media state and primitives,
+ * which are parsed for their length and skipped: there is no 3D pipeline,
+ * so they draw nothing and touch no memory. PIPE_CONTROL is kept for its
+ * post-sync write of an immediate qword (and its notify interrupt); its
+ * flushes and stalls have nothing to wait for, and a write to the
+ * context's status page (STORE_DATA_INDEX) is recorded with the resolved
+ * GGTT address. Before the first command runs, the engine checks every address
  * the records will touch (vmed_i915_cmd_check()): a workload either runs
  * with all of its memory reachable or not at all, and the submission costs
  * the same whatever the size of the blits it asks for.
@@ -25,11 +32,12 @@
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
+#include <linux/mm.h>
 #include <linux/string.h>
 #include "i915.h"
 
 #define REC_PPGTT	BIT(16)
-#define MAX_CMD_DWORDS	10	/* XY_SRC_COPY_BLT */
+#define MAX_CMD_DWORDS	(1 + 2 * 16)	/* an LRI of 16 registers */
 
 struct scan {
 	struct vmed_vgpu *vgpu;
@@ -69,6 +77,32 @@ static enum i915_wl_error fetch(struct scan *s, u32 *dw)
 	return ret ? I915_WL_BAD_ADDRESS : I915_WL_OK;
 }
 
+/*
+ * Dword count of a 3D or media command, by its length field: 8 bits, but
+ * 9 or 11 for the few with long lists and 16 for media; single-dword
+ * pipeline types have none.
+ */
+static unsigned int gfx_length(u32 dw)
+{
+	u32 op = dw >> 16;
+
+	switch ((dw >> 27) & 3) {
+	case I915_3D_SINGLE_DWORD:
+		return 1;
+	case I915_3D_MEDIA:
+		return (dw & 0xffff) + 2;
+	}
+	switch (op) {
+	case 0x7917:			/* 3DSTATE_SO_DECL_LIST */
+	case 0x7843 ... 0x7847:		/* 3DSTATE_BINDING_TABLE_EDIT_* */
+		return (dw & 0x1ff) + 2;
+	case 0x7839:			/* 3DSTATE_DX9_CONSTANTF_* */
+	case 0x783a:
+		return (dw & 0x7ff) + 2;
+	}
+	return (dw & 0xff) + 2;
+}
+
 /* Dword count of a command in the subset, 0 if it is not in the subset. */
 static unsigned int cmd_length(u32 dw)
 {
@@ -77,6 +111,8 @@ static unsigned int cmd_length(u32 dw)
 		switch (I915_MI_OP(dw)) {
 		case I915_MI_NOOP:
 		case I915_MI_USER_INTERRUPT:
+		case I915_MI_ARB_CHECK:
+		case I915_MI_ARB_ON_OFF:
 		case I915_MI_BATCH_BUFFER_END:
 			return 1;
 		case I915_MI_STORE_DATA_IMM:
@@ -93,6 +129,8 @@ static unsigned int cmd_length(u32 dw)
 			return (dw & 0xff) + 2;
 		}
 		return 0;
+	case I915_CLIENT_3D:
+		return gfx_length(dw);
 	}
 	return 0;
 }
@@ -115,6 +153,47 @@ static enum i915_wl_error check_sdi(struct scan *s, const u32 *cmd,
 		*ppgtt = false;
 	if (cmd[1] & 3)
 		return I915_WL_BAD_ADDRESS;
+	return I915_WL_OK;
+}
+
+/*
+ * A PIPE_CONTROL: only the immediate write is a post-sync operation this
+ * engine performs (there is nothing to count or time); no MMIO write.
+ * Its record carries the address the write goes to, resolved for a
+ * status-page offset. Returns whether it needs to run at all in @keep.
+ */
+static enum i915_wl_error check_pipe_control(struct scan *s, u32 *cmd,
+					     unsigned int len, bool *ppgtt,
+					     bool *keep)
+{
+	u32 flags = cmd[1];
+	u64 addr = qword(&cmd[2]);
+
+	*keep = false;
+	if (len != 6)
+		return I915_WL_BAD_LENGTH;
+	if (cmd[0] != I915_PIPE_CONTROL)
+		return I915_WL_BAD_OPCODE;
+	if ((flags & I915_PC_MMIO_WRITE) ||
+	    (flags & I915_PC_POST_SYNC_MASK & ~I915_PC_WRITE_IMM))
+		return I915_WL_BAD_OPCODE;
+	*keep = flags & (I915_PC_WRITE_IMM | I915_PC_NOTIFY);
+	if (!(flags & I915_PC_WRITE_IMM))
+		return I915_WL_OK;
+	if (addr & 7)
+		return I915_WL_BAD_ADDRESS;
+	if (flags & I915_PC_STORE_INDEX) {
+		/* An offset in the context's status page (its first page). */
+		if (addr >= PAGE_SIZE)
+			return I915_WL_BAD_ADDRESS;
+		addr += s->ctx->lrca;
+		cmd[1] &= ~I915_PC_STORE_INDEX;
+		cmd[2] = lower_32_bits(addr);
+		cmd[3] = upper_32_bits(addr);
+		*ppgtt = false;
+	} else if (flags & I915_PC_GLOBAL_GTT) {
+		*ppgtt = false;
+	}
 	return I915_WL_OK;
 }
 
@@ -229,12 +308,18 @@ static enum i915_wl_error batch_start(struct scan *s, const u32 *cmd,
 	return I915_WL_OK;
 }
 
+static bool is_pipe_control(u32 dw)
+{
+	return (dw >> 16) == I915_PIPE_CONTROL >> 16;
+}
+
 static enum i915_wl_error scan_one(struct scan *s)
 {
 	u32 cmd[MAX_CMD_DWORDS];
 	unsigned int len, i;
 	enum i915_wl_error err;
 	bool ppgtt = s->in_batch && s->ppgtt;
+	bool keep;
 
 	err = fetch(s, &cmd[0]);
 	if (err)
@@ -242,9 +327,18 @@ static enum i915_wl_error scan_one(struct scan *s)
 	len = cmd_length(cmd[0]);
 	if (!len)
 		return I915_WL_BAD_OPCODE;
-	if (len > MAX_CMD_DWORDS)
-		return I915_WL_BAD_LENGTH;
 	if (!s->in_batch && len - 1 > s->left)
+		return I915_WL_BAD_LENGTH;
+	/* 3D and media commands do nothing here: skipped, however long. */
+	if (I915_CLIENT(cmd[0]) == I915_CLIENT_3D && !is_pipe_control(cmd[0])) {
+		for (i = 1; i < len; i++) {
+			err = fetch(s, &cmd[1]);
+			if (err)
+				return err;
+		}
+		return I915_WL_OK;
+	}
+	if (len > MAX_CMD_DWORDS)
 		return I915_WL_BAD_LENGTH;
 	for (i = 1; i < len; i++) {
 		err = fetch(s, &cmd[i]);
@@ -256,8 +350,14 @@ static enum i915_wl_error scan_one(struct scan *s)
 		err = check_blit(s, cmd, len, ppgtt);
 		return err ?: emit(s, cmd, len, ppgtt);
 	}
+	if (is_pipe_control(cmd[0])) {
+		err = check_pipe_control(s, cmd, len, &ppgtt, &keep);
+		return err ?: keep ? emit(s, cmd, len, ppgtt) : I915_WL_OK;
+	}
 	switch (I915_MI_OP(cmd[0])) {
 	case I915_MI_NOOP:
+	case I915_MI_ARB_CHECK:
+	case I915_MI_ARB_ON_OFF:
 		return I915_WL_OK;
 	case I915_MI_USER_INTERRUPT:
 		return emit(s, cmd, len, ppgtt);
@@ -334,6 +434,11 @@ enum i915_wl_error vmed_i915_cmd_check(struct vmed_vgpu *vgpu,
 			*more = !err && w->pos < w->cmd_len;
 			if (*more)
 				break;
+		} else if (cmd[0] == I915_PIPE_CONTROL) {
+			if (cmd[1] & I915_PC_WRITE_IMM)
+				err = vmed_i915_mem_check(vgpu, &w->ctx, ppgtt,
+							  qword(&cmd[2]), 8,
+							  true);
 		} else if (I915_MI_OP(cmd[0]) == I915_MI_STORE_DATA_IMM) {
 			err = vmed_i915_mem_check(vgpu, &w->ctx, ppgtt,
 						  qword(&cmd[1]), (len - 3) * 4,

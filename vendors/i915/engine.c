@@ -81,20 +81,52 @@ enum i915_wl_error vmed_i915_mem_check(struct vmed_vgpu *vgpu,
 	return I915_WL_OK;
 }
 
+/* The masked chicken registers i915's context workarounds load. */
+static const u32 lri_chicken[] = {
+	I915_CS_CHICKEN1, I915_CACHE_MODE_1, I915_COMMON_SLICE_CHICKEN2,
+	I915_GT_MODE, I915_HDC_CHICKEN0, I915_HALF_SLICE_CHICKEN2,
+	I915_HALF_SLICE_CHICKEN3, I915_HALF_SLICE_CHICKEN5,
+	I915_HALF_SLICE_CHICKEN7, I915_ROW_CHICKEN,
+};
+
+static bool lri_is_chicken(u32 offset)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lri_chicken); i++)
+		if (offset == lri_chicken[i])
+			return true;
+	return false;
+}
+
 /**
  * vmed_i915_lri_allowed() - may a workload load this register?
  * @offset: register offset
  *
- * Only the render engine's general purpose registers: they steer nothing
- * outside the engine, so a guest cannot reach interrupt, submission or
- * memory-mapping state through its command stream.
+ * The render engine's general purpose registers, and the masked chicken
+ * registers of i915's context workarounds (stored in the vGPU's register
+ * file: they tune hardware units this engine does not have). None steers
+ * anything outside the vGPU, so a guest cannot reach interrupt, submission
+ * or memory-mapping state through its command stream.
  *
  * Return: true if allowed.
  */
 bool vmed_i915_lri_allowed(u32 offset)
 {
-	return offset >= I915_CS_GPR(0) &&
-	       offset < I915_CS_GPR(I915_CS_GPR_COUNT) && !(offset & 3);
+	return (offset >= I915_CS_GPR(0) &&
+		offset < I915_CS_GPR(I915_CS_GPR_COUNT) && !(offset & 3)) ||
+	       lri_is_chicken(offset);
+}
+
+/* A load of @val into @offset, with the upper half masking a chicken's. */
+static void lri_store(struct vmed_vgpu *vgpu, u32 offset, u32 val)
+{
+	if (lri_is_chicken(offset)) {
+		u32 mask = val >> 16;
+
+		val = (vmed_vreg_read(vgpu, offset, 4) & ~mask) | (val & mask);
+	}
+	vmed_vreg_write(vgpu, offset, 4, val);
 }
 
 static u64 qword(const u32 *lo)
@@ -152,7 +184,19 @@ static int exec_one(struct vmed_vgpu *vgpu, const struct i915_ctx *ctx,
 {
 	u32 data[2];
 	unsigned int i;
+	int ret = 0;
 
+	/* The scanner resolved the address; only writes and notifies remain. */
+	if (cmd[0] == I915_PIPE_CONTROL) {
+		data[0] = cmd[4];
+		data[1] = cmd[5];
+		if (cmd[1] & I915_PC_WRITE_IMM)
+			ret = vmed_i915_mem_rw(vgpu, ctx, ppgtt, qword(&cmd[2]),
+					       data, 8, true);
+		if (!ret && (cmd[1] & I915_PC_NOTIFY))
+			vmed_irq_raise(vgpu, I915_EV_RCS_USER);
+		return ret;
+	}
 	switch (I915_MI_OP(cmd[0])) {
 	case I915_MI_USER_INTERRUPT:
 		vmed_irq_raise(vgpu, I915_EV_RCS_USER);
@@ -164,7 +208,7 @@ static int exec_one(struct vmed_vgpu *vgpu, const struct i915_ctx *ctx,
 				   (len - 3) * 4, true);
 	case I915_MI_LOAD_REGISTER_IMM:
 		for (i = 1; i + 1 < len; i += 2)
-			vmed_vreg_write(vgpu, cmd[i], 4, cmd[i + 1]);
+			lri_store(vgpu, cmd[i], cmd[i + 1]);
 		return 0;
 	}
 	return -EINVAL;	/* the scanner let through something it should not */

@@ -1,29 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Execlists of the render engine: the submit port, contexts and the
- * context status buffer.
+ * context status buffer, as Linux's i915 drives a Gen9 engine.
  *
- * The guest writes two context descriptors to ELSP as four dwords (element
- * 1 high, element 1 low, element 0 high, element 0 low); the fourth write
- * submits. Each valid element is loaded and its commands scanned and
- * copied there and then (cmd.c), and queued on the render engine as a
- * workload; the write returns at once. The core's scheduler runs the
- * workloads (element 0 first), and EXECLIST_STATUS_LO bit 0 (a vmed
- * extension) reads 1 while any of the vGPU's contexts is queued or
- * running. A second submission while the first pair runs queues behind it.
+ * The guest writes a list of one or two context descriptors to ELSP as
+ * four dwords (element 1 high, element 1 low, element 0 high, element 0
+ * low); the fourth write submits. Each valid element is loaded and its
+ * commands scanned and copied there and then (cmd.c), and queued on the
+ * render engine as a workload; the write returns at once. The core's
+ * scheduler runs the workloads in order.
  *
- * Per element one CSB entry is written when it completes: COMPLETE plus
- * ELEMENT_SWITCH (more to run) or ACTIVE_IDLE (the engine went idle),
- * context ID in the high dword; after the pair's last entry, one
- * context-switch interrupt. A refused or faulting workload is reported in
- * the same entry with I915_CSB_ERROR (bit 31, a vmed extension) and in
- * EXECLIST_STATUS_LO bit 31, which stays set until the next clean
- * workload; so is one the device's watchdog stopped, and one queued
- * behind that. EXECLIST_STATUS_HI holds the last context ID. A refused
- * workload executes nothing and its ring is consumed (head = tail) so that
+ * The context status buffer (CSB) tells the guest what happened, as the
+ * hardware does: when a list starts, an IDLE_ACTIVE entry (context ID 0);
+ * when an element completes, COMPLETE plus ELEMENT_SWITCH (the list goes
+ * on) or ACTIVE_IDLE (it ended), with the element's context ID; each
+ * followed by a context-switch interrupt. A list submitted while another
+ * runs waits behind it (the engine never preempts): when the first one
+ * ends, its ACTIVE_IDLE entry is followed by the waiting list's
+ * IDLE_ACTIVE. i915 writes ELSP again only once its last list started, so
+ * two lists are the most an engine holds; a third is refused and counted.
+ * A context submitted again while it is queued (i915's lite restore)
+ * starts where its queued run will leave the ring head.
+ *
+ * A refused or faulting element still completes in order, with
+ * I915_CSB_ERROR (bit 31, a vmed extension i915 does not look at) in its
+ * entry and EXECLIST_STATUS_LO bit 31 set until the next clean one; so is
+ * one the device's watchdog stopped, and one queued behind that. A refused
+ * element executes nothing and its ring is consumed (head = tail) so that
  * the guest's next submission is not stuck behind it; the vGPU is not
- * failed. Entries are mirrored to the HWSP at HWS_PGA (dwords 0x10..,
- * write pointer at 0x1f) when the guest set one.
+ * failed. EXECLIST_STATUS_LO bit 0 (a vmed extension) reads 1 while a list
+ * is submitted, EXECLIST_STATUS_HI holds the last context ID. Entries are
+ * mirrored to the HWSP at HWS_PGA (dwords 0x10.., write pointer at 0x1f)
+ * when the guest set one, which is where i915 reads them.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -59,12 +67,13 @@ static void ctx_find_mm(struct vmed_vgpu *vgpu, struct i915_wl *w)
 }
 
 /* Load the context of @desc into @w (its address space as of now). */
-static enum i915_wl_error ctx_load(struct vmed_vgpu *vgpu, u64 desc,
+static enum i915_wl_error ctx_load(struct vmed_vgpu *vgpu,
+				   const struct i915_engine *e, u64 desc,
 				   struct i915_wl *w)
 {
-	struct i915_vgpu *iv = i915_of(vgpu);
 	struct i915_ctx *ctx = &w->ctx;
 	u32 state[I915_CTX_STATE_DWORDS];
+	unsigned int i;
 	u32 ctl;
 
 	ctx->desc = desc;
@@ -78,12 +87,19 @@ static enum i915_wl_error ctx_load(struct vmed_vgpu *vgpu, u64 desc,
 	ctx->head = state[I915_CTX_RING_HEAD] & I915_RING_OFFSET_MASK;
 	ctx->tail = state[I915_CTX_RING_TAIL] & I915_RING_OFFSET_MASK;
 	/*
-	 * The context is queued already (the two elements of one port, or
-	 * a resubmission): it starts where that run will have left its ring
-	 * head, as the image will say by the time it runs.
+	 * The context is queued already (a lite restore, or the two
+	 * elements of one list): it starts where its last queued run will
+	 * have left its ring head, as the image will say by the time it runs.
 	 */
-	if (iv->inflight && ctx->lrca == iv->queued_lrca)
-		ctx->head = iv->queued_tail;
+	for (i = e->nr; i-- > 0;) {
+		const struct i915_element *el =
+			&e->queued[(e->first + i) % I915_MAX_ELEMENTS];
+
+		if (el->lrca == ctx->lrca) {
+			ctx->head = el->tail;
+			break;
+		}
+	}
 	w->has_ppgtt = ((desc & I915_CTX_MODE_MASK) >> I915_CTX_MODE_SHIFT) ==
 		       I915_CTX_MODE_LEGACY_64;
 	w->pdp = state[I915_CTX_PDP0_LDW] | (u64)state[I915_CTX_PDP0_UDW] << 32;
@@ -164,9 +180,9 @@ int vmed_i915_wl_step(struct vmed_vgpu *vgpu, struct vmed_workload *wl)
 }
 
 /**
- * vmed_i915_wl_complete() - a context is done: CSB entry, ring head, interrupt
+ * vmed_i915_wl_complete() - an element is done: ring head, CSB, interrupt
  * @vgpu: the vGPU; its lock held
- * @wl: the context's workload
+ * @wl: the element's workload
  * @status: 0, its step's error, -ETIMEDOUT (the watchdog stopped it) or
  *	-ECANCELED (it was queued behind one the watchdog stopped)
  */
@@ -174,12 +190,17 @@ void vmed_i915_wl_complete(struct vmed_vgpu *vgpu, struct vmed_workload *wl,
 			   int status)
 {
 	struct i915_vgpu *iv = i915_of(vgpu);
+	struct i915_engine *e = &iv->rcs;
 	struct i915_wl *w = vmed_workload_data(wl);
 	u32 csb = I915_CSB_COMPLETE |
-		  (w->idle ? I915_CSB_ACTIVE_IDLE : I915_CSB_ELEMENT_SWITCH);
+		  (w->last ? I915_CSB_ACTIVE_IDLE : I915_CSB_ELEMENT_SWITCH);
 	u32 exec_status = 0;
 
-	iv->inflight--;
+	/* Elements complete in the order they were queued. */
+	e->first = (e->first + 1) % I915_MAX_ELEMENTS;
+	e->nr--;
+	if (w->last)
+		e->lists--;
 	if (w->err != I915_WL_BAD_CONTEXT) {
 		u64 head = w->ctx.lrca + I915_CTX_STATE_PAGE * PAGE_SIZE +
 			   I915_CTX_RING_HEAD * 4;
@@ -206,69 +227,52 @@ void vmed_i915_wl_complete(struct vmed_vgpu *vgpu, struct vmed_workload *wl,
 	/* The ring head write may have failed the vGPU: it reads dead. */
 	if (vmed_vgpu_failed(vgpu))
 		return;
-	if (iv->inflight)
+	if (e->lists)
 		exec_status |= I915_EXECLIST_ACTIVE;
 	vmed_vreg_write(vgpu, I915_EXECLIST_STATUS_LO, 4, exec_status);
 	vmed_vreg_write(vgpu, I915_EXECLIST_STATUS_HI, 4,
 			upper_32_bits(w->ctx.desc));
 	csb_write(vgpu, csb, upper_32_bits(w->ctx.desc));
-	if (w->irq && !vmed_vgpu_failed(vgpu))
-		vmed_irq_raise(vgpu, I915_EV_RCS_CTX_SWITCH);
+	/* The list that waited behind this one starts now. */
+	if (w->last && e->lists)
+		csb_write(vgpu, I915_CSB_IDLE_ACTIVE, 0);
+	vmed_irq_raise(vgpu, I915_EV_RCS_CTX_SWITCH);
 }
 
 /*
- * Load, scan and queue one element. A context that cannot be queued at
- * all (no memory, the vGPU's queue full) is answered at once as refused.
+ * Load, scan and queue one element. A refused element is queued too, to
+ * complete in its turn with an error. Returns 0, or the errno that fails
+ * the vGPU (no memory for the workload).
  */
-static void queue_element(struct vmed_vgpu *vgpu, u64 desc, bool idle,
-			  bool irq)
+static int queue_element(struct vmed_vgpu *vgpu, struct i915_engine *e,
+			 u64 desc, bool last)
 {
 	struct i915_vgpu *iv = i915_of(vgpu);
 	struct i915_wl *w = iv->scan;
+	struct i915_element *el;
 	struct vmed_workload *wl;
 	int ret;
 
 	iv->stats.workloads++;
 	memset(w, 0, sizeof(*w));
-	w->idle = idle;
-	w->irq = irq;
-	w->err = ctx_load(vgpu, desc, w);
+	w->last = last;
+	w->err = ctx_load(vgpu, e, desc, w);
 	if (!w->err)
 		w->err = vmed_i915_cmd_scan(vgpu, &w->ctx, w);
 	wl = vmed_workload_alloc(vgpu, 0, struct_size(w, cmd, w->cmd_len));
-	if (IS_ERR(wl)) {
-		ret = PTR_ERR(wl);
-		goto refused;
-	}
+	if (IS_ERR(wl))
+		return PTR_ERR(wl);
 	memcpy(vmed_workload_data(wl), w, struct_size(w, cmd, w->cmd_len));
+	/* Two lists of two elements are far below the core's queue limit. */
 	ret = vmed_workload_queue(wl);
 	if (ret) {
 		vmed_workload_discard(wl);
-		goto refused;
+		return ret;
 	}
-	iv->inflight++;
-	if (w->err != I915_WL_BAD_CONTEXT) {
-		iv->queued_lrca = w->ctx.lrca;
-		iv->queued_tail = w->err == I915_WL_BAD_RING ? 0 : w->ctx.tail;
-	}
-	vmed_vreg_write(vgpu, I915_EXECLIST_STATUS_LO, 4,
-			vmed_vreg_read(vgpu, I915_EXECLIST_STATUS_LO, 4) |
-			I915_EXECLIST_ACTIVE);
-	return;
-refused:
-	/* A failed vGPU reads as dead: nothing to answer. */
-	if (ret == -EIO)
-		return;
-	iv->stats.workload_errors++;
-	pr_info_ratelimited("%s: context %#llx not queued: %pe\n",
-			    vmed_vgpu_name(vgpu), desc, ERR_PTR(ret));
-	vmed_vreg_write(vgpu, I915_EXECLIST_STATUS_LO, 4, I915_EXECLIST_ERROR |
-			(iv->inflight ? I915_EXECLIST_ACTIVE : 0));
-	csb_write(vgpu, I915_CSB_COMPLETE | I915_CSB_ERROR |
-		  (idle ? I915_CSB_ACTIVE_IDLE : I915_CSB_ELEMENT_SWITCH),
-		  upper_32_bits(desc));
-	if (irq)
-		vmed_irq_raise(vgpu, I915_EV_RCS_CTX_SWITCH);
+	el = &e->queued[(e->first + e->nr++) % I915_MAX_ELEMENTS];
+	el->lrca = w->ctx.lrca;
+	el->tail = w->err == I915_WL_BAD_RING ? 0 : w->ctx.tail;
+	return 0;
 }
 
 /**
@@ -278,28 +282,46 @@ refused:
  * @old: previous value
  * @val: the dword written
  *
- * Return: 0; workload errors are reported to the guest, not to the core.
+ * Return: 0, or -ENOMEM when an element could not be queued (the vGPU
+ * fails); workload errors are reported to the guest, not to the core.
  */
 int vmed_i915_elsp_write(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
 			 u64 old, u64 val)
 {
 	struct i915_vgpu *iv = i915_of(vgpu);
+	struct i915_engine *e = &iv->rcs;
 	u64 desc[2];
 	bool two;
+	int ret;
 
-	iv->elsp[iv->elsp_count++] = val;
-	if (iv->elsp_count < ARRAY_SIZE(iv->elsp))
+	e->elsp[e->elsp_count++] = val;
+	if (e->elsp_count < ARRAY_SIZE(e->elsp))
 		return 0;
-	iv->elsp_count = 0;
-	desc[1] = iv->elsp[1] | (u64)iv->elsp[0] << 32;
-	desc[0] = iv->elsp[3] | (u64)iv->elsp[2] << 32;
+	e->elsp_count = 0;
+	desc[1] = e->elsp[1] | (u64)e->elsp[0] << 32;
+	desc[0] = e->elsp[3] | (u64)e->elsp[2] << 32;
 	if (!(desc[0] & I915_CTX_VALID))
 		return 0;
+	if (e->lists == I915_MAX_LISTS) {
+		iv->stats.elsp_refused++;
+		pr_info_ratelimited("%s: ELSP written with two lists in flight: refused\n",
+				    vmed_vgpu_name(vgpu));
+		return 0;
+	}
 	two = desc[1] & I915_CTX_VALID;
-	queue_element(vgpu, desc[0], !two, !two);
-	if (two && !vmed_vgpu_failed(vgpu))
-		queue_element(vgpu, desc[1], true, true);
-	return 0;
+	/* Queued under the lock: no element can complete before this. */
+	if (!e->lists++) {
+		csb_write(vgpu, I915_CSB_IDLE_ACTIVE, 0);
+		vmed_irq_raise(vgpu, I915_EV_RCS_CTX_SWITCH);
+	}
+	vmed_vreg_write(vgpu, I915_EXECLIST_STATUS_LO, 4,
+			vmed_vreg_read(vgpu, I915_EXECLIST_STATUS_LO, 4) |
+			I915_EXECLIST_ACTIVE);
+	ret = queue_element(vgpu, e, desc[0], !two);
+	if (!ret && two)
+		ret = queue_element(vgpu, e, desc[1], true);
+	/* A failure on the way (a tracked write) is the core's already. */
+	return ret == -EIO && vmed_vgpu_failed(vgpu) ? 0 : ret;
 }
 
 /* What the guest sees of the execlists after power-on or a reset. */
@@ -307,8 +329,7 @@ static void execlist_clear(struct vmed_vgpu *vgpu)
 {
 	struct i915_vgpu *iv = i915_of(vgpu);
 
-	iv->elsp_count = 0;
-	iv->inflight = 0;
+	memset(&iv->rcs, 0, sizeof(iv->rcs));
 	vmed_vreg_write(vgpu, I915_EXECLIST_STATUS_LO, 4, 0);
 	vmed_vreg_write(vgpu, I915_EXECLIST_STATUS_HI, 4, 0);
 	vmed_vreg_write(vgpu, I915_CSB_PTR, 4,
@@ -336,8 +357,8 @@ void vmed_i915_engine_restart(struct vmed_vgpu *vgpu)
  * @vgpu: the vGPU; its lock held
  *
  * Called by the core on reset, detach, destroy and when the vGPU fails,
- * after it dropped the queued contexts: the half written port, the count
- * of contexts in flight and the announced PPGTTs go.
+ * after it dropped the queued contexts: the half written port, the lists
+ * in flight and the announced PPGTTs go.
  */
 void vmed_i915_engine_reset(struct vmed_vgpu *vgpu)
 {
@@ -345,8 +366,7 @@ void vmed_i915_engine_reset(struct vmed_vgpu *vgpu)
 
 	if (!iv)
 		return;
-	iv->elsp_count = 0;
-	iv->inflight = 0;
+	memset(&iv->rcs, 0, sizeof(iv->rcs));
 	if (vmed_vgpu_attached(vgpu))
 		vmed_i915_ppgtt_release_all(vgpu);
 }

@@ -95,6 +95,7 @@ enum { I915_EV_RCS_USER, I915_EV_RCS_CTX_SWITCH, I915_NR_EVENTS };
 
 /* CSB status dword (gen8) plus vmed's error bit, see execlist.c */
 #define I915_CSB_IDLE_ACTIVE	BIT(0)
+#define I915_CSB_PREEMPTED	BIT(1)
 #define I915_CSB_ELEMENT_SWITCH	BIT(2)
 #define I915_CSB_ACTIVE_IDLE	BIT(3)
 #define I915_CSB_COMPLETE	BIT(4)
@@ -102,7 +103,7 @@ enum { I915_EV_RCS_USER, I915_EV_RCS_CTX_SWITCH, I915_NR_EVENTS };
 
 /* EXECLIST_STATUS_LO as modelled, see execlist.c */
 #define I915_EXECLIST_ERROR	BIT(31)
-#define I915_EXECLIST_ACTIVE	BIT(0)	/* vmed: a context is queued or running */
+#define I915_EXECLIST_ACTIVE	BIT(0)	/* vmed: an element list is submitted */
 
 /* HWSP slots the CSB is mirrored to (gen9 i915 reads them there) */
 #define I915_HWS_CSB_BUF0	0x10
@@ -111,6 +112,20 @@ enum { I915_EV_RCS_USER, I915_EV_RCS_CTX_SWITCH, I915_NR_EVENTS };
 /* LRI-writable registers: the render engine's general purpose registers */
 #define I915_CS_GPR(i)		(0x2600 + (i) * 4)
 #define I915_CS_GPR_COUNT	32
+/*
+ * and the masked chicken registers i915's context workarounds load: they
+ * tune units a software engine does not have, so they are only stored.
+ */
+#define I915_CS_CHICKEN1	0x2580
+#define I915_CACHE_MODE_1	0x7004
+#define I915_COMMON_SLICE_CHICKEN2 0x7014
+#define I915_HDC_CHICKEN0	0x7300
+#define I915_HALF_SLICE_CHICKEN2 0xe180
+#define I915_HALF_SLICE_CHICKEN3 0xe184
+#define I915_HALF_SLICE_CHICKEN5 0xe188
+#define I915_HALF_SLICE_CHICKEN7 0xe194
+#define I915_ROW_CHICKEN	0xe4f0
+#define I915_GT_MODE		0x7008
 
 #define I915_FORCEWAKE_RENDER	0xa278
 #define I915_FORCEWAKE_MEDIA	0xa270
@@ -227,12 +242,15 @@ enum { I915_EV_RCS_USER, I915_EV_RCS_CTX_SWITCH, I915_NR_EVENTS };
 #define I915_CLIENT(dw)		((dw) >> 29)
 #define I915_CLIENT_MI		0
 #define I915_CLIENT_2D		2
+#define I915_CLIENT_3D		3
 #define I915_MI_OP(dw)		(((dw) >> 23) & 0x3f)
 #define I915_2D_OP(dw)		(((dw) >> 22) & 0x7f)
 #define I915_MI(op, flags)	(((u32)(op) << 23) | (flags))
 
 #define I915_MI_NOOP			0x00
 #define I915_MI_USER_INTERRUPT		0x02
+#define I915_MI_ARB_CHECK		0x05
+#define I915_MI_ARB_ON_OFF		0x08
 #define I915_MI_BATCH_BUFFER_END	0x0a
 #define I915_MI_STORE_DATA_IMM		0x20
 #define   I915_MI_USE_GGTT		BIT(22)
@@ -241,6 +259,22 @@ enum { I915_EV_RCS_USER, I915_EV_RCS_CTX_SWITCH, I915_NR_EVENTS };
 #define I915_MI_BATCH_BUFFER_START	0x31
 #define   I915_MI_BB_SECOND_LEVEL	BIT(22)
 #define   I915_MI_BB_PPGTT		BIT(8)
+
+/*
+ * PIPE_CONTROL (render engine): flushes and stalls, which a software
+ * engine has nothing to do for, and a post-sync write of an immediate
+ * qword to a GGTT or PPGTT address, or to an offset in the context's
+ * status page (STORE_DATA_INDEX).
+ */
+#define I915_PIPE_CONTROL		0x7a000004
+#define   I915_PC_POST_SYNC_MASK	(3 << 14)
+#define   I915_PC_WRITE_IMM		BIT(14)
+#define   I915_PC_NOTIFY		BIT(8)
+#define   I915_PC_STORE_INDEX		BIT(21)
+#define   I915_PC_MMIO_WRITE		BIT(23)
+#define   I915_PC_GLOBAL_GTT		BIT(24)
+#define I915_3D_SINGLE_DWORD		1	/* pipeline type (bits 28:27) */
+#define I915_3D_MEDIA			2
 
 #define I915_XY_COLOR_BLT		0x50
 #define I915_XY_SRC_COPY_BLT		0x53
@@ -254,6 +288,8 @@ enum { I915_EV_RCS_USER, I915_EV_RCS_CTX_SWITCH, I915_NR_EVENTS };
 
 /* ---------------------------------------------------------------- limits */
 #define I915_MAX_PPGTTS		16	/* announced PML4s per vGPU */
+#define I915_MAX_LISTS		2	/* element lists per engine: running, next */
+#define I915_MAX_ELEMENTS	(2 * I915_MAX_LISTS)
 #define I915_MAX_SCAN_DWORDS	16384	/* dwords fetched per workload */
 #define I915_MAX_CMDS		4096	/* commands per workload */
 #define I915_MAX_CHAIN		8	/* batch-buffer starts per workload */
@@ -285,6 +321,7 @@ enum i915_wl_error {
  * @workload_errors: contexts refused by the scanner or failed executing
  * @cmds: commands executed
  * @g2v_errors: PVINFO notifications refused (bad root, list full, ...)
+ * @elsp_refused: element lists refused because two were in flight
  * @aperture_errors: aperture accesses refused
  * @by_error: per &enum i915_wl_error, how often
  */
@@ -293,6 +330,7 @@ struct i915_stats {
 	u64 workload_errors;
 	u64 cmds;
 	u64 g2v_errors;
+	u64 elsp_refused;
 	u64 aperture_errors;
 	u64 by_error[I915_WL_NR_ERRORS];
 };
@@ -310,15 +348,40 @@ struct i915_ppgtt {
 struct i915_wl;
 
 /**
- * struct i915_vgpu - the backend's per-vGPU state (vmed_vgpu_vendor_data())
+ * struct i915_element - an element of a submitted list, queued on its engine
+ * @lrca: its context
+ * @tail: where its ring will stop: the head of the next run of @lrca
+ */
+struct i915_element {
+	u64 lrca;
+	u32 tail;
+};
+
+/**
+ * struct i915_engine - an engine's execlists, as the guest drives them
  * @elsp: the ELSP dwords written so far, in write order
  * @elsp_count: how many of the four were written
+ * @lists: element lists submitted and not yet run to their end: 0 (the
+ *	engine is idle), 1 (one runs) or 2 (one waits behind it)
+ * @queued: the elements of those lists in submission order, @first the
+ *	oldest; @nr of them
+ * @first: see @queued
+ * @nr: see @queued
+ */
+struct i915_engine {
+	u32 elsp[4];
+	unsigned int elsp_count;
+	unsigned int lists;
+	struct i915_element queued[I915_MAX_ELEMENTS];
+	unsigned int first;
+	unsigned int nr;
+};
+
+/**
+ * struct i915_vgpu - the backend's per-vGPU state (vmed_vgpu_vendor_data())
+ * @rcs: the render engine's execlists
  * @ppgtt: announced address spaces
  * @nr_ppgtt: entries used in @ppgtt
- * @inflight: contexts queued on the engine and not completed
- * @queued_lrca: the context queued last, and the ring head it will leave
- *	(@queued_tail) when it completes
- * @queued_tail: see @queued_lrca
  * @scan: where a submission is loaded and scanned, with room for
  *	%I915_CMD_BUF_DWORDS; the workload queued gets a copy of what it
  *	needs
@@ -327,13 +390,9 @@ struct i915_wl;
  * @stats: counters
  */
 struct i915_vgpu {
-	u32 elsp[4];
-	unsigned int elsp_count;
+	struct i915_engine rcs;
 	struct i915_ppgtt ppgtt[I915_MAX_PPGTTS];
 	unsigned int nr_ppgtt;
-	unsigned int inflight;
-	u64 queued_lrca;
-	u32 queued_tail;
 	struct i915_wl *scan;
 	void *bounce;
 	enum i915_wl_error last_error;
@@ -368,9 +427,8 @@ struct i915_ctx {
  * @pdp: root of the context's PPGTT (PDP0 of its image)
  * @has_ppgtt: the context runs in a 4-level PPGTT
  * @err: why it is refused, I915_WL_OK while it is fine
- * @idle: the engine goes idle after it (CSB ACTIVE_IDLE, else
- *	ELEMENT_SWITCH)
- * @irq: the context-switch interrupt follows it (the last of its pair)
+ * @last: the last element of its list (CSB ACTIVE_IDLE when it completes,
+ *	else ELEMENT_SWITCH)
  * @checked: every address its commands touch was checked (its first
  *	steps; @pos is the check's until then)
  * @pos: next record of @cmd to execute
@@ -384,8 +442,7 @@ struct i915_wl {
 	u64 pdp;
 	bool has_ppgtt;
 	enum i915_wl_error err;
-	bool idle;
-	bool irq;
+	bool last;
 	bool checked;
 	unsigned int pos;
 	u32 row;
