@@ -47,12 +47,18 @@ check() {
 	return $rc
 }
 
-# New dmesg lines since the last call must contain nothing from $BAD.
+# What hang_watchdog writes to the kernel log after its blocked-task dump.
+HANG_DUMP_END="e2e: end of the blocked-task dump"
+
+# New dmesg lines since the last call must contain nothing from $BAD. The
+# hang watchdog's own dump of blocked tasks (sysrq-w: call traces) is not
+# a report; the kernel's hung-task reports are.
 dmesg_clean() {
 	local n
 	dmesg > /tmp/dmesg
 	n=$(wc -l < /tmp/dmesg)
-	sed -n "$((seen + 1)),\$p" /tmp/dmesg > /tmp/dmesg.new
+	sed -n "$((seen + 1)),\$p" /tmp/dmesg |
+		sed "/sysrq: Show Blocked State/,/$HANG_DUMP_END/d" > /tmp/dmesg.new
 	seen=$n
 	if [ -n "$KNOWN_REPORTS" ]; then
 		drop_known_reports < /tmp/dmesg.new > /tmp/dmesg.kept
@@ -206,6 +212,8 @@ hang_watchdog() {
 			echo "E2E-HANG-BEGIN no verdict for ${limit}s"
 			task_stacks "$pattern"
 			echo w > /proc/sysrq-trigger
+			# The dump's end, for dmesg_clean: it is ours.
+			echo "$HANG_DUMP_END" > /dev/kmsg
 			dmesg | sed -n '/sysrq: Show Blocked State/,$p' |
 				tail -n 120 | sed 's/^/    /'
 			echo "E2E-HANG-END"
