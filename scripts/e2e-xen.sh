@@ -18,11 +18,13 @@
 #   bash scripts/e2e-xen.sh                 build everything, boot, report
 #   E2E_TIMEOUT=1800 bash scripts/...       limit for the whole run (3600 s)
 #   E2E_XEN_RUNS="normal" bash scripts/...  only these guest runs per vendor
-#                                           (of: normal hostile destroyed unbound)
+#                                           (of: normal hostile destroyed unbound
+#                                           neighbours)
 #   E2E_XEN_PEERS=1 bash scripts/...        no guest runs: the frontends as
 #                                           peers instead (make e2e-xen-peers)
 #   E2E_CONF=file bash scripts/...          sourced by init-host after its
-#                                           defaults (timeouts, RUNS, ...)
+#                                           defaults (timeouts, RUNS,
+#                                           GUEST_CMDLINE, ...)
 #
 # Output: $VMED_BUILD/e2e-xen/{console.log,initramfs.cpio.gz,guest-initramfs.cpio.gz}
 # (e2e-xen-peers/ with E2E_XEN_PEERS=1)
