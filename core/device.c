@@ -97,6 +97,9 @@ static int vendor_check(const struct vmed_vendor *v)
 			     (!pci->bars[i].is_64bit && size > SZ_2G)))
 			return -EINVAL;
 	}
+	if (v->nr_banks > VMED_MAX_REG_BANKS ||
+	    (v->nr_banks && (!v->bank_regs || !v->nr_bank_regs)))
+		return -EINVAL;
 	/* Engines need both halves of the execution contract. */
 	if (v->nr_engines > VMED_MAX_ENGINES ||
 	    (v->nr_engines && (!v->ops->wl_step || !v->ops->wl_complete)))

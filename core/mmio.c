@@ -18,6 +18,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitmap.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/unaligned.h>
@@ -88,8 +89,9 @@ static void irq_reg_init(struct vmed_mmio_reg *reg, u32 offset, u8 flags,
  * vmed_regs_build() - build the O(1) register lookup of a device
  * @dev: the device; vendor set
  *
- * Adds the vendor's registers and the interrupt registers of the interrupt
- * map, which the core implements itself.
+ * Adds the vendor's registers, each bank's copy of its bank registers and
+ * the interrupt registers of the interrupt map, which the core implements
+ * itself.
  *
  * Return: 0, -EINVAL for a malformed table, -EEXIST for overlapping
  * registers, -ENOMEM.
@@ -99,19 +101,21 @@ int vmed_regs_build(struct vmed_device *dev)
 	const struct vmed_vendor *vendor = dev->vendor;
 	const struct vmed_irq_map *irq = &vendor->irq;
 	unsigned int i, nr_irq_regs = 1 + 4 * irq->nr_groups;
+	unsigned int nr_bank = vendor->nr_banks * vendor->nr_bank_regs;
 	int ret;
 
 	dev->nr_reg_pages = DIV_ROUND_UP(vendor->mmio_size,
 					 1u << VMED_REG_PAGE_SHIFT);
 	dev->reg_pages = kcalloc(dev->nr_reg_pages, sizeof(*dev->reg_pages),
 				 GFP_KERNEL);
-	dev->slots = kcalloc(vendor->nr_regs + nr_irq_regs,
+	dev->slots = kcalloc(vendor->nr_regs + nr_bank + nr_irq_regs,
 			     sizeof(*dev->slots), GFP_KERNEL);
+	dev->bank_regs = kcalloc(nr_bank, sizeof(*dev->bank_regs), GFP_KERNEL);
 	dev->irq_regs = kcalloc(nr_irq_regs, sizeof(*dev->irq_regs),
 				GFP_KERNEL);
 	dev->unknown_seen = bitmap_zalloc(vendor->mmio_size / 4, GFP_KERNEL);
 	if (!dev->reg_pages || !dev->slots || !dev->irq_regs ||
-	    !dev->unknown_seen) {
+	    !dev->unknown_seen || (nr_bank && !dev->bank_regs)) {
 		ret = -ENOMEM;
 		goto err;
 	}
@@ -121,6 +125,21 @@ int vmed_regs_build(struct vmed_device *dev)
 		if (ret) {
 			pr_err("%s: register %#x: bad or duplicate entry\n",
 			       vendor->name, vendor->regs[i].offset);
+			goto err;
+		}
+	}
+	for (i = 0; i < nr_bank; i++) {
+		struct vmed_mmio_reg *r = &dev->bank_regs[i];
+		u32 base = vendor->bank_base[i / vendor->nr_bank_regs];
+
+		*r = vendor->bank_regs[i % vendor->nr_bank_regs];
+		/* Wrapped past 4 GiB: caught as out of the window below. */
+		if (check_add_overflow(r->offset, base, &r->offset))
+			r->offset = U32_MAX & ~7u;
+		ret = regs_add(dev, r, VMED_IRQ_REG_NONE, 0);
+		if (ret) {
+			pr_err("%s: bank register %#x: bad or duplicate entry\n",
+			       vendor->name, r->offset);
 			goto err;
 		}
 	}
@@ -164,10 +183,12 @@ void vmed_regs_free(struct vmed_device *dev)
 		kfree(dev->reg_pages[i]);
 	kfree(dev->reg_pages);
 	kfree(dev->slots);
+	kfree(dev->bank_regs);
 	kfree(dev->irq_regs);
 	bitmap_free(dev->unknown_seen);
 	dev->unknown_seen = NULL;
 	dev->reg_pages = NULL;
+	dev->bank_regs = NULL;
 	dev->slots = NULL;
 	dev->irq_regs = NULL;
 	dev->nr_slots = 0;

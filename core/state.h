@@ -152,8 +152,11 @@ struct vmed_engine {
  *	a table register) per 4 KiB of the register window, NULL if the page
  *	has no table registers
  * @nr_reg_pages: number of entries in @reg_pages
- * @slots: register slots; vendor registers then interrupt registers
+ * @slots: register slots; vendor registers, bank registers, then
+ *	interrupt registers
  * @nr_slots: number of entries in @slots
+ * @bank_regs: each bank's copy of the vendor's bank registers, at their
+ *	absolute offsets
  * @irq_regs: the register descriptions the core adds for interrupt registers
  * @unknown_seen: one bit per dword of the register window: a guest touched
  *	it without a table entry (each such offset is logged once per device)
@@ -188,6 +191,7 @@ struct vmed_device {
 	unsigned int nr_reg_pages;
 	struct vmed_reg_slot *slots;
 	unsigned int nr_slots;
+	struct vmed_mmio_reg *bank_regs;
 	struct vmed_mmio_reg *irq_regs;
 	unsigned long *unknown_seen;
 

@@ -23,6 +23,7 @@ struct vmed_workload;
 #define VMED_MAX_PT_LEVELS	4
 #define VMED_MAX_IRQ_GROUPS	8
 #define VMED_MAX_CFG_FIELDS	4
+#define VMED_MAX_REG_BANKS	8
 
 /**
  * struct vmed_bar_desc - one memory BAR of the virtual device
@@ -355,6 +356,13 @@ struct vmed_vendor_ops {
  * @ppgtt_format: format of per-process page tables; levels 0 if none
  * @regs: register table, sorted or not; offsets unique
  * @nr_regs: number of entries in @regs
+ * @bank_regs: registers a device has once per bank (an engine's, say),
+ *	offsets relative to the bank's base; the hooks see the register at
+ *	its absolute offset, by which they tell the banks apart
+ * @nr_bank_regs: number of entries in @bank_regs
+ * @bank_base: where each bank starts in the register window; with @regs,
+ *	no two registers of any bank may overlap
+ * @nr_banks: number of entries in @bank_base, at most %VMED_MAX_REG_BANKS
  * @irq: interrupt topology
  * @types: vGPU types offered
  * @nr_types: number of entries in @types
@@ -375,6 +383,10 @@ struct vmed_vendor {
 	struct vmed_pte_format ppgtt_format;
 	const struct vmed_mmio_reg *regs;
 	unsigned int nr_regs;
+	const struct vmed_mmio_reg *bank_regs;
+	unsigned int nr_bank_regs;
+	u32 bank_base[VMED_MAX_REG_BANKS];
+	unsigned int nr_banks;
 	struct vmed_irq_map irq;
 	const struct vmed_vgpu_type *types;
 	unsigned int nr_types;

@@ -781,6 +781,106 @@ static void mmio_reg_table_validation(struct kunit *test)
 					    tvendor.nr_regs), 0);
 }
 
+/* What a bank register's hook saw last. */
+static u32 bank_written;
+
+static int bank_write(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
+		      u64 old, u64 val)
+{
+	bank_written = reg->offset;
+	return 0;
+}
+
+/* An engine's registers, once per bank base. */
+static const struct vmed_mmio_reg bank_regs[] = {
+	{ .offset = 0x10, .size = 4, .reset = 0x55 },
+	{ .offset = 0x14, .size = 4, .write = bank_write },
+	{ .offset = 0x18, .size = 4, .flags = VMED_REG_RO, .reset = 0xab },
+};
+
+static void mmio_register_banks(struct kunit *test)
+{
+	struct vmed_vendor v = tvendor;
+	struct fake_env *env;
+	struct vmed_vgpu *vgpu;
+
+	v.bank_regs = bank_regs;
+	v.nr_bank_regs = ARRAY_SIZE(bank_regs);
+	v.bank_base[0] = 0x4000;
+	v.bank_base[1] = 0x5100;
+	v.nr_banks = 2;
+	env = fake_env_create_vendor(test, &v, TV_TYPE_SMALL);
+	vgpu = env->vgpu;
+
+	/* Each bank has its own copy, with its reset values and flags. */
+	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, 0x4010), 0x55);
+	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, 0x5110), 0x55);
+	tv_write32(test, vgpu, 0x4010, 1);
+	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, 0x4010), 1);
+	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, 0x5110), 0x55);
+	tv_write32(test, vgpu, 0x5118, 0);
+	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, 0x5118), 0xab);
+	/* The hook sees the absolute offset: which bank it is. */
+	tv_write32(test, vgpu, 0x5114, 2);
+	KUNIT_EXPECT_EQ(test, bank_written, 0x5114);
+	tv_write32(test, vgpu, 0x4014, 2);
+	KUNIT_EXPECT_EQ(test, bank_written, 0x4014);
+	/* Between and past the banks' registers: plain, noted as unknown. */
+	tv_read32(test, vgpu, 0x401c);
+	KUNIT_EXPECT_TRUE(test, test_bit(0x401c / 4, env->dev->unknown_seen));
+	KUNIT_EXPECT_FALSE(test, test_bit(0x4014 / 4, env->dev->unknown_seen));
+	/* Reset brings every copy back. */
+	vmed_vgpu_reset(vgpu);
+	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, 0x4010), 0x55);
+}
+
+static int banks_register(struct kunit *test, const u32 *base,
+			  unsigned int nr, unsigned int nr_regs)
+{
+	struct vmed_vendor v = tvendor;
+	struct vmed_device *dev;
+	unsigned int i;
+
+	v.bank_regs = nr_regs ? bank_regs : NULL;
+	v.nr_bank_regs = nr_regs;
+	for (i = 0; i < nr && i < VMED_MAX_REG_BANKS; i++)
+		v.bank_base[i] = base[i];
+	v.nr_banks = nr;
+	dev = vmed_device_register(&v, fake_dma_device(test), "banks");
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+	vmed_device_unregister(dev);
+	return 0;
+}
+
+static void mmio_register_banks_validation(struct kunit *test)
+{
+	static const u32 ok[] = { 0x4000, 0x5000 };
+	static const u32 overlap[] = { 0x4000, 0x4004 };	/* 0x14 on 0x18 */
+	static const u32 on_table[] = { TV_REG_PLAIN - 0x10 };
+	static const u32 beyond[] = { TV_MMIO_SIZE - 0x10 };
+	static const u32 wrap[] = { 0xfffffff0 };
+	static const u32 many[VMED_MAX_REG_BANKS + 1];
+
+	KUNIT_EXPECT_EQ(test, banks_register(test, ok, 2, ARRAY_SIZE(bank_regs)),
+			0);
+	KUNIT_EXPECT_EQ(test, banks_register(test, overlap, 2,
+					     ARRAY_SIZE(bank_regs)), -EEXIST);
+	KUNIT_EXPECT_EQ(test, banks_register(test, on_table, 1,
+					     ARRAY_SIZE(bank_regs)), -EEXIST);
+	KUNIT_EXPECT_EQ(test, banks_register(test, beyond, 1,
+					     ARRAY_SIZE(bank_regs)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, banks_register(test, wrap, 1,
+					     ARRAY_SIZE(bank_regs)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, banks_register(test, many, ARRAY_SIZE(many),
+					     ARRAY_SIZE(bank_regs)), -EINVAL);
+	/* Banks without registers to put in them. */
+	KUNIT_EXPECT_EQ(test, banks_register(test, ok, 2, 0), -EINVAL);
+	/* And nothing was left behind by the failures. */
+	KUNIT_EXPECT_EQ(test, banks_register(test, ok, 2, ARRAY_SIZE(bank_regs)),
+			0);
+}
+
 /* offset + size must not wrap past the end of the register window check. */
 static void mmio_reg_table_offset_wrap(struct kunit *test)
 {
@@ -821,6 +921,8 @@ static struct kunit_case mmio_cases[] = {
 	KUNIT_CASE(mmio_unknown_registers_noted_once),
 	KUNIT_CASE(mmio_reg_table_validation),
 	KUNIT_CASE(mmio_reg_table_offset_wrap),
+	KUNIT_CASE(mmio_register_banks),
+	KUNIT_CASE(mmio_register_banks_validation),
 	{}
 };
 
