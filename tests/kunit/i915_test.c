@@ -821,7 +821,7 @@ static void i915_reset_mid_submission(struct kunit *test)
 	wr(g, I915_ELSP, 0);
 	wr(g, I915_ELSP, 0);
 	vmed_vgpu_reset(g->vgpu);
-	KUNIT_EXPECT_EQ(test, iv(g)->rcs.elsp_count, 0);
+	KUNIT_EXPECT_EQ(test, iv(g)->engine[I915_RCS].elsp_count, 0);
 	KUNIT_EXPECT_EQ(test, iv(g)->nr_ppgtt, 0);
 	KUNIT_EXPECT_EQ(test, g->env->hv.tracked_frames, 0);
 	/* The rest of the port alone submits nothing... */
@@ -932,6 +932,13 @@ static void big_blits(struct guest *g, unsigned int n, u32 color)
 	g->state[I915_CTX_RING_TAIL] = g->len * 4;
 }
 
+/* A register write, and what the register then reads. */
+static void wr_reads(struct guest *g, u32 reg, u32 val, u32 want)
+{
+	wr(g, reg, val);
+	KUNIT_EXPECT_EQ_MSG(g->test, rd(g, reg), want, "register %#x", reg);
+}
+
 /* What Linux's i915 reads while it probes a Gen9 GVT-g vGPU. */
 static void i915_probe_registers(struct kunit *test)
 {
@@ -950,13 +957,13 @@ static void i915_probe_registers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rd(g, I915_CTC_MODE), 0x4);
 	KUNIT_EXPECT_EQ(test, rd(g, I915_EDRAM_CAP), 0);
 	KUNIT_EXPECT_EQ(test, rd(g, I915_GUC_STATUS), I915_GUC_MIA_IN_RESET);
+	/* TLB invalidations complete at once. */
+	wr_reads(g, I915_RTCR, 1, 0);
+	wr_reads(g, I915_BTCR, 1, 0);
 	/* Error registers read clear whatever is written. */
-	wr(g, I915_EIR, 0xffffffff);
-	KUNIT_EXPECT_EQ(test, rd(g, I915_EIR), 0);
-	wr(g, I915_FPGA_DBG, 0x80000000);
-	KUNIT_EXPECT_EQ(test, rd(g, I915_FPGA_DBG), 0);
-	wr(g, I915_RING_FAULT, 1);
-	KUNIT_EXPECT_EQ(test, rd(g, I915_RING_FAULT), 0);
+	wr_reads(g, I915_EIR, 0xffffffff, 0);
+	wr_reads(g, I915_FPGA_DBG, 0x80000000, 0);
+	wr_reads(g, I915_RING_FAULT, 1, 0);
 	/* All four GT banks clear their IIR as i915's reset does. */
 	for (n = 0; n < 4; n++) {
 		wr(g, I915_GT_IMR(n), 0xffffffff);
@@ -981,17 +988,13 @@ static void i915_reset_handshake(struct kunit *test)
 		u32 reg = I915_RING_RESET_CTL(bases[i]);
 
 		KUNIT_EXPECT_EQ(test, rd(g, reg), 0);
-		wr(g, reg, 0x00010001);		/* masked: request */
-		KUNIT_EXPECT_EQ(test, rd(g, reg), 0x3);
+		wr_reads(g, reg, 0x00010001, 0x3);	/* masked: request */
 		/* The ack is the device's: the guest cannot clear it... */
-		wr(g, reg, 0x00020000);
-		KUNIT_EXPECT_EQ(test, rd(g, reg), 0x3);
+		wr_reads(g, reg, 0x00020000, 0x3);
 		/* ...but withdrawing the request withdraws it. */
-		wr(g, reg, 0x00010000);
-		KUNIT_EXPECT_EQ(test, rd(g, reg), 0);
+		wr_reads(g, reg, 0x00010000, 0);
 		/* Nor can it raise it on its own. */
-		wr(g, reg, 0x00060006);
-		KUNIT_EXPECT_EQ(test, rd(g, reg), 0);
+		wr_reads(g, reg, 0x00060006, 0);
 	}
 }
 
@@ -1172,6 +1175,150 @@ static void i915_lite_restore(struct kunit *test)
 			I915_CSB_COMPLETE | I915_CSB_ACTIVE_IDLE);
 }
 
+/* Submit the guest's context on engine @e and wait for it. */
+static void submit_on(struct guest *g, unsigned int e)
+{
+	u32 elsp = vmed_i915_engines[e].base + I915_ENG_ELSP;
+	u64 desc = desc_of(GM_LRCA);
+
+	g->state[I915_CTX_RING_HEAD] = 0;
+	g->state[I915_CTX_RING_TAIL] = g->len * 4;
+	wr(g, elsp, 0);
+	wr(g, elsp, 0);
+	wr(g, elsp, upper_32_bits(desc));
+	wr(g, elsp, lower_32_bits(desc));
+	vmed_sched_wait_idle(g->vgpu);
+}
+
+static void flush_dw(struct guest *g, u32 flags, u32 addr, u32 val)
+{
+	emit(g, I915_MI(I915_MI_FLUSH_DW, 2) | flags);
+	emit(g, addr);
+	emit(g, 0);
+	emit(g, val);
+}
+
+/*
+ * The blitter, video and enhancement engines: each with its own ELSP,
+ * CSB, status registers and interrupts; i915's flush and breadcrumb
+ * (MI_FLUSH_DW post-sync stores) run on them, the render pipe does not,
+ * and blits only on the blitter.
+ */
+static void i915_other_engines(struct kunit *test)
+{
+	static const struct {
+		unsigned int e;
+		unsigned int bank;
+		u32 user, ctx;
+	} eng[] = {
+		{ I915_BCS, 0, I915_GT_BCS_USER, I915_GT_BCS_CTX_SWITCH },
+		{ I915_VCS, 1, I915_GT_XCS_USER, I915_GT_XCS_CTX_SWITCH },
+		{ I915_VECS, 3, I915_GT_XCS_USER, I915_GT_XCS_CTX_SWITCH },
+	};
+	struct guest *g = guest_create(test);
+	u32 *buf = frame(g, GFN_BUF), *pphwsp = frame(g, GFN_HWSP);
+	unsigned int i;
+
+	for (i = 1; i < 4; i++) {
+		wr(g, I915_GT_IMR(i), 0);
+		wr(g, I915_GT_IER(i), ~0u);
+	}
+	wr(g, I915_GT_IMR(0), 0);
+	wr(g, I915_GT_IER(0), ~0u);
+	for (i = 0; i < ARRAY_SIZE(eng); i++) {
+		u32 base = vmed_i915_engines[eng[i].e].base;
+
+		g->len = 0;
+		/* i915's flush: store-index scratch write, then breadcrumb. */
+		flush_dw(g, I915_FLUSH_WRITE_IMM | I915_FLUSH_STORE_INDEX |
+			 BIT(18), 0x100 + 8 * i, 0x70 + i);
+		flush_dw(g, I915_FLUSH_WRITE_IMM, (GM_BUF + 8 * i) |
+			 I915_FLUSH_USE_GTT, 0x80 + i);
+		emit(g, I915_MI(I915_MI_USER_INTERRUPT, 0));
+		emit(g, I915_MI(I915_MI_ARB_ON_OFF, 1));
+		submit_on(g, eng[i].e);
+		KUNIT_EXPECT_EQ(test, buf[2 * i], 0x80 + i);
+		KUNIT_EXPECT_EQ(test, pphwsp[(0x100 + 8 * i) / 4], 0x70 + i);
+		KUNIT_EXPECT_EQ(test, rd(g, base + I915_ENG_CSB(0)),
+				I915_CSB_IDLE_ACTIVE);
+		KUNIT_EXPECT_EQ(test, rd(g, base + I915_ENG_CSB(1)),
+				I915_CSB_COMPLETE | I915_CSB_ACTIVE_IDLE);
+		KUNIT_EXPECT_EQ(test, rd(g, base + I915_ENG_CSB(1) + 4), CTX_ID);
+		KUNIT_EXPECT_EQ(test, rd(g, base + I915_ENG_RING_HEAD), g->len * 4);
+		KUNIT_EXPECT_EQ(test, rd(g, I915_GT_IIR(eng[i].bank)) &
+				(eng[i].user | eng[i].ctx),
+				eng[i].user | eng[i].ctx);
+		wr(g, I915_GT_IIR(eng[i].bank), ~0u);
+		/* The render engine's CSB saw none of it. */
+		KUNIT_EXPECT_EQ(test, rd(g, I915_CSB(0)), 0);
+	}
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.workload_errors, 0);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_GT0_IIR) & EVENTS, 0);
+
+	/* A blit on the video engine, PIPE_CONTROL on the blitter: refused. */
+	g->len = 0;
+	color_blt(g, GM_BUF, PAGE_SIZE, 0, 0, 16, 1, 0x5a);
+	emit(g, I915_MI(I915_MI_NOOP, 0));
+	submit_on(g, I915_VCS);
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.by_error[I915_WL_BAD_OPCODE], 1);
+	g->len = 0;
+	pipe_control(g, 0, 0, 0);
+	submit_on(g, I915_BCS);
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.by_error[I915_WL_BAD_OPCODE], 2);
+	/* A blit on the blitter runs. */
+	g->len = 0;
+	color_blt(g, GM_BUF, PAGE_SIZE, 0, 0, 16, 1, 0x5a);
+	emit(g, I915_MI(I915_MI_NOOP, 0));
+	submit_on(g, I915_BCS);
+	KUNIT_EXPECT_EQ(test, buf[0], 0x5a);
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.workload_errors, 2);
+	KUNIT_EXPECT_FALSE(test, g->vgpu->failed);
+}
+
+/*
+ * A domain reset restarts its engine only; a stop request or an idle
+ * engine reads MODE_IDLE.
+ */
+static void i915_engine_reset_domains(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+	u32 bcs_mode = I915_BCS_BASE + I915_ENG_MI_MODE;
+	struct vmed_vgpu_stats s;
+
+	KUNIT_EXPECT_TRUE(test, rd(g, bcs_mode) & I915_MI_MODE_IDLE);
+	big_blits(g, 4, 0x77);
+	submit_on(g, I915_RCS);			/* runs to its end */
+	g->len = 0;
+	big_blits(g, 4, 0x66);
+	/* Queue on both; the blitter's first. */
+	g->state[I915_CTX_RING_TAIL] = g->len * 4;
+	wr(g, I915_BCS_BASE + I915_ENG_ELSP, 0);
+	wr(g, I915_BCS_BASE + I915_ENG_ELSP, 0);
+	wr(g, I915_BCS_BASE + I915_ENG_ELSP, CTX_ID);
+	wr(g, I915_BCS_BASE + I915_ENG_ELSP, lower_32_bits(desc_of(GM_LRCA)));
+	KUNIT_EXPECT_FALSE(test, rd(g, bcs_mode) & I915_MI_MODE_IDLE);
+	wr(g, bcs_mode, (I915_MI_MODE_STOP_RING << 16) | I915_MI_MODE_STOP_RING);
+	KUNIT_EXPECT_TRUE(test, rd(g, bcs_mode) & I915_MI_MODE_IDLE);
+	/* The guest cannot set the idle bit itself. */
+	wr(g, bcs_mode, (I915_MI_MODE_STOP_RING << 16));
+	wr(g, bcs_mode, (I915_MI_MODE_IDLE << 16) | I915_MI_MODE_IDLE);
+	KUNIT_EXPECT_FALSE(test, rd(g, bcs_mode) & I915_MI_MODE_IDLE);
+	/* The render engine's reset leaves the blitter's work alone. */
+	wr(g, I915_GDRST, I915_GDRST_RENDER);
+	KUNIT_EXPECT_TRUE(test, rd(g, I915_BCS_BASE +
+				   I915_ENG_EXECLIST_STATUS_LO) &
+			  I915_EXECLIST_ACTIVE);
+	wr(g, I915_GDRST, I915_GDRST_BLT);
+	vmed_sched_wait_idle(g->vgpu);
+	vmed_vgpu_get_stats(g->vgpu, &s);
+	KUNIT_EXPECT_EQ(test, s.wl_cancelled, 1);
+	KUNIT_EXPECT_EQ(test, s.wl_completed, 1);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_BCS_BASE + I915_ENG_EXECLIST_STATUS_LO),
+			0);
+	KUNIT_EXPECT_TRUE(test, rd(g, bcs_mode) & I915_MI_MODE_IDLE);
+	KUNIT_EXPECT_EQ(test, frame(g, GFN_BUF)[0], 0x77);
+}
+
 /* Past the watchdog: the context fails with an error, the vGPU lives on. */
 static void i915_watchdog(struct kunit *test)
 {
@@ -1341,6 +1488,8 @@ static struct kunit_case i915_cases[] = {
 	KUNIT_CASE(i915_elsp_is_async),
 	KUNIT_CASE(i915_list_waits_behind),
 	KUNIT_CASE(i915_lite_restore),
+	KUNIT_CASE(i915_other_engines),
+	KUNIT_CASE(i915_engine_reset_domains),
 	KUNIT_CASE(i915_watchdog),
 	KUNIT_CASE_PARAM(i915_fail_at_every_step, fail_step_gen_params),
 	{}

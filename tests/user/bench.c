@@ -2032,7 +2032,7 @@ static u32 si_prepare(struct si_vgpu *si, bool big, bool two)
 /* Queue a list: two big contexts, or one small one; not past two lists. */
 static bool si_queue(struct si_vgpu *si, bool big)
 {
-	if (i915_of(si->v)->rcs.lists == I915_MAX_LISTS)
+	if (i915_of(si->v)->engine[I915_RCS].lists == I915_MAX_LISTS)
 		return false;
 	wr32(si->v, I915_ELSP, si_prepare(si, big, big));
 	return true;
@@ -2123,7 +2123,7 @@ static bool i915_sb_queue(void *s, bool big)
 
 static unsigned int i915_sb_inflight(void *s)
 {
-	return i915_of(((struct si_vgpu *)s)->v)->rcs.nr;
+	return i915_of(((struct si_vgpu *)s)->v)->engine[I915_RCS].nr;
 }
 
 static struct vmed_vgpu *i915_sb_vgpu(void *s)

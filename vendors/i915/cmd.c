@@ -17,7 +17,12 @@
  * post-sync write of an immediate qword (and its notify interrupt); its
  * flushes and stalls have nothing to wait for, and a write to the
  * context's status page (STORE_DATA_INDEX) is recorded with the resolved
- * GGTT address. Before the first command runs, the engine checks every address
+ * GGTT address. MI_FLUSH_DW (the other engines' flush) becomes the
+ * MI_STORE_DATA_IMM of its post-sync store. Each engine takes what its
+ * hardware does: 2D blits on the blitter (and on the render engine, as
+ * the project's guest driver uses them), 3D state and PIPE_CONTROL on the
+ * render engine, MI_FLUSH_DW on the others. Before the first command runs,
+ * the engine checks every address
  * the records will touch (vmed_i915_cmd_check()): a workload either runs
  * with all of its memory reachable or not at all, and the submission costs
  * the same whatever the size of the blits it asks for.
@@ -120,6 +125,8 @@ static unsigned int cmd_length(u32 dw)
 		case I915_MI_LOAD_REGISTER_IMM:
 		case I915_MI_BATCH_BUFFER_START:
 			return (dw & 0xff) + 2;
+		case I915_MI_FLUSH_DW:
+			return (dw & 0x3f) + 2;
 		}
 		return 0;
 	case I915_CLIENT_2D:
@@ -308,6 +315,48 @@ static enum i915_wl_error batch_start(struct scan *s, const u32 *cmd,
 	return I915_WL_OK;
 }
 
+/*
+ * An MI_FLUSH_DW: its flush has nothing to wait for; its post-sync store
+ * of an immediate dword or qword is emitted as the MI_STORE_DATA_IMM that
+ * does the same (to the GGTT, the PPGTT, or an offset in the context's
+ * status page), its notify as an MI_USER_INTERRUPT.
+ */
+static enum i915_wl_error flush_dw(struct scan *s, const u32 *cmd,
+				   unsigned int len, bool ppgtt)
+{
+	u32 op = cmd[0] & I915_FLUSH_POST_SYNC_MASK, sdi[5];
+	u64 addr = (cmd[1] & ~7u) | (u64)cmd[2] << 32;
+	enum i915_wl_error err = I915_WL_OK;
+
+	if (len != 4 && len != 5)
+		return I915_WL_BAD_LENGTH;
+	if (op && op != I915_FLUSH_WRITE_IMM)
+		return I915_WL_BAD_OPCODE;
+	if (op) {
+		if (cmd[0] & I915_FLUSH_STORE_INDEX) {
+			if (addr >= PAGE_SIZE)
+				return I915_WL_BAD_ADDRESS;
+			addr += s->ctx->lrca;
+			ppgtt = false;
+		} else {
+			/* Without USE_GTT: the context's PPGTT, from a ring too. */
+			ppgtt = !(cmd[1] & I915_FLUSH_USE_GTT);
+		}
+		sdi[0] = I915_MI(I915_MI_STORE_DATA_IMM, len - 2) |
+			 (len == 5 ? I915_MI_SDI_QWORD : 0);
+		sdi[1] = lower_32_bits(addr);
+		sdi[2] = upper_32_bits(addr);
+		sdi[3] = cmd[3];
+		sdi[4] = len == 5 ? cmd[4] : 0;
+		err = emit(s, sdi, len, ppgtt);
+	}
+	if (!err && (cmd[0] & I915_FLUSH_NOTIFY)) {
+		sdi[0] = I915_MI(I915_MI_USER_INTERRUPT, 0);
+		err = emit(s, sdi, 1, false);
+	}
+	return err;
+}
+
 static bool is_pipe_control(u32 dw)
 {
 	return (dw >> 16) == I915_PIPE_CONTROL >> 16;
@@ -315,6 +364,7 @@ static bool is_pipe_control(u32 dw)
 
 static enum i915_wl_error scan_one(struct scan *s)
 {
+	const struct i915_engine_desc *d = &vmed_i915_engines[s->w->engine];
 	u32 cmd[MAX_CMD_DWORDS];
 	unsigned int len, i;
 	enum i915_wl_error err;
@@ -325,7 +375,12 @@ static enum i915_wl_error scan_one(struct scan *s)
 	if (err)
 		return err;
 	len = cmd_length(cmd[0]);
-	if (!len)
+	/* What each engine runs: blits, the render pipe, flushes. */
+	if (!len ||
+	    (I915_CLIENT(cmd[0]) == I915_CLIENT_2D && !d->blitter) ||
+	    (I915_CLIENT(cmd[0]) == I915_CLIENT_3D && !d->render) ||
+	    (I915_CLIENT(cmd[0]) == I915_CLIENT_MI &&
+	     I915_MI_OP(cmd[0]) == I915_MI_FLUSH_DW && d->render))
 		return I915_WL_BAD_OPCODE;
 	if (!s->in_batch && len - 1 > s->left)
 		return I915_WL_BAD_LENGTH;
@@ -371,6 +426,8 @@ static enum i915_wl_error scan_one(struct scan *s)
 	case I915_MI_LOAD_REGISTER_IMM:
 		err = check_lri(cmd, len);
 		return err ?: emit(s, cmd, len, ppgtt);
+	case I915_MI_FLUSH_DW:
+		return flush_dw(s, cmd, len, ppgtt);
 	default:	/* I915_MI_BATCH_BUFFER_START */
 		return batch_start(s, cmd, len);
 	}

@@ -179,9 +179,11 @@ static int exec_blit_step(struct vmed_vgpu *vgpu, struct i915_wl *w,
 	return w->row < h && row_bytes ? VMED_WL_MORE : 0;
 }
 
-static int exec_one(struct vmed_vgpu *vgpu, const struct i915_ctx *ctx,
+static int exec_one(struct vmed_vgpu *vgpu, const struct i915_wl *w,
 		    const u32 *cmd, unsigned int len, bool ppgtt)
 {
+	const struct i915_ctx *ctx = &w->ctx;
+	unsigned int ev_user = vmed_i915_engines[w->engine].ev_user;
 	u32 data[2];
 	unsigned int i;
 	int ret = 0;
@@ -194,12 +196,12 @@ static int exec_one(struct vmed_vgpu *vgpu, const struct i915_ctx *ctx,
 			ret = vmed_i915_mem_rw(vgpu, ctx, ppgtt, qword(&cmd[2]),
 					       data, 8, true);
 		if (!ret && (cmd[1] & I915_PC_NOTIFY))
-			vmed_irq_raise(vgpu, I915_EV_RCS_USER);
+			vmed_irq_raise(vgpu, ev_user);
 		return ret;
 	}
 	switch (I915_MI_OP(cmd[0])) {
 	case I915_MI_USER_INTERRUPT:
-		vmed_irq_raise(vgpu, I915_EV_RCS_USER);
+		vmed_irq_raise(vgpu, ev_user);
 		return 0;
 	case I915_MI_STORE_DATA_IMM:
 		data[0] = cmd[3];
@@ -244,7 +246,7 @@ int vmed_i915_cmd_step(struct vmed_vgpu *vgpu, struct i915_wl *w)
 				return VMED_WL_MORE;
 			w->row = 0;
 			w->row_done = 0;
-		} else if (exec_one(vgpu, &w->ctx, cmd, REC_LEN(hdr),
+		} else if (exec_one(vgpu, w, cmd, REC_LEN(hdr),
 				    hdr & REC_PPGTT)) {
 			return -EFAULT;
 		}

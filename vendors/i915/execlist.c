@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Execlists of the render engine: the submit port, contexts and the
- * context status buffer, as Linux's i915 drives a Gen9 engine.
+ * Execlists of the engines (render, blitter, video, video enhancement):
+ * the submit port, contexts and the context status buffer, as Linux's i915
+ * drives a Gen9 engine. Every engine has its own, at its register base.
  *
  * The guest writes a list of one or two context descriptors to ELSP as
  * four dwords (element 1 high, element 1 low, element 0 high, element 0
  * low); the fourth write submits. Each valid element is loaded and its
  * commands scanned and copied there and then (cmd.c), and queued on the
- * render engine as a workload; the write returns at once. The core's
+ * engine as a workload; the write returns at once. The core's
  * scheduler runs the workloads in order.
  *
  * The context status buffer (CSB) tells the guest what happened, as the
@@ -40,16 +41,20 @@
 #include <linux/overflow.h>
 #include "i915.h"
 
-static void csb_write(struct vmed_vgpu *vgpu, u32 status, u32 ctx_id)
+/* An entry of engine @e's CSB, in its registers and its status page. */
+static void csb_write(struct vmed_vgpu *vgpu, unsigned int e, u32 status,
+		      u32 ctx_id)
 {
-	u32 ptr = vmed_vreg_read(vgpu, I915_CSB_PTR, 4);
+	u32 base = vmed_i915_engines[e].base;
+	u32 ptr = vmed_vreg_read(vgpu, base + I915_ENG_CSB_PTR, 4);
 	u32 wp = ((ptr & I915_CSB_WRITE_MASK) + 1) % I915_CSB_ENTRIES;
-	u64 hws = vmed_vreg_read(vgpu, I915_HWS_PGA, 4) & GENMASK(31, 12);
+	u64 hws = vmed_vreg_read(vgpu, base + I915_ENG_HWS_PGA, 4) &
+		  GENMASK(31, 12);
 	u32 entry[2] = { status, ctx_id };
 
-	vmed_vreg_write(vgpu, I915_CSB(wp), 4, status);
-	vmed_vreg_write(vgpu, I915_CSB(wp) + 4, 4, ctx_id);
-	vmed_vreg_write(vgpu, I915_CSB_PTR, 4,
+	vmed_vreg_write(vgpu, base + I915_ENG_CSB(wp), 4, status);
+	vmed_vreg_write(vgpu, base + I915_ENG_CSB(wp) + 4, 4, ctx_id);
+	vmed_vreg_write(vgpu, base + I915_ENG_CSB_PTR, 4,
 			(ptr & ~I915_CSB_WRITE_MASK) | wp);
 	if (hws) {
 		/* Best effort: a bad HWSP only hides the mirror. */
@@ -190,8 +195,9 @@ void vmed_i915_wl_complete(struct vmed_vgpu *vgpu, struct vmed_workload *wl,
 			   int status)
 {
 	struct i915_vgpu *iv = i915_of(vgpu);
-	struct i915_engine *e = &iv->rcs;
 	struct i915_wl *w = vmed_workload_data(wl);
+	const struct i915_engine_desc *d = &vmed_i915_engines[w->engine];
+	struct i915_engine *e = &iv->engine[w->engine];
 	u32 csb = I915_CSB_COMPLETE |
 		  (w->last ? I915_CSB_ACTIVE_IDLE : I915_CSB_ELEMENT_SWITCH);
 	u32 exec_status = 0;
@@ -210,7 +216,8 @@ void vmed_i915_wl_complete(struct vmed_vgpu *vgpu, struct vmed_workload *wl,
 		if (w->err == I915_WL_BAD_RING ||
 		    vmed_gm_rw(vgpu, head, &tail, 4, true))
 			tail = 0;
-		vmed_vreg_write(vgpu, I915_RING_HEAD, 4, tail);
+		vmed_vreg_write(vgpu, d->base + I915_ENG_RING_HEAD, 4, tail);
+		vmed_vreg_write(vgpu, d->base + I915_ENG_RING_TAIL, 4, tail);
 	}
 	if (status) {
 		iv->stats.workload_errors++;
@@ -229,14 +236,15 @@ void vmed_i915_wl_complete(struct vmed_vgpu *vgpu, struct vmed_workload *wl,
 		return;
 	if (e->lists)
 		exec_status |= I915_EXECLIST_ACTIVE;
-	vmed_vreg_write(vgpu, I915_EXECLIST_STATUS_LO, 4, exec_status);
-	vmed_vreg_write(vgpu, I915_EXECLIST_STATUS_HI, 4,
+	vmed_vreg_write(vgpu, d->base + I915_ENG_EXECLIST_STATUS_LO, 4,
+			exec_status);
+	vmed_vreg_write(vgpu, d->base + I915_ENG_EXECLIST_STATUS_HI, 4,
 			upper_32_bits(w->ctx.desc));
-	csb_write(vgpu, csb, upper_32_bits(w->ctx.desc));
+	csb_write(vgpu, w->engine, csb, upper_32_bits(w->ctx.desc));
 	/* The list that waited behind this one starts now. */
 	if (w->last && e->lists)
-		csb_write(vgpu, I915_CSB_IDLE_ACTIVE, 0);
-	vmed_irq_raise(vgpu, I915_EV_RCS_CTX_SWITCH);
+		csb_write(vgpu, w->engine, I915_CSB_IDLE_ACTIVE, 0);
+	vmed_irq_raise(vgpu, d->ev_ctx_switch);
 }
 
 /*
@@ -244,10 +252,11 @@ void vmed_i915_wl_complete(struct vmed_vgpu *vgpu, struct vmed_workload *wl,
  * complete in its turn with an error. Returns 0, or the errno that fails
  * the vGPU (no memory for the workload).
  */
-static int queue_element(struct vmed_vgpu *vgpu, struct i915_engine *e,
+static int queue_element(struct vmed_vgpu *vgpu, unsigned int engine,
 			 u64 desc, bool last)
 {
 	struct i915_vgpu *iv = i915_of(vgpu);
+	struct i915_engine *e = &iv->engine[engine];
 	struct i915_wl *w = iv->scan;
 	struct i915_element *el;
 	struct vmed_workload *wl;
@@ -255,11 +264,12 @@ static int queue_element(struct vmed_vgpu *vgpu, struct i915_engine *e,
 
 	iv->stats.workloads++;
 	memset(w, 0, sizeof(*w));
+	w->engine = engine;
 	w->last = last;
 	w->err = ctx_load(vgpu, e, desc, w);
 	if (!w->err)
 		w->err = vmed_i915_cmd_scan(vgpu, &w->ctx, w);
-	wl = vmed_workload_alloc(vgpu, 0, struct_size(w, cmd, w->cmd_len));
+	wl = vmed_workload_alloc(vgpu, engine, struct_size(w, cmd, w->cmd_len));
 	if (IS_ERR(wl))
 		return PTR_ERR(wl);
 	memcpy(vmed_workload_data(wl), w, struct_size(w, cmd, w->cmd_len));
@@ -276,7 +286,7 @@ static int queue_element(struct vmed_vgpu *vgpu, struct i915_engine *e,
 }
 
 /**
- * vmed_i915_elsp_write() - write handler of the render engine's ELSP
+ * vmed_i915_elsp_write() - write handler of an engine's ELSP
  * @vgpu: the vGPU; its lock held
  * @reg: the register
  * @old: previous value
@@ -288,8 +298,11 @@ static int queue_element(struct vmed_vgpu *vgpu, struct i915_engine *e,
 int vmed_i915_elsp_write(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
 			 u64 old, u64 val)
 {
+	unsigned int engine = vmed_i915_engine_of(reg->offset);
+	const struct i915_engine_desc *d = &vmed_i915_engines[engine];
 	struct i915_vgpu *iv = i915_of(vgpu);
-	struct i915_engine *e = &iv->rcs;
+	struct i915_engine *e = &iv->engine[engine];
+	u32 status = d->base + I915_ENG_EXECLIST_STATUS_LO;
 	u64 desc[2];
 	bool two;
 	int ret;
@@ -311,45 +324,45 @@ int vmed_i915_elsp_write(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg
 	two = desc[1] & I915_CTX_VALID;
 	/* Queued under the lock: no element can complete before this. */
 	if (!e->lists++) {
-		csb_write(vgpu, I915_CSB_IDLE_ACTIVE, 0);
-		vmed_irq_raise(vgpu, I915_EV_RCS_CTX_SWITCH);
+		csb_write(vgpu, engine, I915_CSB_IDLE_ACTIVE, 0);
+		vmed_irq_raise(vgpu, d->ev_ctx_switch);
 	}
-	vmed_vreg_write(vgpu, I915_EXECLIST_STATUS_LO, 4,
-			vmed_vreg_read(vgpu, I915_EXECLIST_STATUS_LO, 4) |
+	vmed_vreg_write(vgpu, status, 4, vmed_vreg_read(vgpu, status, 4) |
 			I915_EXECLIST_ACTIVE);
-	ret = queue_element(vgpu, e, desc[0], !two);
+	ret = queue_element(vgpu, engine, desc[0], !two);
 	if (!ret && two)
-		ret = queue_element(vgpu, e, desc[1], true);
+		ret = queue_element(vgpu, engine, desc[1], true);
 	/* A failure on the way (a tracked write) is the core's already. */
 	return ret == -EIO && vmed_vgpu_failed(vgpu) ? 0 : ret;
 }
 
-/* What the guest sees of the execlists after power-on or a reset. */
-static void execlist_clear(struct vmed_vgpu *vgpu)
+/* What the guest sees of engine @e's execlists after power-on or a reset. */
+static void execlist_clear(struct vmed_vgpu *vgpu, unsigned int e)
 {
-	struct i915_vgpu *iv = i915_of(vgpu);
+	u32 base = vmed_i915_engines[e].base;
 
-	memset(&iv->rcs, 0, sizeof(iv->rcs));
-	vmed_vreg_write(vgpu, I915_EXECLIST_STATUS_LO, 4, 0);
-	vmed_vreg_write(vgpu, I915_EXECLIST_STATUS_HI, 4, 0);
-	vmed_vreg_write(vgpu, I915_CSB_PTR, 4,
+	memset(&i915_of(vgpu)->engine[e], 0, sizeof(struct i915_engine));
+	vmed_vreg_write(vgpu, base + I915_ENG_EXECLIST_STATUS_LO, 4, 0);
+	vmed_vreg_write(vgpu, base + I915_ENG_EXECLIST_STATUS_HI, 4, 0);
+	vmed_vreg_write(vgpu, base + I915_ENG_CSB_PTR, 4,
 			((I915_CSB_ENTRIES - 1) << I915_CSB_READ_SHIFT) |
 			(I915_CSB_ENTRIES - 1));
 }
 
 /**
- * vmed_i915_engine_restart() - the guest reset the render engine (GDRST)
+ * vmed_i915_engine_restart() - the guest reset an engine (GDRST)
  * @vgpu: the vGPU; its lock held
+ * @engine: which one
  *
  * Its queued and running contexts are dropped without a CSB entry, as
  * hardware drops them, and the execlist port, status and CSB pointers are
  * as after power-on. The announced PPGTTs stay: they are the guest
  * driver's, not the engine's.
  */
-void vmed_i915_engine_restart(struct vmed_vgpu *vgpu)
+void vmed_i915_engine_restart(struct vmed_vgpu *vgpu, unsigned int engine)
 {
-	vmed_engine_cancel(vgpu, BIT(0));
-	execlist_clear(vgpu);
+	vmed_engine_cancel(vgpu, BIT(engine));
+	execlist_clear(vgpu, engine);
 }
 
 /**
@@ -366,7 +379,7 @@ void vmed_i915_engine_reset(struct vmed_vgpu *vgpu)
 
 	if (!iv)
 		return;
-	memset(&iv->rcs, 0, sizeof(iv->rcs));
+	memset(iv->engine, 0, sizeof(iv->engine));
 	if (vmed_vgpu_attached(vgpu))
 		vmed_i915_ppgtt_release_all(vgpu);
 }

@@ -35,8 +35,17 @@
 /* Types, index into the type table: the name is how many fit the device. */
 enum { I915_TYPE_8, I915_TYPE_4, I915_TYPE_2, I915_TYPE_1, I915_NR_TYPES };
 
-/* Events, index into the interrupt map. */
-enum { I915_EV_RCS_USER, I915_EV_RCS_CTX_SWITCH, I915_NR_EVENTS };
+/* Events, index into the interrupt map: a user and a context switch each. */
+enum {
+	I915_EV_RCS_USER, I915_EV_RCS_CTX_SWITCH,
+	I915_EV_BCS_USER, I915_EV_BCS_CTX_SWITCH,
+	I915_EV_VCS_USER, I915_EV_VCS_CTX_SWITCH,
+	I915_EV_VECS_USER, I915_EV_VECS_CTX_SWITCH,
+	I915_NR_EVENTS
+};
+
+/* Engines, index into the core's engines and vmed_i915_engines[]. */
+enum { I915_RCS, I915_BCS, I915_VCS, I915_VECS, I915_NR_ENGINES };
 
 /* gen8 page-table entries (GGTT and PPGTT) */
 #define I915_PTE_PRESENT	BIT_ULL(0)
@@ -63,32 +72,61 @@ enum { I915_EV_RCS_USER, I915_EV_RCS_CTX_SWITCH, I915_NR_EVENTS };
 #define I915_GT0_IMR		I915_GT_IMR(0)
 #define I915_GT0_IIR		I915_GT_IIR(0)
 #define I915_GT0_IER		I915_GT_IER(0)
-#define   I915_GT_RCS_USER		BIT(0)
+#define   I915_GT_RCS_USER		BIT(0)	/* bank 0 */
 #define   I915_GT_RCS_CTX_SWITCH	BIT(8)
+#define   I915_GT_BCS_USER		BIT(16)	/* bank 0 */
+#define   I915_GT_BCS_CTX_SWITCH	BIT(24)
+#define   I915_GT_XCS_USER		BIT(0)	/* video: bank 1; enhancement: 3 */
+#define   I915_GT_XCS_CTX_SWITCH	BIT(8)
 
-/* Engines: render (the one this model runs), blitter, video, enhancement */
+/* Engines: render, blitter, video, video enhancement */
 #define I915_RCS_BASE		0x2000
 #define I915_BCS_BASE		0x22000
 #define I915_VCS_BASE		0x12000
 #define I915_VECS_BASE		0x1a000
-#define I915_RING_HWSTAM(base)	((base) + 0x98)
-#define I915_RING_RESET_CTL(base) ((base) + 0xd0)
+/* Every engine's registers, relative to its base */
+#define I915_ENG_RING_TAIL	0x30
+#define I915_ENG_RING_HEAD	0x34
+#define I915_ENG_RING_START	0x38
+#define I915_ENG_RING_CTL	0x3c
+#define I915_ENG_HWS_PGA	0x80
+#define I915_ENG_HWSTAM		0x98
+#define I915_ENG_MI_MODE	0x9c
+#define   I915_MI_MODE_STOP_RING	BIT(8)
+#define   I915_MI_MODE_IDLE		BIT(9)
+#define I915_ENG_IMR		0xa8
+#define I915_ENG_EIR		0xb0
+#define I915_ENG_EMR		0xb4
+#define I915_ENG_ESR		0xb8
+#define I915_ENG_RESET_CTL	0xd0
 #define   I915_RESET_CTL_REQUEST	BIT(0)
 #define   I915_RESET_CTL_READY		BIT(1)
+#define I915_ENG_ELSP		0x230
+#define I915_ENG_EXECLIST_STATUS_LO 0x234
+#define I915_ENG_EXECLIST_STATUS_HI 0x238
+#define I915_ENG_RING_MODE	0x29c
+#define I915_ENG_CSB(i)		(0x370 + (i) * 8)	/* lo; hi at +4 */
+#define I915_ENG_CSB_PTR	0x3a0
+#define I915_RING_HWSTAM(base)	((base) + I915_ENG_HWSTAM)
+#define I915_RING_RESET_CTL(base) ((base) + I915_ENG_RESET_CTL)
 #define I915_GDRST		0x941c
 #define   I915_GDRST_FULL		BIT(0)
 #define   I915_GDRST_RENDER		BIT(1)
-#define I915_RING_TAIL		0x2030
-#define I915_RING_HEAD		0x2034
-#define I915_RING_START		0x2038
-#define I915_RING_CTL		0x203c
-#define I915_HWS_PGA		0x2080
-#define I915_ELSP		0x2230
-#define I915_EXECLIST_STATUS_LO	0x2234
-#define I915_EXECLIST_STATUS_HI	0x2238
-#define I915_RING_MODE		0x229c
-#define I915_CSB(i)		(0x2370 + (i) * 8)	/* lo; hi at +4 */
-#define I915_CSB_PTR		0x23a0
+#define   I915_GDRST_MEDIA		BIT(2)
+#define   I915_GDRST_BLT		BIT(3)
+#define   I915_GDRST_VECS		BIT(4)
+/* The render engine's, by their absolute offsets */
+#define I915_RING_TAIL		(I915_RCS_BASE + I915_ENG_RING_TAIL)
+#define I915_RING_HEAD		(I915_RCS_BASE + I915_ENG_RING_HEAD)
+#define I915_RING_START		(I915_RCS_BASE + I915_ENG_RING_START)
+#define I915_RING_CTL		(I915_RCS_BASE + I915_ENG_RING_CTL)
+#define I915_HWS_PGA		(I915_RCS_BASE + I915_ENG_HWS_PGA)
+#define I915_ELSP		(I915_RCS_BASE + I915_ENG_ELSP)
+#define I915_EXECLIST_STATUS_LO	(I915_RCS_BASE + I915_ENG_EXECLIST_STATUS_LO)
+#define I915_EXECLIST_STATUS_HI	(I915_RCS_BASE + I915_ENG_EXECLIST_STATUS_HI)
+#define I915_RING_MODE		(I915_RCS_BASE + I915_ENG_RING_MODE)
+#define I915_CSB(i)		(I915_RCS_BASE + I915_ENG_CSB(i))
+#define I915_CSB_PTR		(I915_RCS_BASE + I915_ENG_CSB_PTR)
 #define   I915_CSB_ENTRIES		6
 #define   I915_CSB_WRITE_MASK		GENMASK(3, 0)
 #define   I915_CSB_READ_SHIFT		8
@@ -152,6 +190,17 @@ enum { I915_EV_RCS_USER, I915_EV_RCS_CTX_SWITCH, I915_NR_EVENTS };
 /* No GuC runs: its microcontroller reads as held in reset */
 #define I915_GUC_STATUS		0xc000
 #define   I915_GUC_MIA_IN_RESET		BIT(0)
+
+/*
+ * TLB invalidation, per engine: the guest writes 1 and polls for 0. The
+ * engines translate through the core's shadow tables afresh at each
+ * access, so there is no TLB: done at once.
+ */
+#define I915_RTCR		0x4260	/* render */
+#define I915_M1TCR		0x4264	/* video */
+#define I915_M2TCR		0x4268
+#define I915_BTCR		0x426c	/* blitter */
+#define I915_VTCR		0x4270	/* video enhancement */
 
 /* Error and fault reporting, all clear on this device */
 #define I915_PGTBL_ER		0x2024
@@ -256,6 +305,13 @@ enum { I915_EV_RCS_USER, I915_EV_RCS_CTX_SWITCH, I915_NR_EVENTS };
 #define   I915_MI_USE_GGTT		BIT(22)
 #define   I915_MI_SDI_QWORD		BIT(21)
 #define I915_MI_LOAD_REGISTER_IMM	0x22
+/* MI_FLUSH_DW (not on the render engine): a post-sync store, or nothing */
+#define I915_MI_FLUSH_DW		0x26
+#define   I915_FLUSH_POST_SYNC_MASK	(3 << 14)
+#define   I915_FLUSH_WRITE_IMM		BIT(14)
+#define   I915_FLUSH_STORE_INDEX	BIT(21)
+#define   I915_FLUSH_NOTIFY		BIT(8)
+#define   I915_FLUSH_USE_GTT		BIT(2)	/* in the address dword */
 #define I915_MI_BATCH_BUFFER_START	0x31
 #define   I915_MI_BB_SECOND_LEVEL	BIT(22)
 #define   I915_MI_BB_PPGTT		BIT(8)
@@ -379,7 +435,7 @@ struct i915_engine {
 
 /**
  * struct i915_vgpu - the backend's per-vGPU state (vmed_vgpu_vendor_data())
- * @rcs: the render engine's execlists
+ * @engine: each engine's execlists
  * @ppgtt: announced address spaces
  * @nr_ppgtt: entries used in @ppgtt
  * @scan: where a submission is loaded and scanned, with room for
@@ -390,7 +446,7 @@ struct i915_engine {
  * @stats: counters
  */
 struct i915_vgpu {
-	struct i915_engine rcs;
+	struct i915_engine engine[I915_NR_ENGINES];
 	struct i915_ppgtt ppgtt[I915_MAX_PPGTTS];
 	unsigned int nr_ppgtt;
 	struct i915_wl *scan;
@@ -420,10 +476,11 @@ struct i915_ctx {
 };
 
 /**
- * struct i915_wl - one context submitted through ELSP, as a workload of the
- *	render engine
+ * struct i915_wl - one context submitted through ELSP, as a workload of its
+ *	engine
  * @ctx: the context as loaded at submission; @ctx.mm is looked up afresh
  *	at each step (the guest may withdraw the PPGTT meanwhile)
+ * @engine: which engine it runs on
  * @pdp: root of the context's PPGTT (PDP0 of its image)
  * @has_ppgtt: the context runs in a 4-level PPGTT
  * @err: why it is refused, I915_WL_OK while it is fine
@@ -439,6 +496,7 @@ struct i915_ctx {
  */
 struct i915_wl {
 	struct i915_ctx ctx;
+	unsigned int engine;
 	u64 pdp;
 	bool has_ppgtt;
 	enum i915_wl_error err;
@@ -450,6 +508,27 @@ struct i915_wl {
 	unsigned int cmd_len;
 	u32 cmd[];
 };
+
+/**
+ * struct i915_engine_desc - an engine of the device
+ * @base: its register base
+ * @ev_user: its user interrupt event
+ * @ev_ctx_switch: its context-switch interrupt event
+ * @reset_domain: its GDRST bit
+ * @blitter: it runs the 2D blits (XY_*_BLT)
+ * @render: it is the render engine (PIPE_CONTROL, 3D state, the context
+ *	workaround registers)
+ */
+struct i915_engine_desc {
+	u32 base;
+	unsigned int ev_user;
+	unsigned int ev_ctx_switch;
+	u32 reset_domain;
+	bool blitter;
+	bool render;
+};
+
+extern const struct i915_engine_desc vmed_i915_engines[I915_NR_ENGINES];
 
 static inline struct i915_vgpu *i915_of(struct vmed_vgpu *vgpu)
 {
@@ -473,7 +552,10 @@ int vmed_i915_wl_step(struct vmed_vgpu *vgpu, struct vmed_workload *wl);
 void vmed_i915_wl_complete(struct vmed_vgpu *vgpu, struct vmed_workload *wl,
 			   int status);
 void vmed_i915_engine_reset(struct vmed_vgpu *vgpu);
-void vmed_i915_engine_restart(struct vmed_vgpu *vgpu);
+void vmed_i915_engine_restart(struct vmed_vgpu *vgpu, unsigned int engine);
+
+/* regs.c */
+unsigned int vmed_i915_engine_of(u32 offset);
 
 /* cmd.c */
 enum i915_wl_error vmed_i915_cmd_scan(struct vmed_vgpu *vgpu,

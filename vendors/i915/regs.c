@@ -68,16 +68,40 @@ static int reset_ctl_write(struct vmed_vgpu *vgpu,
 }
 
 /*
- * A reset of the whole GT or of the render engine (the one engine this
- * model has) restarts it; the domain bits then read 0: reset done. Other
- * domains have nothing to reset.
+ * A reset of the whole GT, or of engines' domains, restarts those
+ * engines; the domain bits then read 0: reset done.
  */
 static int gdrst_write(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
 		       u64 old, u64 val)
 {
-	if (val & (I915_GDRST_FULL | I915_GDRST_RENDER))
-		vmed_i915_engine_restart(vgpu);
+	unsigned int i;
+
+	for (i = 0; i < I915_NR_ENGINES; i++)
+		if (val & (I915_GDRST_FULL | vmed_i915_engines[i].reset_domain))
+			vmed_i915_engine_restart(vgpu, i);
 	vmed_vreg_write(vgpu, I915_GDRST, 4, 0);
+	return 0;
+}
+
+/*
+ * The engine reads idle once asked to stop, or with no list to run: it
+ * stops at once (a reset, which follows, drops its work).
+ */
+static u64 mi_mode_read(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg)
+{
+	u32 val = vmed_vreg_read(vgpu, reg->offset, 4);
+	unsigned int e = vmed_i915_engine_of(reg->offset);
+
+	if ((val & I915_MI_MODE_STOP_RING) || !i915_of(vgpu)->engine[e].lists)
+		val |= I915_MI_MODE_IDLE;
+	return val;
+}
+
+/* Nothing to invalidate: the request completes at once (i915.h). */
+static int tlb_inval_write(struct vmed_vgpu *vgpu,
+			   const struct vmed_mmio_reg *reg, u64 old, u64 val)
+{
+	vmed_vreg_write(vgpu, reg->offset, 4, 0);
 	return 0;
 }
 
@@ -88,10 +112,8 @@ static int gdrst_write(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
 				  .flags = VMED_REG_MASKED }
 #define REG_W1C(off)		{ .offset = (off), .size = 4,		\
 				  .flags = VMED_REG_W1C }
-#define RESET_CTL(base)		{ .offset = I915_RING_RESET_CTL(base),	\
-				  .size = 4, .flags = VMED_REG_MASKED,	\
-				  .ro_mask = ~(u64)I915_RESET_CTL_REQUEST, \
-				  .write = reset_ctl_write }
+#define TLB_INVAL(off)		{ .offset = (off), .size = 4,		\
+				  .write = tlb_inval_write }
 #define FW_ACK(off)		{ .offset = (off), .size = 4,		\
 				  .flags = VMED_REG_RO,			\
 				  .read = forcewake_ack_read }
@@ -104,39 +126,9 @@ static int gdrst_write(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg,
 				  .read = vmed_i915_pvinfo_read }
 
 static const struct vmed_mmio_reg i915_regs[] = {
-	/* Render ring (legacy ring registers; execlists use the context) */
-	REG(I915_RING_TAIL),
-	REG(I915_RING_HEAD),
-	REG(I915_RING_START),
-	REG(I915_RING_CTL),
-	REG(I915_HWS_PGA),
-	REG_MASKED(I915_RING_MODE),
-
-	/* Every engine's reset handshake and interrupt mask, and the reset */
-	REG(I915_RING_HWSTAM(I915_RCS_BASE)),
-	REG(I915_RING_HWSTAM(I915_BCS_BASE)),
-	REG(I915_RING_HWSTAM(I915_VCS_BASE)),
-	REG(I915_RING_HWSTAM(I915_VECS_BASE)),
-	RESET_CTL(I915_RCS_BASE),
-	RESET_CTL(I915_BCS_BASE),
-	RESET_CTL(I915_VCS_BASE),
-	RESET_CTL(I915_VECS_BASE),
 	{ .offset = I915_GDRST, .size = 4, .write = gdrst_write },
-
-	/* Execlists: submit port, status, context status buffer */
-	{ .offset = I915_ELSP, .size = 4, .write = vmed_i915_elsp_write },
-	REG_RO(I915_EXECLIST_STATUS_LO, 0),
-	REG_RO(I915_EXECLIST_STATUS_HI, 0),
-	REG_RO(I915_CSB(0), 0), REG_RO(I915_CSB(0) + 4, 0),
-	REG_RO(I915_CSB(1), 0), REG_RO(I915_CSB(1) + 4, 0),
-	REG_RO(I915_CSB(2), 0), REG_RO(I915_CSB(2) + 4, 0),
-	REG_RO(I915_CSB(3), 0), REG_RO(I915_CSB(3) + 4, 0),
-	REG_RO(I915_CSB(4), 0), REG_RO(I915_CSB(4) + 4, 0),
-	REG_RO(I915_CSB(5), 0), REG_RO(I915_CSB(5) + 4, 0),
-	/* Read pointer 11:8 (guest), write pointer 3:0 (engine, or reset). */
-	{ .offset = I915_CSB_PTR, .size = 4, .flags = VMED_REG_MASKED,
-	  .reset = ((I915_CSB_ENTRIES - 1) << I915_CSB_READ_SHIFT) |
-		   (I915_CSB_ENTRIES - 1) },
+	TLB_INVAL(I915_RTCR), TLB_INVAL(I915_M1TCR), TLB_INVAL(I915_M2TCR),
+	TLB_INVAL(I915_BTCR), TLB_INVAL(I915_VTCR),
 
 	/* Forcewake: request (masked) and the ack the guest polls */
 	REG_MASKED(I915_FORCEWAKE_RENDER),
@@ -170,7 +162,6 @@ static const struct vmed_mmio_reg i915_regs[] = {
 	/* Errors and faults: none happen */
 	REG(I915_PGTBL_ER),
 	REG(I915_IPEIR),
-	REG_W1C(I915_EIR),
 	REG_RO(I915_RING_FAULT, 0),
 	REG_W1C(I915_FPGA_DBG),
 
@@ -208,7 +199,76 @@ static const struct vmed_mmio_reg i915_regs[] = {
 	REG(I915_PV_EXECLIST_DESC_HI),
 };
 
-/* Events come from bank 0; i915 resets and checks all four. */
+/* Bank 0: render and blitter; 1: video; 2: power management; 3: VECS. */
+/*
+ * Every engine's registers, at each engine's base (the vendor's register
+ * banks): the ring (execlists keep it in the context), the status page,
+ * error and interrupt masks, the reset handshake, the submit port and the
+ * context status buffer.
+ */
+static const struct vmed_mmio_reg i915_engine_regs[] = {
+	REG(I915_ENG_RING_TAIL),
+	REG(I915_ENG_RING_HEAD),
+	REG(I915_ENG_RING_START),
+	REG(I915_ENG_RING_CTL),
+	REG(I915_ENG_HWS_PGA),
+	REG(I915_ENG_HWSTAM),
+	{ .offset = I915_ENG_MI_MODE, .size = 4, .flags = VMED_REG_MASKED,
+	  .ro_mask = I915_MI_MODE_IDLE, .read = mi_mode_read },
+	REG(I915_ENG_IMR),
+	REG_W1C(I915_ENG_EIR),
+	REG(I915_ENG_EMR),
+	REG_RO(I915_ENG_ESR, 0),
+	{ .offset = I915_ENG_RESET_CTL, .size = 4, .flags = VMED_REG_MASKED,
+	  .ro_mask = ~(u64)I915_RESET_CTL_REQUEST, .write = reset_ctl_write },
+	{ .offset = I915_ENG_ELSP, .size = 4, .write = vmed_i915_elsp_write },
+	REG_RO(I915_ENG_EXECLIST_STATUS_LO, 0),
+	REG_RO(I915_ENG_EXECLIST_STATUS_HI, 0),
+	REG_MASKED(I915_ENG_RING_MODE),
+	REG_RO(I915_ENG_CSB(0), 0), REG_RO(I915_ENG_CSB(0) + 4, 0),
+	REG_RO(I915_ENG_CSB(1), 0), REG_RO(I915_ENG_CSB(1) + 4, 0),
+	REG_RO(I915_ENG_CSB(2), 0), REG_RO(I915_ENG_CSB(2) + 4, 0),
+	REG_RO(I915_ENG_CSB(3), 0), REG_RO(I915_ENG_CSB(3) + 4, 0),
+	REG_RO(I915_ENG_CSB(4), 0), REG_RO(I915_ENG_CSB(4) + 4, 0),
+	REG_RO(I915_ENG_CSB(5), 0), REG_RO(I915_ENG_CSB(5) + 4, 0),
+	/* Read pointer 11:8 (guest), write pointer 3:0 (engine, or reset). */
+	{ .offset = I915_ENG_CSB_PTR, .size = 4, .flags = VMED_REG_MASKED,
+	  .reset = ((I915_CSB_ENTRIES - 1) << I915_CSB_READ_SHIFT) |
+		   (I915_CSB_ENTRIES - 1) },
+};
+
+const struct i915_engine_desc vmed_i915_engines[I915_NR_ENGINES] = {
+	[I915_RCS] = { .base = I915_RCS_BASE, .ev_user = I915_EV_RCS_USER,
+		       .ev_ctx_switch = I915_EV_RCS_CTX_SWITCH,
+		       .reset_domain = I915_GDRST_RENDER, .blitter = true,
+		       .render = true },
+	[I915_BCS] = { .base = I915_BCS_BASE, .ev_user = I915_EV_BCS_USER,
+		       .ev_ctx_switch = I915_EV_BCS_CTX_SWITCH,
+		       .reset_domain = I915_GDRST_BLT, .blitter = true },
+	[I915_VCS] = { .base = I915_VCS_BASE, .ev_user = I915_EV_VCS_USER,
+		       .ev_ctx_switch = I915_EV_VCS_CTX_SWITCH,
+		       .reset_domain = I915_GDRST_MEDIA },
+	[I915_VECS] = { .base = I915_VECS_BASE, .ev_user = I915_EV_VECS_USER,
+		       .ev_ctx_switch = I915_EV_VECS_CTX_SWITCH,
+		       .reset_domain = I915_GDRST_VECS },
+};
+
+/**
+ * vmed_i915_engine_of() - the engine a register of an engine bank is of
+ * @offset: the register's offset
+ *
+ * Return: its index in vmed_i915_engines[].
+ */
+unsigned int vmed_i915_engine_of(u32 offset)
+{
+	unsigned int i;
+
+	for (i = 1; i < I915_NR_ENGINES; i++)
+		if ((offset & ~0xfffu) == vmed_i915_engines[i].base)
+			return i;
+	return I915_RCS;
+}
+
 static const struct vmed_irq_group i915_irq_groups[] = {
 	{ .isr = I915_GT_ISR(0), .imr = I915_GT_IMR(0), .iir = I915_GT_IIR(0),
 	  .ier = I915_GT_IER(0), .master_bit = 0 /* I915_MASTER_GT0 */ },
@@ -223,6 +283,12 @@ static const struct vmed_irq_group i915_irq_groups[] = {
 static const struct vmed_irq_event i915_irq_events[I915_NR_EVENTS] = {
 	[I915_EV_RCS_USER] = { .group = 0, .bit = 0 },
 	[I915_EV_RCS_CTX_SWITCH] = { .group = 0, .bit = 8 },
+	[I915_EV_BCS_USER] = { .group = 0, .bit = 16 },
+	[I915_EV_BCS_CTX_SWITCH] = { .group = 0, .bit = 24 },
+	[I915_EV_VCS_USER] = { .group = 1, .bit = 0 },
+	[I915_EV_VCS_CTX_SWITCH] = { .group = 1, .bit = 8 },
+	[I915_EV_VECS_USER] = { .group = 3, .bit = 0 },
+	[I915_EV_VECS_CTX_SWITCH] = { .group = 3, .bit = 8 },
 };
 
 /*
@@ -293,6 +359,11 @@ const struct vmed_vendor vmed_i915_vendor = {
 	},
 	.regs = i915_regs,
 	.nr_regs = ARRAY_SIZE(i915_regs),
+	.bank_regs = i915_engine_regs,
+	.nr_bank_regs = ARRAY_SIZE(i915_engine_regs),
+	.bank_base = { I915_RCS_BASE, I915_BCS_BASE, I915_VCS_BASE,
+		       I915_VECS_BASE },
+	.nr_banks = I915_NR_ENGINES,
 	.irq = {
 		.master = I915_MASTER_IRQ,
 		.master_enable = I915_MASTER_IRQ_CONTROL,
@@ -303,6 +374,6 @@ const struct vmed_vendor vmed_i915_vendor = {
 	},
 	.types = i915_types,
 	.nr_types = ARRAY_SIZE(i915_types),
-	.nr_engines = 1,	/* the render engine (blits run on it too) */
+	.nr_engines = I915_NR_ENGINES,
 	.ops = &vmed_i915_ops,
 };
