@@ -76,6 +76,39 @@ static int regs_add(struct vmed_device *dev, const struct vmed_mmio_reg *reg,
 	return 0;
 }
 
+static unsigned int reg_run(const struct vmed_mmio_reg *reg)
+{
+	return reg->count ?: 1;
+}
+
+/*
+ * Adds @reg moved to @base, as copies in @copies (room for its run) when it
+ * moves or describes a run: a hook must see the register's own offset.
+ * Returns the number of copies used, or an error.
+ */
+static int regs_add_placed(struct vmed_device *dev,
+			   const struct vmed_mmio_reg *reg, u32 base,
+			   struct vmed_mmio_reg *copies)
+{
+	unsigned int i;
+	int ret;
+
+	if (!base && reg_run(reg) == 1)
+		return regs_add(dev, reg, VMED_IRQ_REG_NONE, 0);
+	for (i = 0; i < reg_run(reg); i++) {
+		u64 offset = (u64)reg->offset + base + (u64)i * reg->size;
+
+		copies[i] = *reg;
+		copies[i].count = 1;
+		/* Past 4 GiB: refused below as out of the window. */
+		copies[i].offset = offset > U32_MAX ? U32_MAX & ~7u : offset;
+		ret = regs_add(dev, &copies[i], VMED_IRQ_REG_NONE, 0);
+		if (ret)
+			return ret;
+	}
+	return i;
+}
+
 static void irq_reg_init(struct vmed_mmio_reg *reg, u32 offset, u8 flags,
 			 u64 ro_mask)
 {
@@ -101,47 +134,64 @@ int vmed_regs_build(struct vmed_device *dev)
 	const struct vmed_vendor *vendor = dev->vendor;
 	const struct vmed_irq_map *irq = &vendor->irq;
 	unsigned int i, nr_irq_regs = 1 + 4 * irq->nr_groups;
-	unsigned int nr_bank = vendor->nr_banks * vendor->nr_bank_regs;
+	u64 nr_table = 0, nr_copies = 0, nr_bank = 0;
+	struct vmed_mmio_reg *copy;
 	int ret;
+
+	for (i = 0; i < vendor->nr_regs; i++) {
+		nr_table += reg_run(&vendor->regs[i]);
+		if (reg_run(&vendor->regs[i]) > 1)
+			nr_copies += reg_run(&vendor->regs[i]);
+	}
+	for (i = 0; i < vendor->nr_bank_regs; i++)
+		nr_bank += reg_run(&vendor->bank_regs[i]);
+	nr_bank *= vendor->nr_banks;
+	nr_copies += nr_bank;
+	/* Slot numbers are 16 bits. */
+	if (nr_table + nr_bank + nr_irq_regs >= U16_MAX) {
+		pr_err("%s: too many registers\n", vendor->name);
+		return -EINVAL;
+	}
 
 	dev->nr_reg_pages = DIV_ROUND_UP(vendor->mmio_size,
 					 1u << VMED_REG_PAGE_SHIFT);
 	dev->reg_pages = kcalloc(dev->nr_reg_pages, sizeof(*dev->reg_pages),
 				 GFP_KERNEL);
-	dev->slots = kcalloc(vendor->nr_regs + nr_bank + nr_irq_regs,
+	dev->slots = kcalloc(nr_table + nr_bank + nr_irq_regs,
 			     sizeof(*dev->slots), GFP_KERNEL);
-	dev->bank_regs = kcalloc(nr_bank, sizeof(*dev->bank_regs), GFP_KERNEL);
+	dev->reg_copies = kcalloc(nr_copies, sizeof(*dev->reg_copies),
+				  GFP_KERNEL);
 	dev->irq_regs = kcalloc(nr_irq_regs, sizeof(*dev->irq_regs),
 				GFP_KERNEL);
 	dev->unknown_seen = bitmap_zalloc(vendor->mmio_size / 4, GFP_KERNEL);
 	if (!dev->reg_pages || !dev->slots || !dev->irq_regs ||
-	    !dev->unknown_seen || (nr_bank && !dev->bank_regs)) {
+	    !dev->unknown_seen || (nr_copies && !dev->reg_copies)) {
 		ret = -ENOMEM;
 		goto err;
 	}
 
+	copy = dev->reg_copies;
 	for (i = 0; i < vendor->nr_regs; i++) {
-		ret = regs_add(dev, &vendor->regs[i], VMED_IRQ_REG_NONE, 0);
-		if (ret) {
+		ret = regs_add_placed(dev, &vendor->regs[i], 0, copy);
+		if (ret < 0) {
 			pr_err("%s: register %#x: bad or duplicate entry\n",
 			       vendor->name, vendor->regs[i].offset);
 			goto err;
 		}
+		copy += ret;
 	}
-	for (i = 0; i < nr_bank; i++) {
-		struct vmed_mmio_reg *r = &dev->bank_regs[i];
+	for (i = 0; i < vendor->nr_banks * vendor->nr_bank_regs; i++) {
+		const struct vmed_mmio_reg *r =
+			&vendor->bank_regs[i % vendor->nr_bank_regs];
 		u32 base = vendor->bank_base[i / vendor->nr_bank_regs];
 
-		*r = vendor->bank_regs[i % vendor->nr_bank_regs];
-		/* Wrapped past 4 GiB: caught as out of the window below. */
-		if (check_add_overflow(r->offset, base, &r->offset))
-			r->offset = U32_MAX & ~7u;
-		ret = regs_add(dev, r, VMED_IRQ_REG_NONE, 0);
-		if (ret) {
-			pr_err("%s: bank register %#x: bad or duplicate entry\n",
-			       vendor->name, r->offset);
+		ret = regs_add_placed(dev, r, base, copy);
+		if (ret < 0) {
+			pr_err("%s: bank register %#x at %#x: bad or duplicate entry\n",
+			       vendor->name, r->offset, base);
 			goto err;
 		}
+		copy += ret;
 	}
 
 	irq_reg_init(&dev->irq_regs[0], irq->master, 0, ~(u64)irq->master_enable);
@@ -183,12 +233,12 @@ void vmed_regs_free(struct vmed_device *dev)
 		kfree(dev->reg_pages[i]);
 	kfree(dev->reg_pages);
 	kfree(dev->slots);
-	kfree(dev->bank_regs);
+	kfree(dev->reg_copies);
 	kfree(dev->irq_regs);
 	bitmap_free(dev->unknown_seen);
 	dev->unknown_seen = NULL;
 	dev->reg_pages = NULL;
-	dev->bank_regs = NULL;
+	dev->reg_copies = NULL;
 	dev->slots = NULL;
 	dev->irq_regs = NULL;
 	dev->nr_slots = 0;

@@ -155,8 +155,9 @@ struct vmed_engine {
  * @slots: register slots; vendor registers, bank registers, then
  *	interrupt registers
  * @nr_slots: number of entries in @slots
- * @bank_regs: each bank's copy of the vendor's bank registers, at their
- *	absolute offsets
+ * @reg_copies: the register descriptions the core places itself, at their
+ *	absolute offsets: each bank's copy of the vendor's bank registers and
+ *	one per register of a run (&vmed_mmio_reg.count)
  * @irq_regs: the register descriptions the core adds for interrupt registers
  * @unknown_seen: one bit per dword of the register window: a guest touched
  *	it without a table entry (each such offset is logged once per device)
@@ -191,7 +192,7 @@ struct vmed_device {
 	unsigned int nr_reg_pages;
 	struct vmed_reg_slot *slots;
 	unsigned int nr_slots;
-	struct vmed_mmio_reg *bank_regs;
+	struct vmed_mmio_reg *reg_copies;
 	struct vmed_mmio_reg *irq_regs;
 	unsigned long *unknown_seen;
 

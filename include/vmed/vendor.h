@@ -154,6 +154,10 @@ enum vmed_reg_flags {
  * @offset: offset in the register BAR; aligned to @size
  * @size: 4 or 8
  * @flags: a combination of &enum vmed_reg_flags
+ * @count: how many registers the entry describes: @count registers, @size
+ *	bytes apart from @offset, alike in all but their offset (an array, a
+ *	table of cache attributes). 0 and 1 both mean one. Hooks see each
+ *	register's own offset.
  * @ro_mask: bits a guest write cannot change (applied after @flags)
  * @reset: value after vGPU creation and reset
  * @read: optional; produces the value of the whole register for a guest
@@ -177,6 +181,7 @@ struct vmed_mmio_reg {
 	u32 offset;
 	u8 size;
 	u8 flags;
+	u16 count;
 	u64 ro_mask;
 	u64 reset;
 	u64 (*read)(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg);

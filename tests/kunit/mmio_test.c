@@ -739,6 +739,16 @@ static void mmio_reg_table_validation(struct kunit *test)
 	static const struct vmed_mmio_reg masked64[] = {
 		{ .offset = 0x2000, .size = 8, .flags = VMED_REG_MASKED },
 	};
+	static const struct vmed_mmio_reg run_beyond[] = {
+		{ .offset = TV_MMIO_SIZE - 0x10, .size = 8, .count = 3 },
+	};
+	static const struct vmed_mmio_reg run_over[] = {
+		{ .offset = 0x3000, .size = 4, .count = 4 },
+		{ .offset = 0x300c, .size = 4 },
+	};
+	static const struct vmed_mmio_reg run_too_many[] = {
+		{ .offset = 0x0, .size = 4, .count = U16_MAX },
+	};
 	struct device *dmadev = fake_dma_device(test);
 
 	/* The harness works: tvendor's own table and a valid custom one. */
@@ -775,6 +785,12 @@ static void mmio_reg_table_validation(struct kunit *test)
 					    ARRAY_SIZE(in_ggtt)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, regs_register(test, dmadev, masked64,
 					    ARRAY_SIZE(masked64)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, regs_register(test, dmadev, run_beyond,
+					    ARRAY_SIZE(run_beyond)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, regs_register(test, dmadev, run_over,
+					    ARRAY_SIZE(run_over)), -EEXIST);
+	KUNIT_EXPECT_EQ(test, regs_register(test, dmadev, run_too_many,
+					    ARRAY_SIZE(run_too_many)), -EINVAL);
 
 	/* A failed registration leaves nothing behind: the next one works. */
 	KUNIT_EXPECT_EQ(test, regs_register(test, dmadev, tvendor.regs,
@@ -832,6 +848,72 @@ static void mmio_register_banks(struct kunit *test)
 	/* Reset brings every copy back. */
 	vmed_vgpu_reset(vgpu);
 	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, 0x4010), 0x55);
+}
+
+/* A table register, a run of them, and a run in every bank. */
+static const struct vmed_mmio_reg run_regs[] = {
+	{ .offset = TV_REG_PLAIN, .size = 4, .reset = 0x1234 },
+	{ .offset = 0x3000, .size = 4, .count = 8, .reset = 0x77,
+	  .write = bank_write },
+	{ .offset = 0x3100, .size = 8, .count = 2, .flags = VMED_REG_RO,
+	  .reset = 0x1122334455667788ull },
+};
+
+static const struct vmed_mmio_reg run_bank_regs[] = {
+	{ .offset = 0x40, .size = 4, .count = 4, .flags = VMED_REG_MASKED },
+};
+
+static void mmio_register_runs(struct kunit *test)
+{
+	struct vmed_vendor v = tvendor;
+	unsigned long *seen;
+	struct fake_env *env;
+	struct vmed_vgpu *vgpu;
+	unsigned int i;
+
+	v.regs = run_regs;
+	v.nr_regs = ARRAY_SIZE(run_regs);
+	v.bank_regs = run_bank_regs;
+	v.nr_bank_regs = ARRAY_SIZE(run_bank_regs);
+	v.bank_base[0] = 0x4000;
+	v.bank_base[1] = 0x5000;
+	v.nr_banks = 2;
+	env = fake_env_create_vendor(test, &v, TV_TYPE_SMALL);
+	vgpu = env->vgpu;
+	seen = env->dev->unknown_seen;
+
+	/* Every register of a run: its reset value, its own hook call. */
+	for (i = 0; i < 8; i++) {
+		u32 offset = 0x3000 + 4 * i;
+
+		KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, offset), 0x77);
+		tv_write32(test, vgpu, offset, i);
+		KUNIT_EXPECT_EQ(test, bank_written, offset);
+		KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, offset), i);
+	}
+	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, 0x3004), 1);
+	/* A run of qwords, read-only. */
+	tv_write64(test, vgpu, 0x3108, 0);
+	KUNIT_EXPECT_EQ(test, tv_read64(test, vgpu, 0x3100),
+			0x1122334455667788ull);
+	KUNIT_EXPECT_EQ(test, tv_read64(test, vgpu, 0x3108),
+			0x1122334455667788ull);
+	/* A run in a bank, in each bank, with its flags. */
+	tv_write32(test, vgpu, 0x404c, 0x00010001);
+	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, 0x404c), 1);
+	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, 0x504c), 0);
+	tv_write32(test, vgpu, 0x5040, 0x00000001);
+	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, 0x5040), 0);
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(seen, TV_MMIO_SIZE / 4));
+	/* Just past each run: not a table register. */
+	tv_read32(test, vgpu, 0x3020);
+	tv_read32(test, vgpu, 0x3110);
+	tv_read32(test, vgpu, 0x4050);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(seen, TV_MMIO_SIZE / 4), 3);
+	/* Reset brings every register of every run back. */
+	vmed_vgpu_reset(vgpu);
+	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, 0x301c), 0x77);
+	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, 0x404c), 0);
 }
 
 static int banks_register(struct kunit *test, const u32 *base,
@@ -922,6 +1004,7 @@ static struct kunit_case mmio_cases[] = {
 	KUNIT_CASE(mmio_reg_table_validation),
 	KUNIT_CASE(mmio_reg_table_offset_wrap),
 	KUNIT_CASE(mmio_register_banks),
+	KUNIT_CASE(mmio_register_runs),
 	KUNIT_CASE(mmio_register_banks_validation),
 	{}
 };
