@@ -10,6 +10,7 @@
  * and leaves the vGPU usable.
  */
 #include <kunit/test.h>
+#include <linux/bitmap.h>
 #include <linux/pci_regs.h>
 #include "fake_hv.h"
 #include "../../vendors/i915/i915.h"
@@ -975,6 +976,96 @@ static void i915_probe_registers(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, g->vgpu->failed);
 }
 
+/*
+ * Every register Linux's i915 reads or writes while it binds the vGPU and
+ * initialises the GT is one the model describes: none is left to the
+ * untracked register file.
+ */
+static void i915_described_registers(struct kunit *test)
+{
+	static const u32 regs[] = {
+		I915_MCR_SELECTOR, I915_CSFE_CHICKEN1_RCS,
+		I915_FF_SLICE_CS_CHICKEN1, I915_GTT_CACHE_EN,
+		I915_GAMW_ECO_DEV_RW_IA, I915_GAM_ECOCHK,
+		I915_L3_LRA_1_GPGPU, I915_MMCD_MISC_CTRL, I915_UCGCTL4,
+		I915_GARBCNTL, I915_SCRATCH_LNCF1, I915_L3SQCREG4,
+		I915_SCRATCH1, I915_RPNSWREQ, I915_RC_VIDEO_FREQ,
+		I915_RP_CONTROL, I915_RP_UP_THRESHOLD, I915_RP_DOWN_THRESHOLD,
+		I915_RP_UP_EI, I915_RP_DOWN_EI, I915_RP_IDLE_HYSTERESIS,
+		I915_PMINTRMSK, I915_GUC_WOPCM_SIZE, I915_GUC_WOPCM_OFFSET,
+		I915_MCH_DCLK, I915_PCODE_MAILBOX, I915_PCODE_DATA,
+		I915_PCODE_DATA1,
+	};
+	static const u32 mocs[] = {
+		I915_MOCS_RCS, I915_MOCS_VCS, I915_MOCS_VECS, I915_MOCS_BCS,
+	};
+	struct guest *g = guest_create(test);
+	unsigned long *seen = g->env->dev->unknown_seen;
+	unsigned int i, e;
+
+	bitmap_zero(seen, I915_MMIO_SIZE / sizeof(u32));
+	for (i = 0; i < ARRAY_SIZE(regs); i++)
+		rd(g, regs[i]);
+	for (i = 0; i < ARRAY_SIZE(mocs); i++)
+		for (e = 0; e < I915_MOCS_ENTRIES; e++)
+			wr_reads(g, mocs[i] + 4 * e, e, e);
+	for (i = 0; i < I915_LNCF_MOCS_DWORDS; i++)
+		wr_reads(g, I915_LNCF_MOCS + 4 * i, ~i, ~i);
+	for (e = 0; e < I915_NR_ENGINES; e++) {
+		u32 base = vmed_i915_engines[e].base;
+
+		for (i = 0; i < I915_NONPRIV_COUNT; i++)
+			wr_reads(g, base + I915_ENG_NONPRIV(i), 0x2000 + i,
+				 0x2000 + i);
+		for (i = 0; i < I915_GPR_DWORDS; i++)
+			wr_reads(g, base + I915_ENG_GPR(i), e << 8 | i,
+				 e << 8 | i);
+	}
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(seen,
+					     I915_MMIO_SIZE / sizeof(u32)));
+
+	/* The render engine's chicken registers are masked. */
+	wr_reads(g, I915_CSFE_CHICKEN1_RCS, 0x00020002, 0x2);
+	wr_reads(g, I915_CSFE_CHICKEN1_RCS, 0x00000001, 0x2);
+	wr_reads(g, I915_FF_SLICE_CS_CHICKEN1, 0x40004000, 0x4000);
+	/* No GuC: its memory partition reads unset whatever is written. */
+	wr_reads(g, I915_GUC_WOPCM_SIZE, 0xffffffff, 0);
+	wr_reads(g, I915_GUC_WOPCM_OFFSET, 0xffffffff, 0);
+	KUNIT_EXPECT_FALSE(test, g->vgpu->failed);
+}
+
+/* The PCU answers at once; a command it does not know is refused. */
+static void i915_pcode_mailbox(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+	u32 rp1 = (rd(g, I915_RP_STATE_CAP) >> 8) & 0xff;
+
+	/* Without READY nothing is asked: stored as written. */
+	wr_reads(g, I915_PCODE_MAILBOX, I915_PCODE_DUTY_CYCLE_CONTROL,
+		 I915_PCODE_DUTY_CYCLE_CONTROL);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_PCODE_DATA), 0);
+
+	/* The efficient frequency is RP1, in bits 15:8 of DATA. */
+	wr_reads(g, I915_PCODE_MAILBOX,
+		 I915_PCODE_READY | I915_PCODE_DUTY_CYCLE_CONTROL,
+		 I915_PCODE_SUCCESS);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_PCODE_DATA), rp1 << 8);
+
+	/* The ring frequency table is taken; the parameters stay. */
+	wr(g, I915_PCODE_DATA, 0x0b000b);
+	wr_reads(g, I915_PCODE_MAILBOX, I915_PCODE_READY | 0x00030000 |
+		 I915_PCODE_WRITE_MIN_FREQ_TABLE,
+		 0x00030000 | I915_PCODE_SUCCESS);
+	KUNIT_EXPECT_EQ(test, rd(g, I915_PCODE_DATA), 0x0b000b);
+
+	/* Reading the table back, or anything else, is refused. */
+	wr_reads(g, I915_PCODE_MAILBOX, I915_PCODE_READY | 0x9,
+		 I915_PCODE_ILLEGAL_CMD);
+	wr_reads(g, I915_PCODE_MAILBOX, I915_PCODE_READY | 0xff,
+		 I915_PCODE_ILLEGAL_CMD);
+	KUNIT_EXPECT_FALSE(test, g->vgpu->failed);
+}
+
 /* Each engine acks a reset request at once, and takes the ack back. */
 static void i915_reset_handshake(struct kunit *test)
 {
@@ -1461,6 +1552,8 @@ static struct kunit_case i915_cases[] = {
 	KUNIT_CASE(i915_pvinfo),
 	KUNIT_CASE(i915_misc_registers),
 	KUNIT_CASE(i915_probe_registers),
+	KUNIT_CASE(i915_described_registers),
+	KUNIT_CASE(i915_pcode_mailbox),
 	KUNIT_CASE(i915_reset_handshake),
 	KUNIT_CASE(i915_gdrst),
 	KUNIT_CASE(i915_aperture),

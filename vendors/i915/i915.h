@@ -107,6 +107,12 @@ enum { I915_RCS, I915_BCS, I915_VCS, I915_VECS, I915_NR_ENGINES };
 #define I915_ENG_RING_MODE	0x29c
 #define I915_ENG_CSB(i)		(0x370 + (i) * 8)	/* lo; hi at +4 */
 #define I915_ENG_CSB_PTR	0x3a0
+/* Registers i915 lets unprivileged batches write; nothing reads them here */
+#define I915_ENG_NONPRIV(i)	(0x4d0 + (i) * 4)
+#define   I915_NONPRIV_COUNT		12
+/* The command streamer's general purpose registers, 16 of 64 bits */
+#define I915_ENG_GPR(i)		(0x600 + (i) * 4)
+#define   I915_GPR_DWORDS		32
 #define I915_RING_HWSTAM(base)	((base) + I915_ENG_HWSTAM)
 #define I915_RING_RESET_CTL(base) ((base) + I915_ENG_RESET_CTL)
 #define I915_GDRST		0x941c
@@ -148,8 +154,8 @@ enum { I915_RCS, I915_BCS, I915_VCS, I915_VECS, I915_NR_ENGINES };
 #define I915_HWS_CSB_WRITE	0x1f
 
 /* LRI-writable registers: the render engine's general purpose registers */
-#define I915_CS_GPR(i)		(0x2600 + (i) * 4)
-#define I915_CS_GPR_COUNT	32
+#define I915_CS_GPR(i)		(I915_RCS_BASE + I915_ENG_GPR(i))
+#define I915_CS_GPR_COUNT	I915_GPR_DWORDS
 /*
  * and the masked chicken registers i915's context workarounds load: they
  * tune units a software engine does not have, so they are only stored.
@@ -190,6 +196,39 @@ enum { I915_RCS, I915_BCS, I915_VCS, I915_VECS, I915_NR_ENGINES };
 /* No GuC runs: its microcontroller reads as held in reset */
 #define I915_GUC_STATUS		0xc000
 #define   I915_GUC_MIA_IN_RESET		BIT(0)
+/* ... and its memory partition was never set up (nor locked) */
+#define I915_GUC_WOPCM_SIZE	0xc050
+#define I915_GUC_WOPCM_OFFSET	0xc340
+/* The memory controller's clock (DCLK): not reported */
+#define I915_MCH_DCLK		0x145e04
+
+/*
+ * The PCU's mailbox: the guest writes a command with READY set and polls
+ * for READY to clear; the status is then in the low byte, data in DATA.
+ */
+#define I915_PCODE_MAILBOX	0x138124
+#define   I915_PCODE_READY		BIT(31)
+#define   I915_PCODE_CMD		GENMASK(7, 0)	/* status, once done */
+#define   I915_PCODE_SUCCESS		0x0
+#define   I915_PCODE_ILLEGAL_CMD	0x1
+#define   I915_PCODE_WRITE_MIN_FREQ_TABLE 0x8
+#define   I915_PCODE_DUTY_CYCLE_CONTROL	0x1a
+#define I915_PCODE_DATA		0x138128
+#define I915_PCODE_DATA1	0x13812c
+
+/*
+ * Memory object control states: the cache attributes i915 programs for
+ * each engine (64 entries each; the second video engine is absent) and for
+ * the L3 (32 dwords of two entries). A software engine has no caches: they
+ * are stored per vGPU.
+ */
+#define I915_MOCS_RCS		0xc800
+#define I915_MOCS_VCS		0xc900
+#define I915_MOCS_VECS		0xcb00
+#define I915_MOCS_BCS		0xcc00
+#define   I915_MOCS_ENTRIES		64
+#define I915_LNCF_MOCS		0xb020
+#define   I915_LNCF_MOCS_DWORDS		32
 
 /*
  * TLB invalidation, per engine: the guest writes 1 and polls for 0. The
@@ -228,6 +267,33 @@ enum { I915_RCS, I915_BCS, I915_VCS, I915_VECS, I915_NR_ENGINES };
 #define I915_DISP_ARB_CTL	0x45000
 #define I915_MISCCPCTL		0x9424
 #define I915_FBC_LLC_READ_CTRL	0x9044
+/*
+ * ... and the GT workarounds i915 applies (and reads back to verify):
+ * steering, arbitration, clock gating, L3 and GTT cache tuning, power
+ * management thresholds. Two of them, on the render engine, are masked.
+ */
+#define I915_MCR_SELECTOR	0xfdc
+#define I915_CSFE_CHICKEN1_RCS	0x20d4	/* masked */
+#define I915_FF_SLICE_CS_CHICKEN1 0x20e0 /* masked */
+#define I915_GTT_CACHE_EN	0x4024
+#define I915_GAMW_ECO_DEV_RW_IA	0x4080
+#define I915_GAM_ECOCHK		0x4090
+#define I915_L3_LRA_1_GPGPU	0x4dd4
+#define I915_MMCD_MISC_CTRL	0x4ddc
+#define I915_UCGCTL4		0x940c
+#define I915_GARBCNTL		0xb004
+#define I915_SCRATCH_LNCF1	0xb008
+#define I915_L3SQCREG4		0xb118
+#define I915_SCRATCH1		0xb11c
+#define I915_RPNSWREQ		0xa008
+#define I915_RC_VIDEO_FREQ	0xa00c
+#define I915_RP_CONTROL		0xa024
+#define I915_RP_UP_THRESHOLD	0xa02c
+#define I915_RP_DOWN_THRESHOLD	0xa030
+#define I915_RP_UP_EI		0xa068
+#define I915_RP_DOWN_EI		0xa06c
+#define I915_RP_IDLE_HYSTERESIS	0xa070
+#define I915_PMINTRMSK		0xa168
 
 /* ---------------------------------------------------------------- PVINFO */
 #define I915_PVINFO		0x78000

@@ -5,7 +5,8 @@
  * Everything here is data the core interprets: plain registers live in the
  * virtual register file, and only a few have handlers (forcewake acks that
  * mirror their requests, fences beyond the vGPU's share, PVINFO, ELSP, the
- * engines' reset handshake and the reset itself). Registers a driver only
+ * engines' reset handshake and the reset itself, the PCU's mailbox).
+ * Registers a driver only
  * writes, or must read as 0 on this device, are listed too: the table is
  * the record of what the model knows (debugfs "untracked" lists the rest).
  * The interrupt registers (GEN8 master, GT banks 0-3 ISR/IMR/IIR/IER) are
@@ -105,7 +106,37 @@ static int tlb_inval_write(struct vmed_vgpu *vgpu,
 	return 0;
 }
 
+/*
+ * The PCU answers at once. It takes the ring frequency table (there is no
+ * ring clock to set) and reports RP1 as the efficient frequency; any other
+ * command is refused as the PCU refuses one it does not implement.
+ */
+static int pcode_mailbox_write(struct vmed_vgpu *vgpu,
+			       const struct vmed_mmio_reg *reg, u64 old,
+			       u64 val)
+{
+	u32 status = I915_PCODE_SUCCESS;
+
+	if (!(val & I915_PCODE_READY))
+		return 0;
+	switch (val & I915_PCODE_CMD) {
+	case I915_PCODE_WRITE_MIN_FREQ_TABLE:
+		break;
+	case I915_PCODE_DUTY_CYCLE_CONTROL:
+		vmed_vreg_write(vgpu, I915_PCODE_DATA, 4,
+				I915_RP_STATE_CAP_VAL & GENMASK(15, 8));
+		break;
+	default:
+		status = I915_PCODE_ILLEGAL_CMD;
+		break;
+	}
+	vmed_vreg_write(vgpu, reg->offset, 4,
+			(val & ~(u64)(I915_PCODE_READY | I915_PCODE_CMD)) | status);
+	return 0;
+}
+
 #define REG(off)		{ .offset = (off), .size = 4 }
+#define REGS(off, n)		{ .offset = (off), .size = 4, .count = (n) }
 #define REG_RO(off, val)	{ .offset = (off), .size = 4,		\
 				  .flags = VMED_REG_RO, .reset = (val) }
 #define REG_MASKED(off)		{ .offset = (off), .size = 4,		\
@@ -117,8 +148,6 @@ static int tlb_inval_write(struct vmed_vgpu *vgpu,
 #define FW_ACK(off)		{ .offset = (off), .size = 4,		\
 				  .flags = VMED_REG_RO,			\
 				  .read = forcewake_ack_read }
-#define FENCE(i)		{ .offset = I915_FENCE(i), .size = 8,	\
-				  .write = fence_write }
 #define PV_RO(off, val)		{ .offset = (off), .size = 4,		\
 				  .flags = VMED_REG_RO, .reset = (val) }
 #define PV_INFO(off)		{ .offset = (off), .size = 4,		\
@@ -139,14 +168,8 @@ static const struct vmed_mmio_reg i915_regs[] = {
 	FW_ACK(I915_FORCEWAKE_ACK_GT),
 
 	/* Fences: the vGPU's share is fences 0 .. fences - 1 */
-	FENCE(0), FENCE(1), FENCE(2), FENCE(3),
-	FENCE(4), FENCE(5), FENCE(6), FENCE(7),
-	FENCE(8), FENCE(9), FENCE(10), FENCE(11),
-	FENCE(12), FENCE(13), FENCE(14), FENCE(15),
-	FENCE(16), FENCE(17), FENCE(18), FENCE(19),
-	FENCE(20), FENCE(21), FENCE(22), FENCE(23),
-	FENCE(24), FENCE(25), FENCE(26), FENCE(27),
-	FENCE(28), FENCE(29), FENCE(30), FENCE(31),
+	{ .offset = I915_FENCE(0), .size = 8, .count = I915_FENCES,
+	  .write = fence_write },
 
 	/* Device information: a GT2 without display or eDRAM */
 	REG_RO(I915_FUSE2, I915_FUSE2_GT2),
@@ -158,6 +181,14 @@ static const struct vmed_mmio_reg i915_regs[] = {
 	REG_RO(I915_SKL_DFSM, I915_DFSM_NO_PIPES),
 	REG_RO(I915_EDRAM_CAP, 0),
 	REG_RO(I915_GUC_STATUS, I915_GUC_MIA_IN_RESET),
+	REG_RO(I915_GUC_WOPCM_SIZE, 0),
+	REG_RO(I915_GUC_WOPCM_OFFSET, 0),
+	REG_RO(I915_MCH_DCLK, 0),
+
+	/* The PCU's mailbox */
+	{ .offset = I915_PCODE_MAILBOX, .size = 4,
+	  .write = pcode_mailbox_write },
+	REG(I915_PCODE_DATA), REG(I915_PCODE_DATA1),
 
 	/* Errors and faults: none happen */
 	REG(I915_PGTBL_ER),
@@ -173,6 +204,25 @@ static const struct vmed_mmio_reg i915_regs[] = {
 	REG(I915_CHICKEN_PAR1_1), REG(I915_CHICKEN_DCPR_1),
 	REG(I915_DISP_ARB_CTL), REG(I915_MISCCPCTL),
 	REG(I915_FBC_LLC_READ_CTRL),
+	REG(I915_MCR_SELECTOR),
+	REG_MASKED(I915_CSFE_CHICKEN1_RCS),
+	REG_MASKED(I915_FF_SLICE_CS_CHICKEN1),
+	REG(I915_GTT_CACHE_EN), REG(I915_GAMW_ECO_DEV_RW_IA),
+	REG(I915_GAM_ECOCHK), REG(I915_L3_LRA_1_GPGPU),
+	REG(I915_MMCD_MISC_CTRL), REG(I915_UCGCTL4),
+	REG(I915_GARBCNTL), REG(I915_SCRATCH_LNCF1),
+	REG(I915_L3SQCREG4), REG(I915_SCRATCH1),
+	REG(I915_RPNSWREQ), REG(I915_RC_VIDEO_FREQ), REG(I915_RP_CONTROL),
+	REG(I915_RP_UP_THRESHOLD), REG(I915_RP_DOWN_THRESHOLD),
+	REG(I915_RP_UP_EI), REG(I915_RP_DOWN_EI),
+	REG(I915_RP_IDLE_HYSTERESIS), REG(I915_PMINTRMSK),
+
+	/* Cache attributes, per engine and for the L3 */
+	REGS(I915_MOCS_RCS, I915_MOCS_ENTRIES),
+	REGS(I915_MOCS_VCS, I915_MOCS_ENTRIES),
+	REGS(I915_MOCS_VECS, I915_MOCS_ENTRIES),
+	REGS(I915_MOCS_BCS, I915_MOCS_ENTRIES),
+	REGS(I915_LNCF_MOCS, I915_LNCF_MOCS_DWORDS),
 
 	/* PVINFO: what the host tells the guest */
 	{ .offset = I915_PV_MAGIC, .size = 8, .flags = VMED_REG_RO,
@@ -203,8 +253,9 @@ static const struct vmed_mmio_reg i915_regs[] = {
 /*
  * Every engine's registers, at each engine's base (the vendor's register
  * banks): the ring (execlists keep it in the context), the status page,
- * error and interrupt masks, the reset handshake, the submit port and the
- * context status buffer.
+ * error and interrupt masks, the reset handshake, the submit port, the
+ * context status buffer, the registers unprivileged batches may write and
+ * the general purpose registers.
  */
 static const struct vmed_mmio_reg i915_engine_regs[] = {
 	REG(I915_ENG_RING_TAIL),
@@ -225,16 +276,15 @@ static const struct vmed_mmio_reg i915_engine_regs[] = {
 	REG_RO(I915_ENG_EXECLIST_STATUS_LO, 0),
 	REG_RO(I915_ENG_EXECLIST_STATUS_HI, 0),
 	REG_MASKED(I915_ENG_RING_MODE),
-	REG_RO(I915_ENG_CSB(0), 0), REG_RO(I915_ENG_CSB(0) + 4, 0),
-	REG_RO(I915_ENG_CSB(1), 0), REG_RO(I915_ENG_CSB(1) + 4, 0),
-	REG_RO(I915_ENG_CSB(2), 0), REG_RO(I915_ENG_CSB(2) + 4, 0),
-	REG_RO(I915_ENG_CSB(3), 0), REG_RO(I915_ENG_CSB(3) + 4, 0),
-	REG_RO(I915_ENG_CSB(4), 0), REG_RO(I915_ENG_CSB(4) + 4, 0),
-	REG_RO(I915_ENG_CSB(5), 0), REG_RO(I915_ENG_CSB(5) + 4, 0),
+	/* Each entry two dwords; the engine writes them */
+	{ .offset = I915_ENG_CSB(0), .size = 4, .flags = VMED_REG_RO,
+	  .count = 2 * I915_CSB_ENTRIES },
 	/* Read pointer 11:8 (guest), write pointer 3:0 (engine, or reset). */
 	{ .offset = I915_ENG_CSB_PTR, .size = 4, .flags = VMED_REG_MASKED,
 	  .reset = ((I915_CSB_ENTRIES - 1) << I915_CSB_READ_SHIFT) |
 		   (I915_CSB_ENTRIES - 1) },
+	REGS(I915_ENG_NONPRIV(0), I915_NONPRIV_COUNT),
+	REGS(I915_ENG_GPR(0), I915_GPR_DWORDS),
 };
 
 const struct i915_engine_desc vmed_i915_engines[I915_NR_ENGINES] = {
