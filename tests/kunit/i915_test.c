@@ -169,12 +169,19 @@ static u64 desc_of(u64 lrca)
 }
 
 /* Submit element 0 and wait for the engine to be done with it. */
+/* Element 0 of a new list (element 1 invalid), as i915 writes it. */
+static void elsp_write(struct guest *g, u64 desc)
+{
+	wr(g, I915_ELSP, 0);
+	wr(g, I915_ELSP, 0);
+	wr(g, I915_ELSP, upper_32_bits(desc));
+	wr(g, I915_ELSP, lower_32_bits(desc));
+}
+
+/* ... and wait for it to be done. */
 static void elsp_submit(struct guest *g, u64 desc)
 {
-	wr(g, I915_ELSP, 0);			/* element 1: invalid */
-	wr(g, I915_ELSP, 0);
-	wr(g, I915_ELSP, upper_32_bits(desc));	/* element 0 */
-	wr(g, I915_ELSP, lower_32_bits(desc));
+	elsp_write(g, desc);
 	vmed_sched_wait_idle(g->vgpu);
 }
 
@@ -1106,10 +1113,7 @@ static void i915_gdrst(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rd(g, I915_GDRST), 0);
 
 	big_blits(g, 4, 0x77);
-	wr(g, I915_ELSP, 0);
-	wr(g, I915_ELSP, 0);
-	wr(g, I915_ELSP, upper_32_bits(desc));
-	wr(g, I915_ELSP, lower_32_bits(desc));
+	elsp_write(g, desc);
 	KUNIT_EXPECT_TRUE(test, rd(g, I915_EXECLIST_STATUS_LO) &
 				I915_EXECLIST_ACTIVE);
 	wr(g, I915_GDRST, BIT(3));
@@ -1147,10 +1151,7 @@ static void i915_elsp_is_async(struct kunit *test)
 	u32 ptr = rd(g, I915_CSB_PTR);
 
 	big_blits(g, 4, 0x77);
-	wr(g, I915_ELSP, 0);
-	wr(g, I915_ELSP, 0);
-	wr(g, I915_ELSP, upper_32_bits(desc));
-	wr(g, I915_ELSP, lower_32_bits(desc));
+	elsp_write(g, desc);
 	/* 64 steps of blitting to go; the list has started. */
 	KUNIT_EXPECT_TRUE(test, rd(g, I915_EXECLIST_STATUS_LO) &
 				I915_EXECLIST_ACTIVE);
@@ -1165,15 +1166,6 @@ static void i915_elsp_is_async(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, frame(g, GFN_BUF)[PAGE_SIZE / 4 - 1], 0x77);
 	KUNIT_EXPECT_EQ(test, g->state[I915_CTX_RING_HEAD], g->len * 4);
 	KUNIT_EXPECT_EQ(test, rd(g, I915_GT0_IIR), EVENTS & ~I915_GT_RCS_USER);
-}
-
-/* Element 0 of a new list, as i915 writes it. */
-static void elsp_write(struct guest *g, u64 desc)
-{
-	wr(g, I915_ELSP, 0);
-	wr(g, I915_ELSP, 0);
-	wr(g, I915_ELSP, upper_32_bits(desc));
-	wr(g, I915_ELSP, lower_32_bits(desc));
 }
 
 /* Second context: its own image and ring, the same address space. */
