@@ -84,15 +84,17 @@ static unsigned int reg_run(const struct vmed_mmio_reg *reg)
 /*
  * Adds @reg moved to @base, as copies in @copies (room for its run) when it
  * moves or describes a run: a hook must see the register's own offset.
- * Returns the number of copies used, or an error.
+ * Returns the number of copies used, or an error with the offending
+ * register's offset in @bad.
  */
 static int regs_add_placed(struct vmed_device *dev,
 			   const struct vmed_mmio_reg *reg, u32 base,
-			   struct vmed_mmio_reg *copies)
+			   struct vmed_mmio_reg *copies, u64 *bad)
 {
 	unsigned int i;
 	int ret;
 
+	*bad = (u64)reg->offset + base;
 	if (!base && reg_run(reg) == 1)
 		return regs_add(dev, reg, VMED_IRQ_REG_NONE, 0);
 	for (i = 0; i < reg_run(reg); i++) {
@@ -103,8 +105,10 @@ static int regs_add_placed(struct vmed_device *dev,
 		/* Past 4 GiB: refused below as out of the window. */
 		copies[i].offset = offset > U32_MAX ? U32_MAX & ~7u : offset;
 		ret = regs_add(dev, &copies[i], VMED_IRQ_REG_NONE, 0);
-		if (ret)
+		if (ret) {
+			*bad = offset;
 			return ret;
+		}
 	}
 	return i;
 }
@@ -122,19 +126,19 @@ static void irq_reg_init(struct vmed_mmio_reg *reg, u32 offset, u8 flags,
  * vmed_regs_build() - build the O(1) register lookup of a device
  * @dev: the device; vendor set
  *
- * Adds the vendor's registers, each bank's copy of its bank registers and
- * the interrupt registers of the interrupt map, which the core implements
- * itself.
+ * Adds the vendor's registers (every register of a run), each bank's copy
+ * of its bank registers and the interrupt registers of the interrupt map,
+ * which the core implements itself.
  *
- * Return: 0, -EINVAL for a malformed table, -EEXIST for overlapping
- * registers, -ENOMEM.
+ * Return: 0, -EINVAL for a malformed table or more registers than the
+ * lookup can number (U16_MAX), -EEXIST for overlapping registers, -ENOMEM.
  */
 int vmed_regs_build(struct vmed_device *dev)
 {
 	const struct vmed_vendor *vendor = dev->vendor;
 	const struct vmed_irq_map *irq = &vendor->irq;
 	unsigned int i, nr_irq_regs = 1 + 4 * irq->nr_groups;
-	u64 nr_table = 0, nr_copies = 0, nr_bank = 0;
+	u64 nr_table = 0, nr_copies = 0, nr_bank = 0, bad;
 	struct vmed_mmio_reg *copy;
 	int ret;
 
@@ -147,8 +151,8 @@ int vmed_regs_build(struct vmed_device *dev)
 		nr_bank += reg_run(&vendor->bank_regs[i]);
 	nr_bank *= vendor->nr_banks;
 	nr_copies += nr_bank;
-	/* Slot numbers are 16 bits. */
-	if (nr_table + nr_bank + nr_irq_regs >= U16_MAX) {
+	/* Slot numbers are 16 bits, 0 meaning none. */
+	if (nr_table + nr_bank + nr_irq_regs > U16_MAX) {
 		pr_err("%s: too many registers\n", vendor->name);
 		return -EINVAL;
 	}
@@ -172,10 +176,10 @@ int vmed_regs_build(struct vmed_device *dev)
 
 	copy = dev->reg_copies;
 	for (i = 0; i < vendor->nr_regs; i++) {
-		ret = regs_add_placed(dev, &vendor->regs[i], 0, copy);
+		ret = regs_add_placed(dev, &vendor->regs[i], 0, copy, &bad);
 		if (ret < 0) {
-			pr_err("%s: register %#x: bad or duplicate entry\n",
-			       vendor->name, vendor->regs[i].offset);
+			pr_err("%s: register %#llx: bad or duplicate entry\n",
+			       vendor->name, bad);
 			goto err;
 		}
 		copy += ret;
@@ -185,10 +189,10 @@ int vmed_regs_build(struct vmed_device *dev)
 			&vendor->bank_regs[i % vendor->nr_bank_regs];
 		u32 base = vendor->bank_base[i / vendor->nr_bank_regs];
 
-		ret = regs_add_placed(dev, r, base, copy);
+		ret = regs_add_placed(dev, r, base, copy, &bad);
 		if (ret < 0) {
-			pr_err("%s: bank register %#x at %#x: bad or duplicate entry\n",
-			       vendor->name, r->offset, base);
+			pr_err("%s: bank register %#llx: bad or duplicate entry\n",
+			       vendor->name, bad);
 			goto err;
 		}
 		copy += ret;

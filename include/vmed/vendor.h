@@ -359,7 +359,8 @@ struct vmed_vendor_ops {
  *	the GGTT maps [0, mappable + hidden) with the mappable range first
  * @fences: number of fence-like resources on the physical device
  * @ppgtt_format: format of per-process page tables; levels 0 if none
- * @regs: register table, sorted or not; offsets unique
+ * @regs: register table, sorted or not; no register (of a run, or of
+ *	a bank's copy) may overlap another
  * @nr_regs: number of entries in @regs
  * @bank_regs: registers a device has once per bank (an engine's, say),
  *	offsets relative to the bank's base; the hooks see the register at

@@ -746,9 +746,6 @@ static void mmio_reg_table_validation(struct kunit *test)
 		{ .offset = 0x3000, .size = 4, .count = 4 },
 		{ .offset = 0x300c, .size = 4 },
 	};
-	static const struct vmed_mmio_reg run_too_many[] = {
-		{ .offset = 0x0, .size = 4, .count = U16_MAX },
-	};
 	struct device *dmadev = fake_dma_device(test);
 
 	/* The harness works: tvendor's own table and a valid custom one. */
@@ -789,12 +786,42 @@ static void mmio_reg_table_validation(struct kunit *test)
 					    ARRAY_SIZE(run_beyond)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, regs_register(test, dmadev, run_over,
 					    ARRAY_SIZE(run_over)), -EEXIST);
-	KUNIT_EXPECT_EQ(test, regs_register(test, dmadev, run_too_many,
-					    ARRAY_SIZE(run_too_many)), -EINVAL);
 
 	/* A failed registration leaves nothing behind: the next one works. */
 	KUNIT_EXPECT_EQ(test, regs_register(test, dmadev, tvendor.regs,
 					    tvendor.nr_regs), 0);
+}
+
+/*
+ * The lookup numbers registers in 16 bits: a table that fills the numbers
+ * is taken, one more register is refused.
+ */
+static void mmio_reg_table_slot_limit(struct kunit *test)
+{
+	struct vmed_vendor *v = kunit_kzalloc(test, sizeof(*v), GFP_KERNEL);
+	struct vmed_mmio_reg *run = kunit_kzalloc(test, sizeof(*run),
+						  GFP_KERNEL);
+	unsigned int nr_irq_regs = 1 + 4 * tvendor.irq.nr_groups;
+	struct vmed_device *dev;
+
+	KUNIT_ASSERT_NOT_NULL(test, v);
+	KUNIT_ASSERT_NOT_NULL(test, run);
+	*v = tvendor;
+	v->mmio_size = TV_GGTT_OFFSET;
+	v->regs = run;
+	v->nr_regs = 1;
+	run->offset = 0x100000;
+	run->size = 4;
+	run->count = U16_MAX - nr_irq_regs;
+	dev = vmed_device_register(v, fake_dma_device(test), "tdev-limit");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
+	KUNIT_EXPECT_EQ(test, dev->nr_slots, U16_MAX);
+	vmed_device_unregister(dev);
+	run->count++;
+	dev = vmed_device_register(v, fake_dma_device(test), "tdev-limit");
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(dev), -EINVAL);
+	if (!IS_ERR(dev))
+		vmed_device_unregister(dev);
 }
 
 /* What a bank register's hook saw last. */
@@ -861,6 +888,7 @@ static const struct vmed_mmio_reg run_regs[] = {
 
 static const struct vmed_mmio_reg run_bank_regs[] = {
 	{ .offset = 0x40, .size = 4, .count = 4, .flags = VMED_REG_MASKED },
+	{ .offset = 0x80, .size = 8, .count = 2, .write = bank_write },
 };
 
 static void mmio_register_runs(struct kunit *test)
@@ -904,6 +932,11 @@ static void mmio_register_runs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, 0x504c), 0);
 	tv_write32(test, vgpu, 0x5040, 0x00000001);
 	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, 0x5040), 0);
+	/* A hook in a bank's run sees the register's absolute offset. */
+	tv_write64(test, vgpu, 0x5088, 1);
+	KUNIT_EXPECT_EQ(test, bank_written, 0x5088);
+	tv_write64(test, vgpu, 0x4080, 1);
+	KUNIT_EXPECT_EQ(test, bank_written, 0x4080);
 	KUNIT_EXPECT_TRUE(test, bitmap_empty(seen, TV_MMIO_SIZE / 4));
 	/* Just past each run: not a table register. */
 	tv_read32(test, vgpu, 0x3020);
@@ -1005,6 +1038,7 @@ static struct kunit_case mmio_cases[] = {
 	KUNIT_CASE(mmio_reg_table_offset_wrap),
 	KUNIT_CASE(mmio_register_banks),
 	KUNIT_CASE(mmio_register_runs),
+	KUNIT_CASE(mmio_reg_table_slot_limit),
 	KUNIT_CASE(mmio_register_banks_validation),
 	{}
 };
