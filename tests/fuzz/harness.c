@@ -542,6 +542,25 @@ static unsigned int in_size(struct fz_in *in)
 	return 1U << (fz_u8(in) & 3);
 }
 
+/* Some register the vendor describes: in its table or a bank, any of a run. */
+static u64 described_reg(const struct vmed_vendor *v, struct fz_in *in)
+{
+	unsigned int nr = v->nr_regs + v->nr_banks * v->nr_bank_regs;
+	unsigned int pick = fz_u16(in) % nr;
+	const struct vmed_mmio_reg *reg;
+	u32 base = 0;
+
+	if (pick < v->nr_regs) {
+		reg = &v->regs[pick];
+	} else {
+		pick -= v->nr_regs;
+		reg = &v->bank_regs[pick % v->nr_bank_regs];
+		base = v->bank_base[pick / v->nr_bank_regs];
+	}
+	return base + reg->offset +
+	       (u64)(fz_u16(in) % (reg->count ?: 1)) * reg->size;
+}
+
 static void op_mmio(struct fz *f, struct fz_in *in, unsigned int op)
 {
 	const struct vmed_vendor *v = f->dev->vendor;
@@ -549,11 +568,11 @@ static void op_mmio(struct fz *f, struct fz_in *in, unsigned int op)
 	u64 offset;
 
 	if (op == OP_MMIO_REG_W || op == OP_MMIO_REG_R) {
-		const struct vmed_mmio_reg *reg = &v->regs[fz_u16(in) % v->nr_regs];
+		u64 reg = described_reg(v, in);
 		u8 d = fz_u8(in);
 
 		size = 1U << (d & 3);
-		offset = reg->offset + (d >> 2) % 8;
+		offset = reg + (d >> 2) % 8;
 	} else {
 		bar = fz_u8(in) % VMED_MAX_BARS;
 		offset = fz_u32(in);

@@ -261,12 +261,47 @@ void gvt_irq_setup(struct gvt_vgpu *g, u64 msi_addr, u32 msi_data)
 
 /* ---- device and vGPU --------------------------------------------------- */
 
+/*
+ * Each register of a table entry at @base (a run has several), one info
+ * per dword as GVT-g registers them; with @dev NULL only counts them.
+ */
+static unsigned int reg_infos_add(struct gvt_dev *dev,
+				  const struct vmed_mmio_reg *reg, u32 base)
+{
+	unsigned int i, dw, n = 0;
+
+	for (i = 0; i < (reg->count ?: 1); i++) {
+		for (dw = 0; dw < reg->size / 4; dw++, n++) {
+			if (dev)
+				mmio_info_add(dev, base + reg->offset +
+					      i * reg->size + 4 * dw,
+					      reg->flags,
+					      reg->ro_mask >> (32 * dw));
+		}
+	}
+	return n;
+}
+
+/* Every register of the vendor's table and of each bank. */
+static unsigned int vendor_infos_add(struct gvt_dev *dev,
+				     const struct vmed_vendor *vendor)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < vendor->nr_regs; i++)
+		n += reg_infos_add(dev, &vendor->regs[i], 0);
+	for (i = 0; i < vendor->nr_banks * vendor->nr_bank_regs; i++)
+		n += reg_infos_add(dev,
+				   &vendor->bank_regs[i % vendor->nr_bank_regs],
+				   vendor->bank_base[i / vendor->nr_bank_regs]);
+	return n;
+}
+
 int gvt_dev_init(struct gvt_dev *dev, const struct vmed_vendor *vendor,
 		 struct device *dma_dev, dma_addr_t scratch_dma)
 {
 	const struct vmed_irq_map *irq = &vendor->irq;
 	unsigned int i, n = 1 + 4 * irq->nr_groups;
-	u32 dw;
 
 	memset(dev, 0, sizeof(*dev));
 	dev->vendor = vendor;
@@ -274,8 +309,7 @@ int gvt_dev_init(struct gvt_dev *dev, const struct vmed_vendor *vendor,
 	dev->scratch_dma = scratch_dma;
 	dev->ops = &gen8_pte_ops;
 	dev->irq_ops = &gen8_irq_ops;
-	for (i = 0; i < vendor->nr_regs; i++)
-		n += vendor->regs[i].size / 4;
+	n += vendor_infos_add(NULL, vendor);
 	dev->infos = kcalloc(n, sizeof(*dev->infos), GFP_KERNEL);
 	dev->events = kcalloc(irq->nr_events, sizeof(*dev->events),
 			      GFP_KERNEL);
@@ -285,14 +319,7 @@ int gvt_dev_init(struct gvt_dev *dev, const struct vmed_vendor *vendor,
 		gvt_dev_fini(dev);
 		return -ENOMEM;
 	}
-	/* One entry per dword, as GVT-g registers them. */
-	for (i = 0; i < vendor->nr_regs; i++) {
-		const struct vmed_mmio_reg *reg = &vendor->regs[i];
-
-		for (dw = 0; dw < reg->size / 4; dw++)
-			mmio_info_add(dev, reg->offset + 4 * dw, reg->flags,
-				      reg->ro_mask >> (32 * dw));
-	}
+	vendor_infos_add(dev, vendor);
 	mmio_info_add(dev, irq->master, 0, ~(u64)irq->master_enable);
 	for (i = 0; i < irq->nr_groups; i++) {
 		mmio_info_add(dev, irq->groups[i].isr, VMED_REG_RO, 0);
