@@ -703,6 +703,31 @@ static void i915_runaway_chain(struct kunit *test)
 	expect_refused(g, I915_WL_TOO_BIG);
 }
 
+/*
+ * i915 merges a context's queued requests into one element: a ring that
+ * starts more batches than one batch may chain runs them all.
+ */
+static void i915_merged_requests(struct kunit *test)
+{
+	struct guest *g = guest_create(test);
+	unsigned int i, n = 2 * I915_MAX_CHAIN, len;
+
+	for (i = 0; i < n; i++) {
+		u32 *batch = frame(g, GFN_SRC) + i * 8;
+
+		len = 0;
+		sdi(batch, &len, true, GM_BUF + 4 * i, i + 1);
+		batch[len] = I915_MI(I915_MI_BATCH_BUFFER_END, 0);
+		bb_start(g->ring, &g->len, false, GM_SRC + i * 32);
+		emit(g, I915_MI(I915_MI_NOOP, 0));
+	}
+	submit(g);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ(test, frame(g, GFN_BUF)[i], i + 1);
+	KUNIT_EXPECT_EQ(test, iv(g)->stats.by_error[I915_WL_TOO_BIG], 0);
+	KUNIT_EXPECT_FALSE(test, g->vgpu->failed);
+}
+
 static void i915_runaway_batch(struct kunit *test)
 {
 	struct guest *g = guest_create(test);
@@ -1560,6 +1585,7 @@ static struct kunit_case i915_cases[] = {
 	KUNIT_CASE(i915_blit_outside_slice),
 	KUNIT_CASE(i915_ppgtt_unmapped),
 	KUNIT_CASE(i915_runaway_chain),
+	KUNIT_CASE(i915_merged_requests),
 	KUNIT_CASE(i915_runaway_batch),
 	KUNIT_CASE(i915_fetch_budget),
 	KUNIT_CASE(i915_ppgtt_read_only),

@@ -32,7 +32,7 @@
  * MI_STORE_DATA_IMM with MI_USE_GGTT uses the GGTT wherever it is. A batch
  * buffer start inside a batch jumps (chains); second-level batches are not
  * supported. Budgets: I915_MAX_SCAN_DWORDS fetched, I915_MAX_CMDS commands,
- * I915_MAX_CHAIN batch starts, I915_MAX_BLIT_BYTES per blit and
+ * I915_MAX_CHAIN jumps per batch, I915_MAX_BLIT_BYTES per blit and
  * I915_MAX_BLIT_TOTAL per workload; exceeding one refuses the workload.
  */
 #include <linux/kernel.h>
@@ -305,7 +305,13 @@ static enum i915_wl_error batch_start(struct scan *s, const u32 *cmd,
 		return I915_WL_BAD_LENGTH;
 	if (cmd[0] & ~I915_MI(0x3f, I915_MI_BB_PPGTT | 0xff))
 		return I915_WL_BAD_OPCODE;	/* second level, secure, ... */
-	if (++s->chain > I915_MAX_CHAIN)
+	/*
+	 * i915 merges a context's queued requests into one element: the ring
+	 * may start any number of batches, each jumping at most so often.
+	 */
+	if (!s->in_batch)
+		s->chain = 0;
+	else if (++s->chain > I915_MAX_CHAIN)
 		return I915_WL_TOO_BIG;
 	s->ppgtt = cmd[0] & I915_MI_BB_PPGTT;
 	s->batch_pos = qword(&cmd[1]);

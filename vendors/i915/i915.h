@@ -414,7 +414,7 @@ enum { I915_RCS, I915_BCS, I915_VCS, I915_VECS, I915_NR_ENGINES };
 #define I915_MAX_ELEMENTS	(2 * I915_MAX_LISTS)
 #define I915_MAX_SCAN_DWORDS	16384	/* dwords fetched per workload */
 #define I915_MAX_CMDS		4096	/* commands per workload */
-#define I915_MAX_CHAIN		8	/* batch-buffer starts per workload */
+#define I915_MAX_CHAIN		8	/* batch starts inside one batch */
 #define I915_MAX_BLIT_BYTES	SZ_16M	/* per blit */
 #define I915_MAX_BLIT_TOTAL	SZ_64M	/* per workload */
 #define I915_CMD_BUF_DWORDS	I915_MAX_SCAN_DWORDS
