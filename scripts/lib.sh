@@ -301,9 +301,10 @@ xen_elf() {
 # default tests/guest) for $GUEST_KVER, report that as a host case, and pack
 # DIR/guest-initramfs.cpio.gz: busybox, tests/e2e/init-guest as /init, the
 # driver and its Debian dependencies, and with GUEST_WITH_I915=1 Debian's
-# i915 with its own (/etc/e2e-i915-modules; for e2e.driver=i915).  Without
-# a driver the guest still boots and says so.  Sets GUEST_KO_BUILT to 1 or
-# 0.
+# i915 with its own (/etc/e2e-i915-modules; for e2e.driver=i915) and the
+# program that runs workloads through i915's uAPI (tests/gem, built against
+# the guest kernel's uAPI headers).  Without a driver the guest still boots
+# and says so.  Sets GUEST_KO_BUILT to 1 or 0.
 guest_initramfs() {
 	local dir="$1" src="${2:-$VMED_ROOT/tests/guest}" root="$1/guest-root"
 	local ko dep
@@ -332,9 +333,28 @@ guest_initramfs() {
 		cp "$ko" "$root/lib/modules/vmed_guest.ko"
 	fi
 	: >"$root/etc/e2e-i915-modules"
-	[ "${GUEST_WITH_I915:-0}" = 1 ] &&
+	if [ "${GUEST_WITH_I915:-0}" = 1 ]; then
 		initramfs_add_module "$GUEST_KVER" "$root" i915 e2e-i915-modules
+		gem_build "$dir" && cp "$dir/vmed-gem" "$root/bin/vmed-gem"
+	fi
 	initramfs_pack "$root" "$dir/guest-initramfs.cpio.gz"
+}
+
+# gem_build DIR: build tests/gem's program into DIR/vmed-gem against the
+# guest kernel's uAPI headers and report it as a host case; returns 1 if
+# it failed (the guest then says it has no program).
+gem_build() {
+	local dir="$1" src="$VMED_ROOT/tests/gem"
+	local uapi="/usr/src/linux-headers-${GUEST_KVER%-amd64}-common/include/uapi"
+	stage "building the i915 uAPI program ($src)"
+	if make -C "$src" O="$dir" UAPI="$uapi" >"$dir/gem-build.log" 2>&1 &&
+		[ -x "$dir/vmed-gem" ]; then
+		host_pass "i915 uAPI program: built $dir/vmed-gem"
+	else
+		host_fail "i915 uAPI program: build failed (log: $dir/gem-build.log)"
+		tail -n 10 "$dir/gem-build.log" | sed 's/^/    /'
+		return 1
+	fi
 }
 
 # vmm_build DIR [VMM_DIR]: build the test VMM (VMM_DIR, default tests/vmm)
