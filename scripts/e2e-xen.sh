@@ -18,8 +18,8 @@
 #   bash scripts/e2e-xen.sh                 build everything, boot, report
 #   E2E_TIMEOUT=1800 bash scripts/...       limit for the whole run (3600 s)
 #   E2E_XEN_RUNS="normal" bash scripts/...  only these guest runs per vendor
-#                                           (of: normal hostile destroyed unbound
-#                                           neighbours)
+#                                           (of: normal hostile linux-i915
+#                                           destroyed unbound neighbours)
 #   E2E_XEN_PEERS=1 bash scripts/...        no guest runs: the frontends as
 #                                           peers instead (make e2e-xen-peers)
 #   E2E_CONF=file bash scripts/...          sourced by init-host after its
@@ -67,7 +67,8 @@ boot_kernel
 mkdir -p "$E2E"
 xen_elf "$E2E"
 
-guest_initramfs "$E2E"
+# The guest also carries Linux's i915 (the linux-i915 run).
+GUEST_WITH_I915=1 guest_initramfs "$E2E"
 
 vmm=0
 vmm_build "$E2E" && vmm=1

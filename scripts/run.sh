@@ -11,14 +11,17 @@
 # 2. Xen (scripts/e2e-xen.sh): Debian's Xen 4.17 under QEMU with the same
 #    kernel as its dom0 creates vGPUs through mdev, binds each to a Linux
 #    HVM guest made with xl, and the same guest driver runs on it, served
-#    by vmed_xen as the guest's ioreq server.  Only the normal guest runs
-#    here (RUN_XEN_RUNS to change that; make e2e-xen runs all four).
+#    by vmed_xen as the guest's ioreq server.  Only the normal guest and
+#    one with Linux's own i915 run here (RUN_XEN_RUNS to change that; make
+#    e2e-xen runs them all).
+# Under both, Linux's own i915 also drives an i915 vGPU and runs
+# workloads through its uAPI (tests/gem).
 #
 # Then it prints what happened, per hypervisor and vendor.
 #
 #   bash scripts/run.sh          about 9 minutes on 2 cores once packages
 #                                are installed
-#   RUN_XEN_RUNS="normal hostile destroyed unbound" bash scripts/run.sh
+#   RUN_XEN_RUNS="normal hostile linux-i915 destroyed unbound" bash scripts/run.sh
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -30,7 +33,7 @@ stage "run: 1/2 KVM: the KVM/VFIO end-to-end scenario (scripts/e2e.sh)"
 bash "$VMED_ROOT/scripts/e2e.sh" 2>&1 | tee "$kvm_out"
 kvm_rc=${PIPESTATUS[0]}
 stage "run: 2/2 Xen: HVM guests on vGPUs served by vmed_xen (scripts/e2e-xen.sh)"
-E2E_XEN_RUNS="${RUN_XEN_RUNS:-normal}" bash "$VMED_ROOT/scripts/e2e-xen.sh" 2>&1 |
+E2E_XEN_RUNS="${RUN_XEN_RUNS:-normal linux-i915}" bash "$VMED_ROOT/scripts/e2e-xen.sh" 2>&1 |
 	tee "$xen_out"
 xen_rc=${PIPESTATUS[0]}
 set -e
@@ -64,6 +67,14 @@ xen_numbers() {
 
 yes_no() { [ "$(count "$1" "$2")" -gt 0 ] && echo "$3" || echo "$4"; }
 
+# linux_i915 OUT: how Linux's own i915 fared on the i915 vGPU, if it ran.
+linux_i915() {
+	local o=$1 p="vmed_i915 linux-i915" w
+	[ "$(count "$o" "^(PASS|FAIL): $p: ")" -gt 0 ] || return 0
+	w="^(PASS|FAIL): $p: L3: i915 uAPI: (render|blitter): "
+	echo "  Linux's i915         bound the vGPU: $(yes_no "$o" "^PASS: $p: L3: i915 bound the vGPU" yes no), no *ERROR*: $(yes_no "$o" "^PASS: $p: L3: i915 logged no" yes no); workloads through its uAPI verified: $(count "$o" "${w/(PASS|FAIL)/PASS}") of $(count "$o" "$w") (render, blitter)"
+}
+
 echo
 echo "== What happened =="
 o=$kvm_out
@@ -84,6 +95,7 @@ $v on KVM (Debian QEMU 7.2, -accel kvm, vfio-pci on an mdev; Linux 6.12 guest):
   killed guest         QEMU killed mid-workload: $(yes_no $o "^PASS: $v killed: QEMU killed" yes no), pinned pages afterwards: $(yes_no $o "^PASS: $v killed: pinned_pages -eq 0" 0 "not 0")
   test VMM             $(count $o "^PASS: $v vmm ") checks passed, $(count $o "^FAIL: $v vmm ") failed (unmap while pinned, removal while open, ...)
 TXT
+	[ "$v" = vmed_i915 ] && linux_i915 "$o"
 done
 o=$xen_out
 for v in vmed_i915 vmed_nvstub; do
@@ -99,6 +111,7 @@ $v on Xen 4.17 (HVM guest made with xl, QEMU its device model; vmed_xen the vGPU
   guest workloads      $(count $o "^PASS: $v normal: guest [a-z0-9]+: (fill|copy) verified") verified byte for byte (fill, copy); the guest driver passed $(count $o "^PASS: $v normal: guest [a-z0-9]+: ") checks
   after the guest      binding gone with the domain: $(yes_no $o "^PASS: $v normal: domain death unbinds" yes no); foreign mappings left in dom0: $(yes_no $o "^PASS: $v normal: no foreign mappings left" 0 "not 0")
 TXT
+	[ "$v" = vmed_i915 ] && linux_i915 "$o"
 done
 echo "Full consoles: $VMED_BUILD/e2e-kvm/console.log (KVM), $VMED_BUILD/e2e-xen/console.log (Xen)"
 k=$(tr -d '\r' <"$kvm_out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
