@@ -21,6 +21,7 @@
 void vmed_kvm_irq_init(struct vmed_kvm_vgpu *kv)
 {
 	spin_lock_init(&kv->irq_lock);
+	spin_lock_init(&kv->trigger_lock);
 }
 
 static unsigned int vectors_of(unsigned int index)
@@ -59,30 +60,59 @@ int vmed_kvm_get_irq_info(struct vmed_kvm_vgpu *kv, void __user *arg)
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
-/* With irq_lock held: the line is up and unmasked, so signal and mask. */
-static void intx_fire_locked(struct vmed_kvm_vgpu *kv)
-{
-	if (!kv->intx_level || kv->intx_masked || !kv->intx_trigger)
-		return;
-	kv->intx_masked = true;
-	kv->intx_signals++;
-	eventfd_signal(kv->intx_trigger);
-}
-
-static void intx_unmask(struct vmed_kvm_vgpu *kv)
+/*
+ * Signal the eventfd in @slot, if there is one, and count it in @count.
+ * Under trigger_lock, which no eventfd wakeup takes: the unmask virqfd's
+ * handler runs inside its eventfd's wakeup and takes irq_lock, so a signal
+ * under irq_lock would close a cycle, and deadlock at once on a VMM that
+ * gives the same eventfd as trigger and unmask.
+ */
+static bool trigger_signal(struct vmed_kvm_vgpu *kv, struct eventfd_ctx **slot,
+			   u64 *count)
 {
 	unsigned long flags;
+	bool sent = false;
 
-	spin_lock_irqsave(&kv->irq_lock, flags);
-	kv->intx_masked = false;
-	/* Still asserted: a level-triggered line fires again at once. */
-	intx_fire_locked(kv);
-	spin_unlock_irqrestore(&kv->irq_lock, flags);
+	spin_lock_irqsave(&kv->trigger_lock, flags);
+	if (*slot) {
+		eventfd_signal(*slot);
+		if (count)
+			(*count)++;
+		sent = true;
+	}
+	spin_unlock_irqrestore(&kv->trigger_lock, flags);
+	return sent;
 }
 
 /*
- * The unmask eventfd's wakeup runs inside another eventfd's signal, where
- * signalling ours is not allowed: unmask there, signal from the virqfd's
+ * With irq_lock held: the line is up and unmasked, so it is to be
+ * signalled, and masks itself (automasking).
+ */
+static bool intx_due_locked(struct vmed_kvm_vgpu *kv)
+{
+	if (!kv->intx_level || kv->intx_masked || !READ_ONCE(kv->intx_trigger))
+		return false;
+	kv->intx_masked = true;
+	return true;
+}
+
+/* Unmask; a line still asserted fires again at once (level-triggered). */
+static void intx_unmask(struct vmed_kvm_vgpu *kv)
+{
+	unsigned long flags;
+	bool due;
+
+	spin_lock_irqsave(&kv->irq_lock, flags);
+	kv->intx_masked = false;
+	due = intx_due_locked(kv);
+	spin_unlock_irqrestore(&kv->irq_lock, flags);
+	if (due)
+		trigger_signal(kv, &kv->intx_trigger, &kv->intx_signals);
+}
+
+/*
+ * The unmask eventfd's wakeup runs inside that eventfd's signal, where
+ * signalling is not allowed: unmask there, signal from the virqfd's
  * worker if the line is still up.
  */
 static int intx_unmask_handler(void *opaque, void *unused)
@@ -93,7 +123,7 @@ static int intx_unmask_handler(void *opaque, void *unused)
 
 	spin_lock_irqsave(&kv->irq_lock, flags);
 	kv->intx_masked = false;
-	fire = kv->intx_level && kv->intx_trigger;
+	fire = kv->intx_level && READ_ONCE(kv->intx_trigger);
 	spin_unlock_irqrestore(&kv->irq_lock, flags);
 	return fire;
 }
@@ -102,10 +132,13 @@ static void intx_unmask_thread(void *opaque, void *unused)
 {
 	struct vmed_kvm_vgpu *kv = opaque;
 	unsigned long flags;
+	bool due;
 
 	spin_lock_irqsave(&kv->irq_lock, flags);
-	intx_fire_locked(kv);
+	due = intx_due_locked(kv);
 	spin_unlock_irqrestore(&kv->irq_lock, flags);
+	if (due)
+		trigger_signal(kv, &kv->intx_trigger, &kv->intx_signals);
 }
 
 /**
@@ -117,11 +150,14 @@ void vmed_kvm_set_intx(struct vmed_vgpu *vgpu, bool asserted)
 {
 	struct vmed_kvm_vgpu *kv = vmed_vgpu_hv_data(vgpu);
 	unsigned long flags;
+	bool due;
 
 	spin_lock_irqsave(&kv->irq_lock, flags);
 	kv->intx_level = asserted;
-	intx_fire_locked(kv);
+	due = intx_due_locked(kv);
 	spin_unlock_irqrestore(&kv->irq_lock, flags);
+	if (due)
+		trigger_signal(kv, &kv->intx_trigger, &kv->intx_signals);
 }
 
 /**
@@ -135,17 +171,9 @@ void vmed_kvm_set_intx(struct vmed_vgpu *vgpu, bool asserted)
 int vmed_kvm_inject_msi(struct vmed_vgpu *vgpu, u64 addr, u32 data)
 {
 	struct vmed_kvm_vgpu *kv = vmed_vgpu_hv_data(vgpu);
-	unsigned long flags;
-	int ret = -ENODEV;
 
-	spin_lock_irqsave(&kv->irq_lock, flags);
-	if (kv->msi_trigger) {
-		eventfd_signal(kv->msi_trigger);
-		kv->msi_signals++;
-		ret = 0;
-	}
-	spin_unlock_irqrestore(&kv->irq_lock, flags);
-	return ret;
+	return trigger_signal(kv, &kv->msi_trigger, &kv->msi_signals) ?
+	       0 : -ENODEV;
 }
 
 /* Swap the trigger in @slot for eventfd @fd (-1: none). */
@@ -160,24 +188,21 @@ static int set_trigger(struct vmed_kvm_vgpu *kv, struct eventfd_ctx **slot,
 		if (IS_ERR(new))
 			return PTR_ERR(new);
 	}
-	spin_lock_irqsave(&kv->irq_lock, flags);
+	spin_lock_irqsave(&kv->trigger_lock, flags);
 	old = *slot;
-	*slot = new;
-	if (slot == &kv->intx_trigger) {
-		kv->intx_masked = false;
-		intx_fire_locked(kv);
-	}
-	spin_unlock_irqrestore(&kv->irq_lock, flags);
+	WRITE_ONCE(*slot, new);
+	spin_unlock_irqrestore(&kv->trigger_lock, flags);
+	/* No signaller holds @old now: they signal under trigger_lock. */
 	if (old)
 		eventfd_ctx_put(old);
+	if (slot == &kv->intx_trigger)
+		intx_unmask(kv);
 	return 0;
 }
 
 static int set_trigger_action(struct vmed_kvm_vgpu *kv,
 			      struct eventfd_ctx **slot, u32 flags, void *data)
 {
-	unsigned long irqflags;
-
 	switch (flags & VFIO_IRQ_SET_DATA_TYPE_MASK) {
 	case VFIO_IRQ_SET_DATA_EVENTFD:
 		return set_trigger(kv, slot, *(s32 *)data);
@@ -187,10 +212,7 @@ static int set_trigger_action(struct vmed_kvm_vgpu *kv,
 		fallthrough;
 	case VFIO_IRQ_SET_DATA_NONE:
 		/* Loopback test of the trigger, as vfio-pci offers. */
-		spin_lock_irqsave(&kv->irq_lock, irqflags);
-		if (*slot)
-			eventfd_signal(*slot);
-		spin_unlock_irqrestore(&kv->irq_lock, irqflags);
+		trigger_signal(kv, slot, NULL);
 		return 0;
 	}
 	return -EINVAL;
@@ -314,16 +336,12 @@ void vmed_kvm_irq_release(struct vmed_kvm_vgpu *kv)
 void vmed_kvm_request(struct vfio_device *vdev, unsigned int count)
 {
 	struct vmed_kvm_vgpu *kv = vdev_to_kv(vdev);
-	unsigned long flags;
 
-	spin_lock_irqsave(&kv->irq_lock, flags);
-	if (kv->req_trigger) {
+	if (trigger_signal(kv, &kv->req_trigger, NULL)) {
 		if (!(count % 10))
 			dev_notice_ratelimited(vdev->dev, "asking the VMM to release the vGPU (%u)\n",
 					       count);
-		eventfd_signal(kv->req_trigger);
 	} else if (!count) {
 		dev_notice(vdev->dev, "vGPU removal waits for the VMM to close it\n");
 	}
-	spin_unlock_irqrestore(&kv->irq_lock, flags);
 }

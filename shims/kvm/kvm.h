@@ -21,9 +21,12 @@
  *
  * Locking. The VFIO core serialises open_device/close_device. The vGPU lock
  * (core) serialises guest-driven work; hypervisor ops run under it, which is
- * what protects @pin_pages. Interrupt triggers are swapped under @irq_lock
- * (a spinlock: MSIs and INTx changes are signalled under the vGPU lock or
- * from a virqfd, and must not sleep). KVM's notifier list is changed without
+ * what protects @pin_pages. Interrupt triggers are swapped and signalled
+ * under @trigger_lock, the INTx state changes under @irq_lock; the two are
+ * never nested, and nothing is signalled under @irq_lock, which the unmask
+ * virqfd takes inside an eventfd's wakeup (spinlocks: MSIs and INTx changes
+ * come under the vGPU lock or from a virqfd, and must not sleep). KVM's
+ * notifier list is changed without
  * the vGPU lock held, because unregistering waits for running notifiers,
  * which take it.
  */
@@ -70,7 +73,9 @@ struct vmed_kvm_attrs {
  * @kvm_fns: KVM's write-tracking functions, looked up while @kvm is set
  * @pin_pages: scratch array for one batch of vfio_pin_pages()
  * @pinned: guest pages pinned now
- * @irq_lock: protects the triggers and the INTx state
+ * @irq_lock: protects the INTx state
+ * @trigger_lock: protects the triggers and the signal counters; held while
+ *	signalling
  * @msi_trigger: eventfd signalled for an MSI
  * @intx_trigger: eventfd signalled when the INTx line rises
  * @req_trigger: eventfd asking userspace to release the device
@@ -100,7 +105,8 @@ struct vmed_kvm_vgpu {
 	struct page *pin_pages[VMED_DMA_BATCH];
 	atomic_long_t pinned;
 
-	spinlock_t irq_lock;	/* triggers, INTx state */
+	spinlock_t irq_lock;	/* INTx state */
+	spinlock_t trigger_lock;	/* triggers, signal counters */
 	struct eventfd_ctx *msi_trigger;
 	struct eventfd_ctx *intx_trigger;
 	struct eventfd_ctx *req_trigger;

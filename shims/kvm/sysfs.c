@@ -31,15 +31,15 @@ static ssize_t pinned_pages_show(struct device *dev,
 	return sysfs_emit(buf, "%ld\n", atomic_long_read(&kv->pinned));
 }
 
-/* Signal counters change under irq_lock (interrupt context included). */
+/* Signal counters change under trigger_lock (interrupt context included). */
 static ssize_t signals_show(struct vmed_kvm_vgpu *kv, char *buf, bool intx)
 {
 	unsigned long flags;
 	u64 n;
 
-	spin_lock_irqsave(&kv->irq_lock, flags);
+	spin_lock_irqsave(&kv->trigger_lock, flags);
 	n = intx ? kv->intx_signals : kv->msi_signals;
-	spin_unlock_irqrestore(&kv->irq_lock, flags);
+	spin_unlock_irqrestore(&kv->trigger_lock, flags);
 	return sysfs_emit(buf, "%llu\n", n);
 }
 

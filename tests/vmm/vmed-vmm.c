@@ -2196,6 +2196,48 @@ static void case_intx(const char *uuid)
 
 	check_counter(&v, "shim: intx_signals counts every signal seen",
 		      "intx_signals", '=', signals + seen, 0);
+
+	/*
+	 * One eventfd as both trigger and unmask: each signal unmasks the
+	 * line at once, so it fires for as long as it is up. The VMM's own
+	 * choice, but the host must not lock up (a signal from inside the
+	 * unmask's wakeup) and the device must stay usable.
+	 */
+	set_irq_action(&v, VFIO_PCI_INTX_IRQ_INDEX, VFIO_IRQ_SET_ACTION_UNMASK,
+		       -1);
+	ret = set_irq_action(&v, VFIO_PCI_INTX_IRQ_INDEX,
+			     VFIO_IRQ_SET_ACTION_UNMASK, trig);
+	if (check(!ret, "VFIO_DEVICE_SET_IRQS(INTX, the trigger as unmask eventfd)",
+		  "%s", err_str(-ret))) {
+		u64 before, after;
+
+		/* From a quiet line: acknowledged and unmasked. */
+		v.vd->ack(&v);
+		intx_unmask(&v);
+		eventfd_wait(trig, QUIET_MS);
+		signals = counter_or_zero(&v, "intx_signals");
+		*result(&v) = 0;
+		v.keep_pending = true;
+		ret = v.vd->run(&v, 0x99990007);
+		v.keep_pending = false;
+		usleep(200 * 1000);
+		check(!ret && *result(&v) == 0x99990007,
+		      "trigger as unmask eventfd: the workload ran",
+		      "device status %s, result %#x", ret ? "error" : "ok",
+		      *result(&v));
+		check_counter(&v, "trigger as unmask eventfd: the line fired",
+			      "intx_signals", '>', signals, 0);
+		v.vd->ack(&v);
+		usleep(100 * 1000);
+		before = counter_or_zero(&v, "intx_signals");
+		usleep(200 * 1000);
+		after = counter_or_zero(&v, "intx_signals");
+		check(before == after,
+		      "trigger as unmask eventfd: acknowledged, the line stops firing",
+		      "%llu more signals in 200 ms", after - before);
+		set_irq_action(&v, VFIO_PCI_INTX_IRQ_INDEX,
+			       VFIO_IRQ_SET_ACTION_UNMASK, -1);
+	}
 	check_counter(&v, "no MSI while MSI is disabled", "msi_injected", '=',
 		      0, 0);
 	check_counter(&v, "vGPU not failed", "failures", '=', 0, 0);
