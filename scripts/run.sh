@@ -19,7 +19,7 @@
 #
 # Then it prints what happened, per hypervisor and vendor.
 #
-#   bash scripts/run.sh          about 9 minutes on 2 cores once packages
+#   bash scripts/run.sh          about 14 minutes on 2 cores (estimated) once packages
 #                                are installed
 #   RUN_XEN_RUNS="normal hostile linux-i915 destroyed unbound" bash scripts/run.sh
 set -euo pipefail
