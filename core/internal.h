@@ -89,6 +89,32 @@ void vmed_vregs_fini(struct vmed_vgpu *vgpu);
 u64 vmed_reg_apply(const struct vmed_mmio_reg *reg, u64 old, u64 val, u64 wmask);
 u64 *vmed_vreg_slot(struct vmed_vgpu *vgpu, u32 offset, bool alloc);
 
+/*
+ * The qword holding the table register at @offset. A table register's page
+ * exists from vGPU creation on and survives resets (vmed_vregs_init(),
+ * vmed_vregs_reset()), so the access paths neither check nor allocate.
+ */
+static inline u64 *vmed_table_reg_qword(struct vmed_vgpu *vgpu, u32 offset)
+{
+	return (u64 *)vgpu->vregs.pages[offset >> VMED_REG_PAGE_SHIFT] +
+	       (offset & (BIT(VMED_REG_PAGE_SHIFT) - 8)) / 8;
+}
+
+/* The dword table register at @offset (4-byte aligned). */
+static inline u32 vmed_table_reg32(struct vmed_vgpu *vgpu, u32 offset)
+{
+	return *vmed_table_reg_qword(vgpu, offset) >> (8 * (offset & 4));
+}
+
+static inline void vmed_table_reg32_set(struct vmed_vgpu *vgpu, u32 offset,
+					u32 val)
+{
+	u64 *qword = vmed_table_reg_qword(vgpu, offset);
+	unsigned int shift = 8 * (offset & 4);
+
+	*qword = (*qword & ~((u64)U32_MAX << shift)) | (u64)val << shift;
+}
+
 /* ggtt.c */
 int vmed_ggtt_init(struct vmed_vgpu *vgpu);
 void vmed_ggtt_clear(struct vmed_vgpu *vgpu);

@@ -15,7 +15,10 @@
  * new enabled event while it stays asserted (drivers clear the master enable
  * while they handle an interrupt, so a real edge follows their re-enable).
  * All of it runs under the vGPU lock; the registers live in the virtual
- * register file like any other register.
+ * register file like any other register. Which groups have an event both
+ * latched and enabled is kept beside them, updated by the only paths that
+ * change an IIR or IER (an event, a guest write, a reset), so that an event
+ * costs the same however many groups the vendor has.
  */
 #include <linux/unaligned.h>
 #include "internal.h"
@@ -49,15 +52,30 @@ int vmed_irq_check(const struct vmed_vendor *vendor)
 	return 0;
 }
 
+static_assert(VMED_MAX_IRQ_GROUPS <=
+	      BITS_PER_BYTE * sizeof_field(struct vmed_vgpu, irq_groups_pending),
+	      "a bit per interrupt group");
+
+/* Interrupt registers are table registers (vmed_regs_build()). */
 static u32 irq_reg(struct vmed_vgpu *vgpu, u32 offset)
 {
-	return vmed_vreg_read(vgpu, offset, 4);
+	return vmed_table_reg32(vgpu, offset);
 }
 
 static void irq_set_reg(struct vmed_vgpu *vgpu, u32 offset, u32 val)
 {
-	/* Interrupt registers are table registers: their page exists. */
-	vmed_vreg_write(vgpu, offset, 4, val);
+	vmed_table_reg32_set(vgpu, offset, val);
+}
+
+/* After group @i's IIR or IER changed: is an event latched and enabled? */
+static void irq_group_update(struct vmed_vgpu *vgpu, unsigned int i)
+{
+	const struct vmed_irq_group *g = &vgpu->dev->vendor->irq.groups[i];
+
+	if (irq_reg(vgpu, g->iir) & irq_reg(vgpu, g->ier))
+		vgpu->irq_groups_pending |= BIT(i);
+	else
+		vgpu->irq_groups_pending &= ~BIT(i);
 }
 
 static void irq_inject(struct vmed_vgpu *vgpu)
@@ -85,17 +103,13 @@ void vmed_irq_update(struct vmed_vgpu *vgpu, bool new_event)
 {
 	const struct vmed_irq_map *irq = &vgpu->dev->vendor->irq;
 	u32 master = irq_reg(vgpu, irq->master) & irq->master_enable;
+	unsigned long groups = vgpu->irq_groups_pending;
 	u32 pending = 0;
 	bool asserted, was_asserted = vgpu->irq_asserted;
-	unsigned int i;
 
 	lockdep_assert_held(&vgpu->lock);
-	for (i = 0; i < irq->nr_groups; i++) {
-		const struct vmed_irq_group *g = &irq->groups[i];
-
-		if (irq_reg(vgpu, g->iir) & irq_reg(vgpu, g->ier))
-			pending |= BIT(g->master_bit);
-	}
+	for (; groups; groups &= groups - 1)
+		pending |= BIT(irq->groups[__ffs(groups)].master_bit);
 	irq_set_reg(vgpu, irq->master, master | pending);
 	asserted = master && pending;
 	vgpu->irq_asserted = asserted;
@@ -149,12 +163,15 @@ void vmed_irq_raise(struct vmed_vgpu *vgpu, unsigned int event)
 {
 	const struct vmed_irq_map *irq = &vgpu->dev->vendor->irq;
 	const struct vmed_irq_group *g;
+	unsigned int group;
+	bool enabled;
 	u32 bit;
 
 	lockdep_assert_held(&vgpu->lock);
 	if (WARN_ON_ONCE(event >= irq->nr_events) || vgpu->failed)
 		return;
-	g = &irq->groups[irq->events[event].group];
+	group = irq->events[event].group;
+	g = &irq->groups[group];
 	bit = BIT(irq->events[event].bit);
 	vgpu->stats.irq_events++;
 	if (irq_reg(vgpu, g->imr) & bit) {
@@ -164,7 +181,10 @@ void vmed_irq_raise(struct vmed_vgpu *vgpu, unsigned int event)
 	}
 	trace_vmed_irq_raise(vgpu, event, false);
 	irq_set_reg(vgpu, g->iir, irq_reg(vgpu, g->iir) | bit);
-	vmed_irq_update(vgpu, irq_reg(vgpu, g->ier) & bit);
+	enabled = irq_reg(vgpu, g->ier) & bit;
+	if (enabled)
+		vgpu->irq_groups_pending |= BIT(group);
+	vmed_irq_update(vgpu, enabled);
 }
 EXPORT_SYMBOL_NS_GPL(vmed_irq_raise, VMED);
 
@@ -182,15 +202,22 @@ void vmed_irq_reg_write(struct vmed_vgpu *vgpu, const struct vmed_reg_slot *slot
 	u32 old = irq_reg(vgpu, reg->offset);
 
 	irq_set_reg(vgpu, reg->offset, vmed_reg_apply(reg, old, val, wmask));
+	if (slot->irq_kind == VMED_IRQ_REG_IIR ||
+	    slot->irq_kind == VMED_IRQ_REG_IER)
+		irq_group_update(vgpu, slot->irq_group);
 	vmed_irq_update(vgpu, false);
 }
 
 /**
- * vmed_irq_reset() - deassert the line (registers are reset with the rest)
+ * vmed_irq_reset() - deassert the line after the registers were reset
  * @vgpu: the vGPU; its lock held
  */
 void vmed_irq_reset(struct vmed_vgpu *vgpu)
 {
+	unsigned int i;
+
+	for (i = 0; i < vgpu->dev->vendor->irq.nr_groups; i++)
+		irq_group_update(vgpu, i);
 	vgpu->irq_asserted = false;
 	vmed_irq_update_intx(vgpu);
 }

@@ -333,16 +333,10 @@ int vmed_vreg_write(struct vmed_vgpu *vgpu, u32 offset, unsigned int size,
 }
 EXPORT_SYMBOL_NS_GPL(vmed_vreg_write, VMED);
 
-/*
- * Storage of a table register: its page exists from vGPU creation on and
- * survives resets (vmed_vregs_init(), vmed_vregs_reset()), so the access
- * path neither checks nor allocates.
- */
 static u64 *table_reg_storage(struct vmed_vgpu *vgpu,
 			      const struct vmed_mmio_reg *reg)
 {
-	return vgpu->vregs.pages[reg->offset >> VMED_REG_PAGE_SHIFT] +
-	       (reg->offset & (BIT(VMED_REG_PAGE_SHIFT) - 8));
+	return vmed_table_reg_qword(vgpu, reg->offset);
 }
 
 static u64 table_reg_load(struct vmed_vgpu *vgpu,

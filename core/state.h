@@ -375,6 +375,8 @@ struct vmed_msi {
  * @dma: DMA translation cache
  * @ppgtt: shadow page tables
  * @msi: MSI programming
+ * @irq_groups_pending: bit per interrupt group whose IIR and IER share a
+ *	set bit (irq.c)
  * @irq_asserted: the virtual interrupt line is asserted (enabled and
  *	pending), used to detect edges
  * @intx_level: the level last given to &vmed_hv_ops.set_intx
@@ -425,6 +427,7 @@ struct vmed_vgpu {
 	struct vmed_dma_cache dma;
 	struct vmed_ppgtt ppgtt;
 	struct vmed_msi msi;
+	u8 irq_groups_pending;
 	bool irq_asserted;
 	bool intx_level;
 	struct vmed_vgpu_stats stats;

@@ -217,6 +217,18 @@ static void irq_ier_disabled_then_enabled(struct kunit *test)
 	tv_write32(test, vgpu, G0_IER, EV_USER_BIT);
 	tv_write32(test, vgpu, G0_IMR, 0);
 	KUNIT_EXPECT_EQ(test, env->hv.msis, 1);
+
+	/* Disabling it again drops the group, though the event stays latched. */
+	tv_write32(test, vgpu, G0_IER, 0);
+	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, G0_IIR), EV_USER_BIT);
+	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, TV_IRQ_MASTER),
+			TV_IRQ_MASTER_ENABLE);
+	KUNIT_EXPECT_FALSE(test, vgpu->irq_asserted);
+	/* A qword write reaches IER through its upper half (IIR's W1C no-op). */
+	tv_write64(test, vgpu, G0_IIR, (u64)EV_USER_BIT << 32);
+	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, TV_IRQ_MASTER),
+			TV_IRQ_MASTER_ENABLE | PENDING_G0);
+	KUNIT_EXPECT_EQ(test, env->hv.msis, 2);
 }
 
 static void irq_master_disabled_then_enabled(struct kunit *test)

@@ -22,6 +22,11 @@
 #undef pr_cont
 #undef pr_warn
 
+/* The kernel's linux/stddef.h, which its linux/kernel.h includes. */
+#ifndef sizeof_field
+#define sizeof_field(TYPE, MEMBER)	sizeof((((TYPE *)0)->MEMBER))
+#endif
+
 /* As in the kernel: a file defines pr_fmt() before its includes. */
 #ifndef pr_fmt
 #define pr_fmt(fmt) fmt
