@@ -119,7 +119,8 @@ static int vendor_check(const struct vmed_vendor *v)
 		if (!IS_ALIGNED(v->gm_total[k], VMED_GM_GRANULE))
 			return -EINVAL;
 	if (!gm || (gm >> PAGE_SHIFT) > VMED_MAX_GGTT_ENTRIES ||
-	    !v->mmio_size || v->mmio_size > v->ggtt_offset ||
+	    !v->mmio_size || !IS_ALIGNED(v->mmio_size, 8) ||
+	    v->mmio_size > v->ggtt_offset ||
 	    v->ggtt_offset + (gm >> PAGE_SHIFT) * v->ggtt_format.entry_size >
 	    pci->bars[v->reg_bar].size)
 		return -EINVAL;

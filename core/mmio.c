@@ -32,12 +32,13 @@
  */
 static bool access_size_ok(u64 offset, unsigned int size)
 {
-	return size - 1 < 8 && !(size & (size - 1)) && !(offset & (size - 1));
+	/* Bits 1, 2, 4 and 8 of the constant name the sizes. */
+	return size <= 8 && (0x116u >> size) & 1 && !(offset & (size - 1));
 }
 
 static u64 size_mask(unsigned int size)
 {
-	return size == 8 ? ~0ull : BIT_ULL(8 * size) - 1;
+	return ~0ull >> (64 - 8 * size);
 }
 
 static u32 ggtt_bytes(const struct vmed_device *dev)
@@ -72,6 +73,8 @@ static int regs_add(struct vmed_device *dev, const struct vmed_mmio_reg *reg,
 	dev->slots[slot].reg = reg;
 	dev->slots[slot].irq_kind = irq_kind;
 	dev->slots[slot].irq_group = irq_group;
+	dev->slots[slot].plain = !irq_kind && !reg->flags && !reg->ro_mask &&
+				 !reg->read && !reg->write;
 	dev->nr_slots++;
 	return 0;
 }
@@ -475,13 +478,6 @@ static void reg_unknown(struct vmed_vgpu *vgpu, u32 offset, unsigned int len,
 			    vgpu->name, offset, len, write ? "written" : "read");
 }
 
-static u64 reg_value(struct vmed_vgpu *vgpu, const struct vmed_mmio_reg *reg)
-{
-	if (reg->read)
-		return vmed_vendor_reg_read(vgpu, reg);
-	return table_reg_load(vgpu, reg);
-}
-
 /*
  * A qword access that is not exactly one 8-byte table register is split in
  * two dword accesses, so that each half gets its own register's rules.
@@ -498,46 +494,57 @@ static bool regs_split(const struct vmed_device *dev,
 	return (slot || high) && slot != high;
 }
 
-static u64 regs_read(struct vmed_vgpu *vgpu, u32 offset, unsigned int len)
+/*
+ * An access that regs_split() keeps whole lies inside one register, which is
+ * naturally aligned and at most 8 bytes: its bytes sit at their own offsets
+ * in the register's qword of storage.
+ */
+static __always_inline u64 reg_read(struct vmed_vgpu *vgpu,
+				    const struct vmed_reg_slot *slot,
+				    u32 offset, unsigned int len)
 {
-	const struct vmed_reg_slot *slot = reg_lookup(vgpu->dev, offset);
 	const struct vmed_mmio_reg *reg;
 
-	if (regs_split(vgpu->dev, slot, offset, len))
-		return regs_read(vgpu, offset, 4) |
-		       regs_read(vgpu, offset + 4, 4) << 32;
 	if (!slot) {
 		reg_unknown(vgpu, offset, len, false);
 		return vmed_vreg_read(vgpu, offset, len);
 	}
 	reg = slot->reg;
-	return (reg_value(vgpu, reg) >> (8 * (offset - reg->offset))) &
+	if (!slot->plain && reg->read)
+		return (vmed_vendor_reg_read(vgpu, reg) >>
+			(8 * (offset - reg->offset))) & size_mask(len);
+	return (*vmed_table_reg_qword(vgpu, offset) >> (8 * (offset & 7))) &
 	       size_mask(len);
 }
 
-static int regs_write(struct vmed_vgpu *vgpu, u32 offset, unsigned int len,
-		      u64 val)
+static __always_inline int reg_write(struct vmed_vgpu *vgpu,
+				     const struct vmed_reg_slot *slot,
+				     u32 offset, unsigned int len, u64 val)
 {
-	const struct vmed_reg_slot *slot = reg_lookup(vgpu->dev, offset);
 	const struct vmed_mmio_reg *reg;
 	unsigned int shift;
 	u64 old, new, wmask;
 	int ret;
 
-	if (regs_split(vgpu->dev, slot, offset, len))
-		return regs_write(vgpu, offset, 4, (u32)val) ?:
-		       regs_write(vgpu, offset + 4, 4, val >> 32);
 	if (!slot) {
 		reg_unknown(vgpu, offset, len, true);
 		return vmed_vreg_write(vgpu, offset, len, val);
 	}
-	reg = slot->reg;
 	/*
 	 * Sub-dword writes to table registers would tear masked and
 	 * write-1-to-clear semantics; hardware does not accept them either.
 	 */
 	if (len < 4)
 		return -EINVAL;
+	if (slot->plain) {
+		u64 *qword = vmed_table_reg_qword(vgpu, offset);
+
+		shift = 8 * (offset & 7);
+		wmask = size_mask(len) << shift;
+		*qword = (*qword & ~wmask) | ((val << shift) & wmask);
+		return 0;
+	}
+	reg = slot->reg;
 	shift = 8 * (offset - reg->offset);
 	wmask = (len == 8 ? ~0ull : GENMASK_ULL(31, 0)) << shift;
 	if (slot->irq_kind) {
@@ -555,110 +562,180 @@ static int regs_write(struct vmed_vgpu *vgpu, u32 offset, unsigned int len,
 	return 0;
 }
 
-/* Bad size, alignment or range: refused without touching any state. */
-static bool mmio_access_ok(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
-			   unsigned int len)
+static noinline u64 regs_read_split(struct vmed_vgpu *vgpu, u32 offset)
+{
+	const struct vmed_device *dev = vgpu->dev;
+
+	return reg_read(vgpu, reg_lookup(dev, offset), offset, 4) |
+	       reg_read(vgpu, reg_lookup(dev, offset + 4), offset + 4, 4) << 32;
+}
+
+static noinline int regs_write_split(struct vmed_vgpu *vgpu, u32 offset,
+				     u64 val)
+{
+	const struct vmed_device *dev = vgpu->dev;
+
+	return reg_write(vgpu, reg_lookup(dev, offset), offset, 4, (u32)val) ?:
+	       reg_write(vgpu, reg_lookup(dev, offset + 4), offset + 4, 4,
+			 val >> 32);
+}
+
+static u64 regs_read(struct vmed_vgpu *vgpu, u32 offset, unsigned int len)
+{
+	const struct vmed_reg_slot *slot = reg_lookup(vgpu->dev, offset);
+
+	if (regs_split(vgpu->dev, slot, offset, len))
+		return regs_read_split(vgpu, offset);
+	return reg_read(vgpu, slot, offset, len);
+}
+
+static int regs_write(struct vmed_vgpu *vgpu, u32 offset, unsigned int len,
+		      u64 val)
+{
+	const struct vmed_reg_slot *slot = reg_lookup(vgpu->dev, offset);
+
+	if (regs_split(vgpu->dev, slot, offset, len))
+		return regs_write_split(vgpu, offset, val);
+	return reg_write(vgpu, slot, offset, len, val);
+}
+
+/* Outside every BAR: refused without touching any state. */
+static bool mmio_in_bar(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
+			unsigned int len)
 {
 	const struct vmed_pci_desc *pci = &vgpu->dev->vendor->pci;
 
-	return access_size_ok(offset, len) && bar < VMED_MAX_BARS &&
-	       offset < pci->bars[bar].size &&
+	return bar < VMED_MAX_BARS && offset < pci->bars[bar].size &&
 	       len <= pci->bars[bar].size - offset;
 }
 
-static int mmio_rw(struct vmed_vgpu *vgpu, unsigned int bar, u64 offset,
-		   void *buf, unsigned int len, bool write)
+static noinline int mmio_reject(struct vmed_vgpu *vgpu, unsigned int bar,
+				u64 offset, void *buf, unsigned int len,
+				bool write)
 {
-	struct vmed_device *dev = vgpu->dev;
-	const struct vmed_vendor *vendor = dev->vendor;
+	mutex_lock(&vgpu->lock);
+	vgpu->stats.mmio_rejected++;
+	trace_vmed_mmio(vgpu, bar, offset, buf, len, write,
+			VMED_TRACE_MMIO_REJECT, -EINVAL);
+	mutex_unlock(&vgpu->lock);
+	vmed_vgpu_log_reject(vgpu, write ? "MMIO write" : "MMIO read", offset,
+			     len);
+	return -EINVAL;
+}
+
+/* Dword accesses are by far the most common: they go first. */
+static u64 buf_load(const void *buf, unsigned int len)
+{
+	if (likely(len == 4))
+		return get_unaligned_le32(buf);
+	switch (len) {
+	case 1:
+		return *(const u8 *)buf;
+	case 2:
+		return get_unaligned_le16(buf);
+	case 4:
+		return get_unaligned_le32(buf);
+	default:
+		return get_unaligned_le64(buf);
+	}
+}
+
+static void buf_store(void *buf, unsigned int len, u64 val)
+{
+	if (likely(len == 4)) {
+		put_unaligned_le32(val, buf);
+		return;
+	}
+	switch (len) {
+	case 1:
+		*(u8 *)buf = val;
+		break;
+	case 2:
+		put_unaligned_le16(val, buf);
+		break;
+	case 4:
+		put_unaligned_le32(val, buf);
+		break;
+	default:
+		put_unaligned_le64(val, buf);
+		break;
+	}
+}
+
+/*
+ * Everything but a register of a live vGPU: a failed vGPU, another BAR, the
+ * GGTT, the hole above the register window. Sets @kind for the trace.
+ */
+static noinline int mmio_rw_other(struct vmed_vgpu *vgpu, unsigned int bar,
+				  u64 offset, void *buf, unsigned int len,
+				  bool write, int *kind)
+{
+	const struct vmed_vendor *vendor = vgpu->dev->vendor;
+
+	if (vgpu->failed) {
+		/* A dead device: reads float high, writes go nowhere. */
+		*kind = VMED_TRACE_MMIO_DEAD;
+		if (!write)
+			memset(buf, 0xff, len);
+		return 0;
+	}
+	if (bar != vendor->reg_bar) {
+		*kind = VMED_TRACE_MMIO_BAR;
+		return vendor->ops->bar_rw ?
+		       vmed_vendor_bar_rw(vgpu, bar, offset, buf, len, write) :
+		       -EINVAL;
+	}
+	if (offset >= vendor->ggtt_offset &&
+	    offset - vendor->ggtt_offset < ggtt_bytes(vgpu->dev)) {
+		u64 pos = offset - vendor->ggtt_offset;
+
+		*kind = VMED_TRACE_MMIO_GGTT;
+		return write ? vmed_ggtt_write(vgpu, pos, buf, len) :
+			       vmed_ggtt_read(vgpu, pos, buf, len);
+	}
+	*kind = VMED_TRACE_MMIO_HOLE;
+	if (!write)
+		memset(buf, 0, len);
+	return 0;
+}
+
+/*
+ * Inlined into both entry points, so that each keeps only its direction.
+ * The register window is qword aligned and lies below the GGTT in its BAR
+ * (vmed_device_register() checks): an aligned access that starts in it
+ * ends in it, and is recognised before anything else.
+ */
+static __always_inline int mmio_rw(struct vmed_vgpu *vgpu, unsigned int bar,
+				   u64 offset, void *buf, unsigned int len,
+				   bool write)
+{
+	const struct vmed_vendor *vendor = vgpu->dev->vendor;
+	bool reg = bar == vendor->reg_bar && offset < vendor->mmio_size;
 	int kind = VMED_TRACE_MMIO_REG;
 	int ret = 0;
-	u64 val;
 
-	if (!mmio_access_ok(vgpu, bar, offset, len)) {
-		mutex_lock(&vgpu->lock);
-		vgpu->stats.mmio_rejected++;
-		trace_vmed_mmio(vgpu, bar, offset, buf, len, write,
-				VMED_TRACE_MMIO_REJECT, -EINVAL);
-		mutex_unlock(&vgpu->lock);
-		vmed_vgpu_log_reject(vgpu, write ? "MMIO write" : "MMIO read",
-				     offset, len);
-		return -EINVAL;
-	}
+	if (unlikely(!access_size_ok(offset, len) ||
+		     (!reg && !mmio_in_bar(vgpu, bar, offset, len))))
+		return mmio_reject(vgpu, bar, offset, buf, len, write);
 
 	mutex_lock(&vgpu->lock);
 	if (write)
 		vgpu->stats.mmio_writes++;
 	else
 		vgpu->stats.mmio_reads++;
-	if (vgpu->failed) {
-		/* A dead device: reads float high, writes go nowhere. */
-		kind = VMED_TRACE_MMIO_DEAD;
-		if (!write)
-			memset(buf, 0xff, len);
-		goto out;
-	}
-	if (bar != vendor->reg_bar) {
-		kind = VMED_TRACE_MMIO_BAR;
-		ret = vendor->ops->bar_rw ?
-		      vmed_vendor_bar_rw(vgpu, bar, offset, buf, len, write) :
-		      -EINVAL;
-		goto out;
-	}
-	if (offset >= vendor->ggtt_offset &&
-	    offset - vendor->ggtt_offset < ggtt_bytes(dev)) {
-		u64 pos = offset - vendor->ggtt_offset;
-
-		kind = VMED_TRACE_MMIO_GGTT;
-		ret = write ? vmed_ggtt_write(vgpu, pos, buf, len) :
-			      vmed_ggtt_read(vgpu, pos, buf, len);
-		goto out;
-	}
-	if (offset >= vendor->mmio_size) {
-		kind = VMED_TRACE_MMIO_HOLE;
-		if (!write)
-			memset(buf, 0, len);
-		goto out;
-	}
-	if (write) {
-		switch (len) {
-		case 1:
-			val = *(u8 *)buf;
-			break;
-		case 2:
-			val = get_unaligned_le16(buf);
-			break;
-		case 4:
-			val = get_unaligned_le32(buf);
-			break;
-		default:
-			val = get_unaligned_le64(buf);
-			break;
-		}
-		ret = regs_write(vgpu, offset, len, val);
+	if (likely(reg && !vgpu->failed)) {
+		if (write)
+			ret = regs_write(vgpu, offset, len, buf_load(buf, len));
+		else
+			buf_store(buf, len, regs_read(vgpu, offset, len));
 	} else {
-		val = regs_read(vgpu, offset, len);
-		switch (len) {
-		case 1:
-			*(u8 *)buf = val;
-			break;
-		case 2:
-			put_unaligned_le16(val, buf);
-			break;
-		case 4:
-			put_unaligned_le32(val, buf);
-			break;
-		default:
-			put_unaligned_le64(val, buf);
-			break;
-		}
+		ret = mmio_rw_other(vgpu, bar, offset, buf, len, write, &kind);
 	}
-out:
-	if (ret == -EINVAL)
+	if (unlikely(ret == -EINVAL))
 		vgpu->stats.mmio_rejected++;
 	trace_vmed_mmio(vgpu, bar, offset, buf, len, write, kind, ret);
 	mutex_unlock(&vgpu->lock);
-	if (ret == -EINVAL)
+	if (unlikely(ret == -EINVAL))
 		vmed_vgpu_log_reject(vgpu, write ? "MMIO write" : "MMIO read",
 				     offset, len);
 	return ret;

@@ -52,11 +52,14 @@ struct vmed_spt;
  * @irq_group: for interrupt registers, the group index
  * @irq_kind: 0 for vendor registers, else an interrupt register kind
  *	(&enum vmed_irq_reg_kind)
+ * @plain: a vendor register without flags, read-only bits or hooks: a
+ *	guest write stores its bytes and does nothing else
  */
 struct vmed_reg_slot {
 	const struct vmed_mmio_reg *reg;
 	u8 irq_group;
 	u8 irq_kind;
+	bool plain;
 };
 
 /**

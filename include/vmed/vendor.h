@@ -352,7 +352,8 @@ struct vmed_vendor_ops {
  * @name: vendor backend name ("i915", "nvstub")
  * @pci: PCI identity and BAR layout
  * @reg_bar: index into @pci.bars of the register BAR (trapped)
- * @mmio_size: size of the register window at the start of @reg_bar
+ * @mmio_size: size of the register window at the start of @reg_bar, a
+ *	multiple of 8 bytes, at most @ggtt_offset
  * @ggtt_offset: where the GGTT entries start in @reg_bar
  * @ggtt_format: format of a GGTT entry (a 1-level table)
  * @gm_total: graphics memory of the physical device per &enum vmed_gm_kind;

@@ -120,6 +120,9 @@ static void device_bad_layout(struct kunit *test)
 	v.mmio_size = 0;
 	KUNIT_EXPECT_EQ(test, try_register(test, &v), -EINVAL);
 	v = tvendor;
+	v.mmio_size -= 4;	/* a qword access could leave the window */
+	KUNIT_EXPECT_EQ(test, try_register(test, &v), -EINVAL);
+	v = tvendor;
 	v.ggtt_offset = TV_BAR0_SIZE - 4096;	/* GGTT does not fit */
 	KUNIT_EXPECT_EQ(test, try_register(test, &v), -EINVAL);
 	v = tvendor;
