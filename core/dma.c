@@ -24,6 +24,14 @@
  * owns: frames that are not guest memory are refused by the hypervisor and
  * never enter the cache.
  *
+ * Lookup memos. Guest page-table and GGTT writes come in streams that reuse
+ * a few frames (an entry rewritten, its neighbour, the frame it held).
+ * Before the index, a lookup tries a small direct-mapped memo of the
+ * entries found last (hot_gfn by gfn, hot_dma by DMA page number). A memo
+ * slot is only a hint checked against the entry it names, and every entry
+ * leaves both memos when it leaves the index (dma_forget()), so a memo
+ * never answers what the index would not.
+ *
  * 2 MiB runs. A guest huge page (vmed_dma_map_range()) whose 512 frames the
  * hypervisor maps to one aligned, contiguous DMA range is cached as a single
  * entry in huge_by_gfn/huge_by_dma, with a reference count per frame, so a
@@ -82,6 +90,8 @@ void vmed_dma_init(struct vmed_vgpu *vgpu)
 	xa_init(&vgpu->dma.by_dma);
 	xa_init(&vgpu->dma.huge_by_gfn);
 	xa_init(&vgpu->dma.huge_by_dma);
+	memset(vgpu->dma.hot_gfn, 0, sizeof(vgpu->dma.hot_gfn));
+	memset(vgpu->dma.hot_dma, 0, sizeof(vgpu->dma.hot_dma));
 }
 
 static unsigned int entry_frames(const struct vmed_dma_entry *entry)
@@ -89,25 +99,75 @@ static unsigned int entry_frames(const struct vmed_dma_entry *entry)
 	return entry->huge ? VMED_DMA_HUGE_FRAMES : 1;
 }
 
+static struct vmed_dma_entry **hot_gfn_slot(struct vmed_dma_cache *cache,
+					    u64 gfn)
+{
+	return &cache->hot_gfn[gfn % VMED_DMA_HOT];
+}
+
+static struct vmed_dma_entry **hot_dma_slot(struct vmed_dma_cache *cache,
+					    dma_addr_t dma)
+{
+	return &cache->hot_dma[(dma >> PAGE_SHIFT) % VMED_DMA_HOT];
+}
+
+/* @entry leaves the index: it must leave the memos too. */
+static void dma_forget(struct vmed_dma_cache *cache,
+		       struct vmed_dma_entry *entry)
+{
+	struct vmed_dma_entry **slot;
+	unsigned int i;
+
+	if (entry->huge) {
+		/* Any of its frames may have taken any slot. */
+		for (i = 0; i < VMED_DMA_HOT; i++) {
+			if (cache->hot_gfn[i] == entry)
+				cache->hot_gfn[i] = NULL;
+			if (cache->hot_dma[i] == entry)
+				cache->hot_dma[i] = NULL;
+		}
+		return;
+	}
+	slot = hot_gfn_slot(cache, entry->gfn);
+	if (*slot == entry)
+		*slot = NULL;
+	if (entry->dma == DMA_MAPPING_ERROR)
+		return;
+	slot = hot_dma_slot(cache, entry->dma);
+	if (*slot == entry)
+		*slot = NULL;
+}
+
 static struct vmed_dma_entry *entry_by_gfn(struct vmed_dma_cache *cache,
 					   u64 gfn)
 {
-	struct vmed_dma_entry *entry = xa_load(&cache->by_gfn, gfn);
+	struct vmed_dma_entry **hot = hot_gfn_slot(cache, gfn);
+	struct vmed_dma_entry *entry = *hot;
 
-	if (entry || !cache->nr_huge)
+	if (entry && gfn - entry->gfn < entry_frames(entry))
 		return entry;
-	return xa_load(&cache->huge_by_gfn, gfn >> VMED_DMA_HUGE_ORDER);
+	entry = xa_load(&cache->by_gfn, gfn);
+	if (!entry && cache->nr_huge)
+		entry = xa_load(&cache->huge_by_gfn, gfn >> VMED_DMA_HUGE_ORDER);
+	if (entry)
+		*hot = entry;
+	return entry;
 }
 
 static struct vmed_dma_entry *entry_by_dma(struct vmed_dma_cache *cache,
 					   dma_addr_t dma)
 {
-	struct vmed_dma_entry *entry = xa_load(&cache->by_dma,
-					       dma >> PAGE_SHIFT);
+	struct vmed_dma_entry **hot = hot_dma_slot(cache, dma);
+	struct vmed_dma_entry *entry = *hot;
 
-	if (entry || !cache->nr_huge)
+	if (entry && (dma - entry->dma) >> PAGE_SHIFT < entry_frames(entry))
 		return entry;
-	return xa_load(&cache->huge_by_dma, dma >> VMED_DMA_HUGE_SHIFT);
+	entry = xa_load(&cache->by_dma, dma >> PAGE_SHIFT);
+	if (!entry && cache->nr_huge)
+		entry = xa_load(&cache->huge_by_dma, dma >> VMED_DMA_HUGE_SHIFT);
+	if (entry)
+		*hot = entry;
+	return entry;
 }
 
 /* Frame of @entry that @dma (found through entry_by_dma()) lies in. */
@@ -184,6 +244,7 @@ static void vmed_dma_entry_release(struct vmed_vgpu *vgpu,
 	struct vmed_dma_cache *cache = &vgpu->dma;
 	unsigned int k;
 
+	dma_forget(cache, entry);
 	if (entry->huge) {
 		xa_erase(&cache->huge_by_gfn, entry->gfn >> VMED_DMA_HUGE_ORDER);
 		xa_erase(&cache->huge_by_dma, entry->dma >> VMED_DMA_HUGE_SHIFT);
@@ -359,6 +420,7 @@ static int vmed_dma_map_batch(struct vmed_vgpu *vgpu, const u64 *gfns,
 			continue;
 		}
 		if (--entry->refs == 0) {
+			dma_forget(cache, entry);
 			xa_erase(&cache->by_gfn, entry->gfn);
 			kfree(entry);
 		}
@@ -688,6 +750,7 @@ static int dma_huge_demote(struct vmed_vgpu *vgpu, struct vmed_dma_entry *huge)
 		}
 		parts[k] = part;
 	}
+	dma_forget(cache, huge);
 	xa_erase(&cache->huge_by_gfn, huge->gfn >> VMED_DMA_HUGE_ORDER);
 	xa_erase(&cache->huge_by_dma, huge->dma >> VMED_DMA_HUGE_SHIFT);
 	cache->nr_huge--;

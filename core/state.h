@@ -43,6 +43,9 @@ struct vmed_spt;
 /* Longest failure reason kept, with its NUL. */
 #define VMED_REASON_LEN		64
 
+/* Slots of each of a DMA cache's two lookup memos (a power of two) */
+#define VMED_DMA_HOT		64
+
 /* Frontends registered at once, at most (one bit each in fe_taken). */
 #define VMED_MAX_FRONTENDS	8
 
@@ -272,6 +275,9 @@ struct vmed_ggtt {
  * @batch_gfn: scratch space for one batched map
  * @batch_dma: scratch space for one batched map
  * @batch_entry: scratch space for one batched map
+ * @hot_gfn: entries last found by gfn, one slot per gfn modulo
+ *	%VMED_DMA_HOT; every entry leaving the index leaves these too
+ * @hot_dma: entries last found by DMA page number, likewise
  */
 struct vmed_dma_cache {
 	struct xarray by_gfn;
@@ -286,6 +292,8 @@ struct vmed_dma_cache {
 	u64 batch_gfn[VMED_DMA_BATCH];
 	dma_addr_t batch_dma[VMED_DMA_BATCH];
 	struct vmed_dma_entry *batch_entry[VMED_DMA_BATCH];
+	struct vmed_dma_entry *hot_gfn[VMED_DMA_HOT];
+	struct vmed_dma_entry *hot_dma[VMED_DMA_HOT];
 };
 
 /**

@@ -101,19 +101,27 @@ static void dma_hypervisor_failure_holds_nothing(struct kunit *test)
 {
 	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
 	struct vmed_vgpu *vgpu = env->vgpu;
-	u64 gfns[] = { 20, 21, 22 };
-	dma_addr_t dma[ARRAY_SIZE(gfns)];
+	u64 gfns[] = { 20, 21, 22, 21 };
+	dma_addr_t dma[ARRAY_SIZE(gfns)], looked;
 
 	mutex_lock(&vgpu->lock);
 	/* 20 is already mapped; the batch with misses 21, 22 fails. */
 	KUNIT_EXPECT_EQ(test, vmed_dma_map(vgpu, gfns, 1, dma), 0);
 	env->hv.fail_dma_map = -ENOMEM;
-	KUNIT_EXPECT_EQ(test, vmed_dma_map(vgpu, gfns, 3, dma), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, vmed_dma_map(vgpu, gfns, 4, dma), -ENOMEM);
 	KUNIT_EXPECT_EQ(test, dma[0], DMA_MAPPING_ERROR);
 	KUNIT_EXPECT_EQ(test, dma[1], DMA_MAPPING_ERROR);
 	KUNIT_EXPECT_EQ(test, dma[2], DMA_MAPPING_ERROR);
+	KUNIT_EXPECT_EQ(test, dma[3], DMA_MAPPING_ERROR);
 	KUNIT_EXPECT_EQ(test, vgpu->dma.nr_entries, 1);
 	KUNIT_EXPECT_NULL(test, xa_load(&vgpu->dma.by_gfn, 21));
+	KUNIT_EXPECT_EQ(test, vmed_dma_lookup(vgpu, 21, &looked), -ENOENT);
+	/* The hypervisor recovers: 21 maps afresh. */
+	env->hv.fail_dma_map = 0;
+	KUNIT_EXPECT_EQ(test, vmed_dma_map(vgpu, &gfns[1], 1, dma), 0);
+	KUNIT_EXPECT_EQ(test, vmed_dma_lookup(vgpu, 21, &looked), 0);
+	KUNIT_EXPECT_EQ(test, looked, fake_dma_of(&env->hv, 21));
+	vmed_dma_put(vgpu, 21);
 	/* 20 kept only its first reference: one put releases it. */
 	vmed_dma_put(vgpu, 20);
 	vmed_dma_flush(vgpu);
@@ -198,6 +206,71 @@ static void dma_invalidate_forces_release(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
 }
 
+/*
+ * Lookups go through a small memo of recent answers first: frames that share
+ * a memo slot, and a 2 MiB entry that an invalidation turns into 4 KiB ones,
+ * must still get the index's answers.
+ */
+static void dma_lookup_memo_follows_the_index(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_vgpu *vgpu = env->vgpu;
+	u64 gfns[] = { 7, 7 + VMED_DMA_HOT, 7 + 2 * VMED_DMA_HOT }, run[512];
+	dma_addr_t dma[ARRAY_SIZE(gfns)], runs[512], looked;
+	unsigned int i, k;
+	u64 found;
+
+	mutex_lock(&vgpu->lock);
+	KUNIT_ASSERT_EQ(test, vmed_dma_map(vgpu, gfns, 2, dma), 0);
+	for (k = 0; k < 3; k++) {
+		for (i = 0; i < 2; i++) {
+			KUNIT_EXPECT_EQ(test, vmed_dma_lookup(vgpu, gfns[i], &looked), 0);
+			KUNIT_EXPECT_EQ(test, looked, dma[i]);
+			KUNIT_EXPECT_EQ(test, vmed_dma_to_gfn(vgpu, dma[i], &found), 0);
+			KUNIT_EXPECT_EQ(test, found, gfns[i]);
+		}
+	}
+	/* The third frame shares the slot, and was never mapped. */
+	KUNIT_EXPECT_EQ(test, vmed_dma_lookup(vgpu, gfns[2], &looked), -ENOENT);
+	vmed_dma_put(vgpu, gfns[0]);
+	vmed_dma_flush(vgpu);
+	KUNIT_EXPECT_EQ(test, vmed_dma_lookup(vgpu, gfns[0], &looked), -ENOENT);
+	KUNIT_EXPECT_EQ(test, vmed_dma_to_gfn(vgpu, dma[0], &found), -ENOENT);
+	KUNIT_EXPECT_EQ(test, vmed_dma_lookup(vgpu, gfns[1], &looked), 0);
+
+	/* A 2 MiB run, cached as one entry, looked up through many slots. */
+	for (k = 0; k < ARRAY_SIZE(run); k++)
+		run[k] = 1024 + k;
+	KUNIT_ASSERT_EQ(test, vmed_dma_map_range(vgpu, run, 512, runs), 0);
+	KUNIT_ASSERT_EQ(test, vgpu->dma.nr_huge, 1);
+	for (k = 0; k < ARRAY_SIZE(run); k += 7) {
+		KUNIT_EXPECT_EQ(test, vmed_dma_lookup(vgpu, run[k], &looked), 0);
+		KUNIT_EXPECT_EQ(test, looked, runs[k]);
+		KUNIT_EXPECT_EQ(test, vmed_dma_to_gfn(vgpu, runs[k], &found), 0);
+	}
+	/* One frame referenced on its own, so that the run is demoted. */
+	KUNIT_ASSERT_EQ(test, vmed_dma_map(vgpu, &run[300], 1, &looked), 0);
+	vmed_dma_put_range(vgpu, run[0], 512);
+	vmed_dma_flush(vgpu);
+	mutex_unlock(&vgpu->lock);
+	vmed_dma_invalidate(vgpu, run[0], 8);
+	mutex_lock(&vgpu->lock);
+	KUNIT_EXPECT_EQ(test, vgpu->dma.nr_huge, 0);
+	for (k = 0; k < ARRAY_SIZE(run); k += 7) {
+		int want = k == 300 ? 0 : -ENOENT;
+
+		KUNIT_EXPECT_EQ(test, vmed_dma_lookup(vgpu, run[k], &looked), want);
+		KUNIT_EXPECT_EQ(test, vmed_dma_to_gfn(vgpu, runs[k], &found), want);
+	}
+	KUNIT_EXPECT_EQ(test, vmed_dma_lookup(vgpu, run[300], &looked), 0);
+	KUNIT_EXPECT_EQ(test, looked, runs[300]);
+	vmed_dma_put(vgpu, run[300]);
+	vmed_dma_put(vgpu, gfns[1]);
+	vmed_dma_flush(vgpu);
+	mutex_unlock(&vgpu->lock);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
+}
+
 static void dma_invalidate_detached_is_noop(struct kunit *test)
 {
 	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
@@ -214,6 +287,7 @@ static struct kunit_case dma_cases[] = {
 	KUNIT_CASE(dma_hypervisor_failure_holds_nothing),
 	KUNIT_CASE(dma_large_batches),
 	KUNIT_CASE(dma_invalidate_forces_release),
+	KUNIT_CASE(dma_lookup_memo_follows_the_index),
 	KUNIT_CASE(dma_invalidate_detached_is_noop),
 	{}
 };
