@@ -1214,6 +1214,30 @@ int vmed_page_write(struct vmed_vgpu *vgpu, u64 gpa, const void *buf,
 }
 EXPORT_SYMBOL_NS_GPL(vmed_page_write, VMED);
 
+/*
+ * The shadow tables on frame @gfn, lowest level first, each with a
+ * reference held: updating one may drop the last other reference to
+ * another (a guest page used as tables of two levels). Their keys are
+ * adjacent, so one walk of the index finds them all.
+ */
+static unsigned int spts_on_frame(struct vmed_vgpu *vgpu, u64 gfn,
+				  struct vmed_spt **spts)
+{
+	unsigned int levels = ppgtt_fmt(vgpu)->levels, nr = 0;
+	XA_STATE(xas, &vgpu->ppgtt.spts, spt_key(gfn, 0));
+	struct vmed_spt *spt;
+
+	rcu_read_lock();
+	xas_for_each(&xas, spt, spt_key(gfn, levels - 1)) {
+		if (xas_retry(&xas, spt))
+			continue;
+		spt->refs++;
+		spts[nr++] = spt;
+	}
+	rcu_read_unlock();
+	return nr;
+}
+
 /**
  * vmed_ppgtt_page_written() - bring shadows on a frame up to date after a write
  * @vgpu: the vGPU; its lock held
@@ -1227,27 +1251,23 @@ EXPORT_SYMBOL_NS_GPL(vmed_page_write, VMED);
 void vmed_ppgtt_page_written(struct vmed_vgpu *vgpu, u64 gpa, const void *buf,
 			     unsigned int len)
 {
-	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
-	unsigned int level, offset = offset_in_page(gpa);
+	struct vmed_spt *spts[VMED_MAX_PT_LEVELS];
+	unsigned int i, nr, offset = offset_in_page(gpa);
 	u64 gfn = gpa >> PAGE_SHIFT;
-	bool found = false;
 	int ret = 0;
 
 	lockdep_assert_held(&vgpu->lock);
 	if (!vgpu->hv || vgpu->failed || gfn > VMED_MAX_GFN)
 		return;
-	for (level = 0; !ret && level < fmt->levels; level++) {
-		struct vmed_spt *spt = xa_load(&vgpu->ppgtt.spts,
-					       spt_key(gfn, level));
-
-		if (!spt)
-			continue;
-		found = true;
-		ret = spt_write(vgpu, spt, offset, buf, len);
+	nr = spts_on_frame(vgpu, gfn, spts);
+	for (i = 0; i < nr; i++) {
+		if (!ret)
+			ret = spt_write(vgpu, spts[i], offset, buf, len);
+		spt_put(vgpu, spts[i]);
 	}
-	if (!found)
+	if (!nr)
 		vgpu->stats.stale_writes++;
-	trace_vmed_page_write(vgpu, gpa, len, found);
+	trace_vmed_page_write(vgpu, gpa, len, nr > 0);
 	if (ret)
 		ppgtt_fatal(vgpu, ret);
 	ppgtt_flush(vgpu);
