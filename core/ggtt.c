@@ -135,7 +135,8 @@ install:
  * @vgpu: the vGPU; its lock held
  * @offset: offset from the start of the GGTT
  * @buf: the data, little endian
- * @len: 4 or 8, aligned
+ * @len: 1, 2, 4 or 8, with @offset aligned to it; sub-dword accesses are
+ *	refused
  *
  * Return: 0 (also for writes outside the vGPU's slices, which are ignored),
  * or -EINVAL for sub-dword or unaligned accesses.
@@ -146,19 +147,21 @@ int vmed_ggtt_write(struct vmed_vgpu *vgpu, u64 offset, const void *buf,
 	const struct vmed_pte_format *fmt = ggtt_fmt(vgpu);
 	struct vmed_ggtt *ggtt = &vgpu->ggtt;
 	unsigned int esz = fmt->entry_size, done;
+	/* Entries are 4 or 8 bytes (vmed_format_check()): shifts, not divisions. */
+	unsigned int esz_shift = esz == 8 ? 3 : 2;
 	u64 entry;
 	long slot;
 
-	if (len < 4 || offset % len)
+	if (len < 4 || offset & (len - 1))
 		return -EINVAL;
 	if (!vgpu->hv)
 		return 0;
 	for (done = 0; done < len; done += min(esz, len)) {
 		u64 pos = offset + done;
-		unsigned int half = (pos % esz) / 4;
+		unsigned int half = (pos & (esz - 1)) >> 2;
 
 		vgpu->stats.ggtt_writes++;
-		slot = ggtt_slot(ggtt, pos / esz);
+		slot = ggtt_slot(ggtt, pos >> esz_shift);
 		if (slot < 0) {
 			vgpu->stats.ggtt_ignored++;
 			continue;
@@ -346,7 +349,8 @@ void vmed_ggtt_fini(struct vmed_vgpu *vgpu)
  * @vgpu: the vGPU; its lock held
  * @offset: offset from the start of the GGTT
  * @buf: out: the data, little endian
- * @len: 4 or 8, aligned
+ * @len: 1, 2, 4 or 8, with @offset aligned to it; sub-dword accesses are
+ *	refused
  *
  * Return: 0, or -EINVAL for sub-dword or unaligned accesses.
  */
@@ -354,18 +358,19 @@ int vmed_ggtt_read(struct vmed_vgpu *vgpu, u64 offset, void *buf,
 		   unsigned int len)
 {
 	unsigned int esz = ggtt_fmt(vgpu)->entry_size, done;
+	unsigned int esz_shift = esz == 8 ? 3 : 2;
 	long slot;
 
-	if (len < 4 || offset % len)
+	if (len < 4 || offset & (len - 1))
 		return -EINVAL;
 	for (done = 0; done < len; done += 4) {
 		u64 pos = offset + done;
 		u64 entry = 0;
 
-		slot = ggtt_slot(&vgpu->ggtt, pos / esz);
+		slot = ggtt_slot(&vgpu->ggtt, pos >> esz_shift);
 		if (slot >= 0)
 			entry = vgpu->ggtt.guest[slot];
-		put_unaligned_le32(entry >> (8 * (pos % esz)), buf + done);
+		put_unaligned_le32(entry >> (8 * (pos & (esz - 1))), buf + done);
 	}
 	return 0;
 }

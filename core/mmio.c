@@ -662,10 +662,7 @@ static void buf_store(void *buf, unsigned int len, u64 val)
 	}
 }
 
-/*
- * Everything but a register of a live vGPU: a failed vGPU, another BAR, the
- * GGTT, the hole above the register window. Sets @kind for the trace.
- */
+/* A failed vGPU, or a BAR other than the register BAR. Sets @kind. */
 static noinline int mmio_rw_other(struct vmed_vgpu *vgpu, unsigned int bar,
 				  u64 offset, void *buf, unsigned int len,
 				  bool write, int *kind)
@@ -679,43 +676,30 @@ static noinline int mmio_rw_other(struct vmed_vgpu *vgpu, unsigned int bar,
 			memset(buf, 0xff, len);
 		return 0;
 	}
-	if (bar != vendor->reg_bar) {
-		*kind = VMED_TRACE_MMIO_BAR;
-		return vendor->ops->bar_rw ?
-		       vmed_vendor_bar_rw(vgpu, bar, offset, buf, len, write) :
-		       -EINVAL;
-	}
-	if (offset >= vendor->ggtt_offset &&
-	    offset - vendor->ggtt_offset < ggtt_bytes(vgpu->dev)) {
-		u64 pos = offset - vendor->ggtt_offset;
-
-		*kind = VMED_TRACE_MMIO_GGTT;
-		return write ? vmed_ggtt_write(vgpu, pos, buf, len) :
-			       vmed_ggtt_read(vgpu, pos, buf, len);
-	}
-	*kind = VMED_TRACE_MMIO_HOLE;
-	if (!write)
-		memset(buf, 0, len);
-	return 0;
+	*kind = VMED_TRACE_MMIO_BAR;
+	return vendor->ops->bar_rw ?
+	       vmed_vendor_bar_rw(vgpu, bar, offset, buf, len, write) : -EINVAL;
 }
 
 /*
  * Inlined into both entry points, so that each keeps only its direction.
- * The register window is qword aligned and lies below the GGTT in its BAR
- * (vmed_device_register() checks): an aligned access that starts in it
- * ends in it, and is recognised before anything else.
+ * The register window is qword aligned and lies below the GGTT in the
+ * register BAR (vmed_device_register() checks): an aligned access that
+ * starts in it ends in it, and is recognised before anything else. The
+ * GGTT comes next; above both is a hole.
  */
 static __always_inline int mmio_rw(struct vmed_vgpu *vgpu, unsigned int bar,
 				   u64 offset, void *buf, unsigned int len,
 				   bool write)
 {
 	const struct vmed_vendor *vendor = vgpu->dev->vendor;
-	bool reg = bar == vendor->reg_bar && offset < vendor->mmio_size;
+	bool reg_bar = bar == vendor->reg_bar;
 	int kind = VMED_TRACE_MMIO_REG;
 	int ret = 0;
 
 	if (unlikely(!access_size_ok(offset, len) ||
-		     (!reg && !mmio_in_bar(vgpu, bar, offset, len))))
+		     ((!reg_bar || offset >= vendor->mmio_size) &&
+		      !mmio_in_bar(vgpu, bar, offset, len))))
 		return mmio_reject(vgpu, bar, offset, buf, len, write);
 
 	mutex_lock(&vgpu->lock);
@@ -723,13 +707,25 @@ static __always_inline int mmio_rw(struct vmed_vgpu *vgpu, unsigned int bar,
 		vgpu->stats.mmio_writes++;
 	else
 		vgpu->stats.mmio_reads++;
-	if (likely(reg && !vgpu->failed)) {
+	if (unlikely(!reg_bar || vgpu->failed)) {
+		ret = mmio_rw_other(vgpu, bar, offset, buf, len, write, &kind);
+	} else if (likely(offset < vendor->mmio_size)) {
 		if (write)
 			ret = regs_write(vgpu, offset, len, buf_load(buf, len));
 		else
 			buf_store(buf, len, regs_read(vgpu, offset, len));
+	} else if (offset - vendor->ggtt_offset < ggtt_bytes(vgpu->dev)) {
+		/* (Below the GGTT, the subtraction wraps: not taken.) */
+		kind = VMED_TRACE_MMIO_GGTT;
+		ret = write ?
+		      vmed_ggtt_write(vgpu, offset - vendor->ggtt_offset, buf,
+				      len) :
+		      vmed_ggtt_read(vgpu, offset - vendor->ggtt_offset, buf,
+				     len);
 	} else {
-		ret = mmio_rw_other(vgpu, bar, offset, buf, len, write, &kind);
+		kind = VMED_TRACE_MMIO_HOLE;
+		if (!write)
+			memset(buf, 0, len);
 	}
 	if (unlikely(ret == -EINVAL))
 		vgpu->stats.mmio_rejected++;
