@@ -172,6 +172,13 @@ static unsigned long spt_key(u64 gfn, unsigned int level)
 	return (unsigned long)gfn << 2 | level;
 }
 
+/* A shadow table on @gfn enters or leaves ppgtt.spts. */
+static void spts_memo_forget(struct vmed_ppgtt *ppgtt, u64 gfn)
+{
+	if (ppgtt->written_gfn == gfn)
+		ppgtt->written_known = false;
+}
+
 static unsigned int spt_entries(const struct vmed_pte_format *fmt)
 {
 	return PAGE_SIZE / fmt->entry_size;
@@ -887,6 +894,7 @@ static struct vmed_spt *spt_create(struct vmed_vgpu *vgpu, u64 gfn,
 		spt_free(vgpu, spt);
 		return ERR_PTR(-EFAULT);
 	}
+	spts_memo_forget(&vgpu->ppgtt, gfn);
 	ret = xa_err(xa_store(&vgpu->ppgtt.spts, spt_key(gfn, level), spt,
 			      GFP_KERNEL_ACCOUNT));
 	if (ret) {
@@ -941,13 +949,12 @@ static struct vmed_spt *spt_get(struct vmed_vgpu *vgpu, u64 gfn,
 	return spt;
 }
 
-static void spt_put(struct vmed_vgpu *vgpu, struct vmed_spt *spt)
+/* The last reference went: drop the table's entries and the table. */
+static void spt_release(struct vmed_vgpu *vgpu, struct vmed_spt *spt)
 {
 	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
 	unsigned int i;
 
-	if (--spt->refs)
-		return;
 	for (i = 0; i < spt_entries(fmt); i++) {
 		struct vmed_spt *child = spt->child ? spt->child[i] : NULL;
 
@@ -955,11 +962,18 @@ static void spt_put(struct vmed_vgpu *vgpu, struct vmed_spt *spt)
 			 test_bit(i, spt->mapped));
 	}
 	if (spt->gfn != VMED_SPT_SPLIT) {
+		spts_memo_forget(&vgpu->ppgtt, spt->gfn);
 		xa_erase(&vgpu->ppgtt.spts, spt_key(spt->gfn, spt->level));
 		ppgtt_track_count(vgpu, spt->gfn, -1);
 	}
 	list_del(&spt->pending_node);
 	spt_free(vgpu, spt);
+}
+
+static void spt_put(struct vmed_vgpu *vgpu, struct vmed_spt *spt)
+{
+	if (!--spt->refs)
+		spt_release(vgpu, spt);
 }
 
 /* ---- entry points ------------------------------------------------------ */
@@ -1150,13 +1164,18 @@ static int spt_resync_entry(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 	return spt_update_entry(vgpu, spt, i, guest_entry_from(fmt, &raw));
 }
 
-/* Apply a guest write of @len bytes at @offset of the table's frame. */
+/*
+ * Apply a guest write of @len bytes at @offset of the table's frame. The
+ * caller holds a reference on @spt, so that nothing the update drops can
+ * take the table with it.
+ */
 static int spt_write(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 		     unsigned int offset, const u8 *data, unsigned int len)
 {
 	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
-	unsigned int esz = fmt->entry_size;
-	unsigned int i, first = offset / esz, last = (offset + len - 1) / esz;
+	unsigned int esz = fmt->entry_size, esz_shift = esz == 8 ? 3 : 2;
+	unsigned int i, first = offset >> esz_shift;
+	unsigned int last = (offset + len - 1) >> esz_shift;
 	int ret = 0;
 
 	for (i = first; !ret && i <= last; i++) {
@@ -1164,8 +1183,6 @@ static int spt_write(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 
 		if (test_bit(i, spt->covered))
 			continue;
-		/* Hold a reference: the update may drop the last other one. */
-		spt->refs++;
 		if (offset <= start && offset + len >= start + esz) {
 			u64 entry = guest_entry_from(fmt, data + start - offset);
 
@@ -1184,7 +1201,6 @@ static int spt_write(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 		} else {
 			spt_mark_pending(vgpu, spt, i);
 		}
-		spt_put(vgpu, spt);
 	}
 	return ret;
 }
@@ -1218,24 +1234,35 @@ EXPORT_SYMBOL_NS_GPL(vmed_page_write, VMED);
  * The shadow tables on frame @gfn, lowest level first, each with a
  * reference held: updating one may drop the last other reference to
  * another (a guest page used as tables of two levels). Their keys are
- * adjacent, so one walk of the index finds them all.
+ * adjacent, so one walk of the index finds them all; and as a guest
+ * writes a table entry by entry, the last frame's answer is kept
+ * (ppgtt.written) until a table on that frame enters or leaves the index.
  */
 static unsigned int spts_on_frame(struct vmed_vgpu *vgpu, u64 gfn,
 				  struct vmed_spt **spts)
 {
-	unsigned int levels = ppgtt_fmt(vgpu)->levels, nr = 0;
-	XA_STATE(xas, &vgpu->ppgtt.spts, spt_key(gfn, 0));
+	unsigned int levels = ppgtt_fmt(vgpu)->levels, i;
+	struct vmed_ppgtt *ppgtt = &vgpu->ppgtt;
+	XA_STATE(xas, &ppgtt->spts, spt_key(gfn, 0));
 	struct vmed_spt *spt;
 
-	rcu_read_lock();
-	xas_for_each(&xas, spt, spt_key(gfn, levels - 1)) {
-		if (xas_retry(&xas, spt))
-			continue;
-		spt->refs++;
-		spts[nr++] = spt;
+	if (!ppgtt->written_known || ppgtt->written_gfn != gfn) {
+		ppgtt->nr_written = 0;
+		rcu_read_lock();
+		xas_for_each(&xas, spt, spt_key(gfn, levels - 1)) {
+			if (xas_retry(&xas, spt))
+				continue;
+			ppgtt->written[ppgtt->nr_written++] = spt;
+		}
+		rcu_read_unlock();
+		ppgtt->written_gfn = gfn;
+		ppgtt->written_known = true;
 	}
-	rcu_read_unlock();
-	return nr;
+	for (i = 0; i < ppgtt->nr_written; i++) {
+		spts[i] = ppgtt->written[i];
+		spts[i]->refs++;
+	}
+	return ppgtt->nr_written;
 }
 
 /**
@@ -1276,10 +1303,15 @@ void vmed_ppgtt_page_written(struct vmed_vgpu *vgpu, u64 gpa, const void *buf,
 /* Re-read a guest table whose writes went unseen, as one whole write. */
 static int spt_reread(struct vmed_vgpu *vgpu, struct vmed_spt *spt, void *buf)
 {
+	int ret;
+
 	if (vmed_hv_read_gpa(vgpu, spt->gfn << PAGE_SHIFT, buf, PAGE_SIZE))
 		memset(buf, 0, PAGE_SIZE);	/* table gone: unmap */
 	vgpu->stats.revalidated++;
-	return spt_write(vgpu, spt, 0, buf, PAGE_SIZE);
+	spt->refs++;
+	ret = spt_write(vgpu, spt, 0, buf, PAGE_SIZE);
+	spt_put(vgpu, spt);
+	return ret;
 }
 
 /*
@@ -1505,6 +1537,7 @@ void vmed_ppgtt_init(struct vmed_vgpu *vgpu)
 	INIT_LIST_HEAD(&vgpu->ppgtt.mms);
 	INIT_LIST_HEAD(&vgpu->ppgtt.pending);
 	vgpu->ppgtt.max_spts = max_shadow_tables;
+	vgpu->ppgtt.written_known = false;
 }
 
 /**

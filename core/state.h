@@ -312,6 +312,11 @@ struct vmed_dma_cache {
  * @run_dma: their DMA addresses
  * @nr_spts: shadow tables allocated (guest-backed and split)
  * @max_spts: limit on @nr_spts; a guest needing more fails its vGPU
+ * @written_gfn: the frame whose shadow tables @written lists, if
+ *	@written_known; forgotten when a table on it enters or leaves @spts
+ * @written: those tables, lowest level first
+ * @nr_written: how many
+ * @written_known: @written is current
  */
 struct vmed_ppgtt {
 	struct xarray spts;
@@ -326,6 +331,10 @@ struct vmed_ppgtt {
 	unsigned int nr_untrack;
 	unsigned int nr_spts;
 	unsigned int max_spts;
+	u64 written_gfn;
+	struct vmed_spt *written[VMED_MAX_PT_LEVELS];
+	unsigned int nr_written;
+	bool written_known;
 };
 
 /**

@@ -481,6 +481,43 @@ static void ppgtt_partial_write_synced_at_submit(struct kunit *test)
 	put_mm(env, mm);
 }
 
+/*
+ * A written frame's shadow tables are remembered from one write to the
+ * next: a table that appears on the frame, or goes, must be seen, also
+ * when no write to another frame came in between.
+ */
+static void ppgtt_written_frame_tables_change(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_vgpu *vgpu = env->vgpu;
+	struct vmed_ppgtt_mm *mm, *mm2;
+
+	build_tree(env);
+	mm = get_mm(env, G_PML4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm));
+
+	/* Not a table yet: a stale write. */
+	guest_set(test, env, G_PT2, 0, 0);
+	KUNIT_EXPECT_EQ(test, vgpu->stats.stale_writes, 1);
+
+	/* A second address space rooted there makes it one. */
+	mm2 = get_mm(env, G_PT2);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mm2));
+	guest_set(test, env, G_PT2, 0, PTE(G_PDP));
+	KUNIT_EXPECT_EQ(test, vgpu->stats.stale_writes, 1);
+	expect_maps(test, env, mm2, 0, G_DATA);
+	guest_set(test, env, G_PT2, 1, PTE(G_PDP));
+	expect_maps(test, env, mm2, SZ_512G + 3 * PAGE_SIZE, G_DATA + 3);
+
+	/* When it goes, writes there are stale again. */
+	put_mm(env, mm2);
+	guest_set(test, env, G_PT2, 0, 0);
+	KUNIT_EXPECT_EQ(test, vgpu->stats.stale_writes, 2);
+	expect_maps(test, env, mm, 0, G_DATA);
+	put_mm(env, mm);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
+}
+
 static void ppgtt_bad_page_writes(struct kunit *test)
 {
 	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
@@ -1280,6 +1317,7 @@ static struct kunit_case ppgtt_cases[] = {
 	KUNIT_CASE(ppgtt_write_full_entry),
 	KUNIT_CASE(ppgtt_write_halves),
 	KUNIT_CASE(ppgtt_partial_write_synced_at_submit),
+	KUNIT_CASE(ppgtt_written_frame_tables_change),
 	KUNIT_CASE(ppgtt_bad_page_writes),
 	KUNIT_CASE(ppgtt_shared_tables),
 	KUNIT_CASE(ppgtt_two_address_spaces),
