@@ -82,6 +82,7 @@
  * @covered: level 0: slots covered by a big page; the device ignores the
  *	guest's values there, and so does the shadow
  * @pending_node: link in &vmed_ppgtt.pending while any @pending bit is set
+ * @table_node: guest-backed tables: link in &vmed_ppgtt.tables
  * @frames_lo: lowest guest frame any entry (or split child) ever referenced
  * @frames_hi: one past the highest; with @frames_lo a bound that lets an
  *	invalidation skip the table without looking at its entries
@@ -102,6 +103,7 @@ struct vmed_spt {
 	DECLARE_BITMAP(big, VMED_PT_MAX_ENTRIES);
 	DECLARE_BITMAP(covered, VMED_PT_MAX_ENTRIES);
 	struct list_head pending_node;
+	struct list_head table_node;
 };
 
 /**
@@ -367,6 +369,7 @@ static struct vmed_spt *spt_alloc(struct vmed_vgpu *vgpu, u64 gfn,
 	spt->level = level;
 	spt->refs = 1;
 	INIT_LIST_HEAD(&spt->pending_node);
+	INIT_LIST_HEAD(&spt->table_node);
 	spt->page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (level)
 		spt->child = kcalloc(spt_entries(ppgtt_fmt(vgpu)),
@@ -901,6 +904,7 @@ static struct vmed_spt *spt_create(struct vmed_vgpu *vgpu, u64 gfn,
 		spt_free(vgpu, spt);
 		return ERR_PTR(ret);
 	}
+	list_add_tail(&spt->table_node, &vgpu->ppgtt.tables);
 	ppgtt_track_count(vgpu, gfn, 1);
 	vgpu->stats.shadowed_tables++;
 	trace_vmed_ppgtt_shadow(vgpu, gfn, level, vgpu->ppgtt.nr_spts);
@@ -964,6 +968,7 @@ static void spt_release(struct vmed_vgpu *vgpu, struct vmed_spt *spt)
 	if (spt->gfn != VMED_SPT_SPLIT) {
 		spts_memo_forget(&vgpu->ppgtt, spt->gfn);
 		xa_erase(&vgpu->ppgtt.spts, spt_key(spt->gfn, spt->level));
+		list_del(&spt->table_node);
 		ppgtt_track_count(vgpu, spt->gfn, -1);
 	}
 	list_del(&spt->pending_node);
@@ -1463,10 +1468,10 @@ static void spt_invalidate(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
 void vmed_ppgtt_invalidate(struct vmed_vgpu *vgpu, u64 gfn, u64 nr)
 {
 	struct vmed_spt *spt;
-	unsigned long index;
 
 	lockdep_assert_held(&vgpu->lock);
-	xa_for_each(&vgpu->ppgtt.spts, index, spt)
+	/* Dropping frame references frees no table: a plain list walk. */
+	list_for_each_entry(spt, &vgpu->ppgtt.tables, table_node)
 		spt_invalidate(vgpu, spt, gfn, nr);
 }
 
@@ -1536,6 +1541,7 @@ void vmed_ppgtt_init(struct vmed_vgpu *vgpu)
 	xa_init(&vgpu->ppgtt.lost);
 	INIT_LIST_HEAD(&vgpu->ppgtt.mms);
 	INIT_LIST_HEAD(&vgpu->ppgtt.pending);
+	INIT_LIST_HEAD(&vgpu->ppgtt.tables);
 	vgpu->ppgtt.max_spts = max_shadow_tables;
 	vgpu->ppgtt.written_known = false;
 }

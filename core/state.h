@@ -305,6 +305,7 @@ struct vmed_dma_cache {
  *	again when possible, never untracked
  * @mms: list of struct vmed_ppgtt_mm
  * @pending: shadow tables with partially written entries
+ * @tables: every shadow table in @spts, for walks that free none
  * @track: frames being collected for one batched track_add
  * @untrack: frames awaiting one batched track_remove
  * @nr_untrack: number of entries in @untrack
@@ -324,6 +325,7 @@ struct vmed_ppgtt {
 	struct xarray lost;
 	struct list_head mms;
 	struct list_head pending;
+	struct list_head tables;
 	u64 track[VMED_DMA_BATCH];
 	u64 untrack[VMED_DMA_BATCH];
 	u64 run_gfn[VMED_DMA_BATCH];
