@@ -809,6 +809,38 @@ static bool dma_range_align(struct vmed_vgpu *vgpu, u64 *gfn, u64 *nr)
 	return true;
 }
 
+/*
+ * Release the 4 KiB entries of [*@index, @last], a walk's worth at a time:
+ * found in one walk of the index, then released (which erases them from it;
+ * erasing inside the walk would make each of its steps start from the top).
+ * Returns whether entries may remain, *@index then being where to go on.
+ */
+static bool dma_release_some(struct vmed_vgpu *vgpu, unsigned long *index,
+			     unsigned long last)
+{
+	struct vmed_dma_entry *found[64], *entry;
+	XA_STATE(xas, &vgpu->dma.by_gfn, *index);
+	unsigned int n = 0, i;
+
+	rcu_read_lock();
+	xas_for_each(&xas, entry, last) {
+		if (xas_retry(&xas, entry))
+			continue;
+		found[n++] = entry;
+		if (n == ARRAY_SIZE(found))
+			break;
+	}
+	rcu_read_unlock();
+	for (i = 0; i < n; i++) {
+		vgpu->stats.dma_invalidated++;
+		vmed_dma_entry_release(vgpu, found[i]);
+	}
+	if (n < ARRAY_SIZE(found) || xas.xa_index >= last)
+		return false;
+	*index = xas.xa_index + 1;
+	return true;
+}
+
 /**
  * vmed_dma_release_range() - force-release every frame in a range
  * @vgpu: the vGPU; its lock held
@@ -831,10 +863,8 @@ void vmed_dma_release_range(struct vmed_vgpu *vgpu, u64 gfn, u64 nr)
 	if (!nr)
 		return;
 	last = gfn + nr - 1 < gfn ? ULONG_MAX : gfn + nr - 1;
-	xa_for_each_range(&vgpu->dma.by_gfn, index, entry, gfn, last) {
-		vgpu->stats.dma_invalidated++;
-		vmed_dma_entry_release(vgpu, entry);
-	}
+	for (index = gfn; dma_release_some(vgpu, &index, last);)
+		;
 	xa_for_each_range(&vgpu->dma.huge_by_gfn, index, entry,
 			  gfn >> VMED_DMA_HUGE_ORDER,
 			  last >> VMED_DMA_HUGE_ORDER) {

@@ -206,6 +206,40 @@ static void dma_invalidate_forces_release(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
 }
 
+/* A range holding more frames than one walk of the index collects. */
+static void dma_invalidate_many_frames(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_vgpu *vgpu = env->vgpu;
+	u64 gfns[300];
+	dma_addr_t dma[ARRAY_SIZE(gfns)];
+	unsigned int i;
+
+	/* Every other frame of [100, 700), so that gaps fall inside walks. */
+	for (i = 0; i < ARRAY_SIZE(gfns); i++)
+		gfns[i] = 100 + 2 * i;
+	mutex_lock(&vgpu->lock);
+	KUNIT_ASSERT_EQ(test, vmed_dma_map(vgpu, gfns, ARRAY_SIZE(gfns), dma), 0);
+	mutex_unlock(&vgpu->lock);
+
+	/* 256 frames: [110, 622) holds 110, 112, ..., 620. */
+	vmed_dma_invalidate(vgpu, 110, 512);
+	KUNIT_EXPECT_EQ(test, vgpu->stats.dma_invalidated, 256);
+	KUNIT_EXPECT_EQ(test, vgpu->dma.nr_entries, ARRAY_SIZE(gfns) - 256);
+	for (i = 0; i < ARRAY_SIZE(gfns); i++)
+		KUNIT_EXPECT_EQ_MSG(test, env->hv.pins[gfns[i]],
+				    gfns[i] >= 110 && gfns[i] < 622 ? 0 : 1,
+				    "frame %llu", gfns[i]);
+
+	mutex_lock(&vgpu->lock);
+	for (i = 0; i < ARRAY_SIZE(gfns); i++)
+		if (gfns[i] < 110 || gfns[i] >= 622)
+			vmed_dma_put(vgpu, gfns[i]);
+	vmed_dma_flush(vgpu);
+	mutex_unlock(&vgpu->lock);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
+}
+
 /*
  * Lookups go through a small memo of recent answers first: frames that share
  * a memo slot, and a 2 MiB entry that an invalidation turns into 4 KiB ones,
@@ -287,6 +321,7 @@ static struct kunit_case dma_cases[] = {
 	KUNIT_CASE(dma_hypervisor_failure_holds_nothing),
 	KUNIT_CASE(dma_large_batches),
 	KUNIT_CASE(dma_invalidate_forces_release),
+	KUNIT_CASE(dma_invalidate_many_frames),
 	KUNIT_CASE(dma_lookup_memo_follows_the_index),
 	KUNIT_CASE(dma_invalidate_detached_is_noop),
 	{}
