@@ -1549,6 +1549,27 @@ static void ratio_target(FILE *out, const char *what, const char *vkey,
 	       what, r, ir_of(vkey) / ir_of(gkey));
 }
 
+/*
+ * A hot path: vmed's instructions per operation at most the baseline's
+ * (the time ratio beside them), and, if @ns_limit is set, its time at most
+ * that.
+ */
+static void hot_target(FILE *out, const char *what, const char *key,
+		       double ns_limit)
+{
+	double ir, ns;
+	char gkey[64];
+
+	snprintf(gkey, sizeof(gkey), "gvt_%s", key);
+	ir = ir_of(key) / ir_of(gkey);
+	ns = ns_of(key) / ns_of(gkey);
+	target(out, ir <= 1.0, "%s: vmed/GVT instructions <= 1.00 (Ir %.2f; ns %.2f)",
+	       what, ir, ns);
+	if (ns_limit)
+		target(out, ns_of(key) <= ns_limit, "%s <= %.0f ns (%.1f ns)",
+		       what, ns_limit, ns_of(key));
+}
+
 /* The scheduler's figures, as "sched: <name>: <value> (target ...) MET". */
 static void sched_line(FILE *out, bool met, const char *fmt, ...)
 {
@@ -1739,6 +1760,18 @@ static void report(FILE *out)
 	       "vGPU destroy <= 1 ms (median %.1f us; mean %.1f us, max %.1f us)",
 	       ns_of("vgpu_destroy_median") / 1e3, ns_of("vgpu_destroy") / 1e3,
 	       ns_of("vgpu_destroy_max") / 1e3);
+
+	fprintf(out, "\ntargets: the hot paths at or ahead of the GVT-style baseline %s\n",
+		"in instructions");
+	hot_target(out, "MMIO read", "mmio_read", 20);
+	hot_target(out, "MMIO write", "mmio_write", 20);
+	hot_target(out, "GGTT write, warm, 64K-entry cache", "ggtt_warm_64k", 20);
+	hot_target(out, "GGTT write, cold, 64K-entry cache", "ggtt_cold_64k", 0);
+	hot_target(out, "tracked page-table write", "tracked_write", 0);
+	hot_target(out, "interrupt raise -> MSI", "irq", 20);
+	hot_target(out, "DMA invalidate, 1M-entry cache, 1G PPGTT shadowed",
+		   "dma_inval_ppgtt", 0);
+	hot_target(out, "PPGTT teardown", "teardown_4k", 0);
 	if (!isnan(ns_of("sched_submit_4k")))
 		report_sched(out);
 	fprintf(out, "%u met, %u missed\n", nr_met, nr_missed);
