@@ -138,36 +138,50 @@ static void dma_forget(struct vmed_dma_cache *cache,
 		*slot = NULL;
 }
 
-static struct vmed_dma_entry *entry_by_gfn(struct vmed_dma_cache *cache,
-					   u64 gfn)
+static noinline struct vmed_dma_entry *
+entry_by_gfn_indexed(struct vmed_dma_cache *cache, u64 gfn)
 {
-	struct vmed_dma_entry **hot = hot_gfn_slot(cache, gfn);
-	struct vmed_dma_entry *entry = *hot;
+	struct vmed_dma_entry *entry = xa_load(&cache->by_gfn, gfn);
 
-	if (entry && gfn - entry->gfn < entry_frames(entry))
-		return entry;
-	entry = xa_load(&cache->by_gfn, gfn);
 	if (!entry && cache->nr_huge)
 		entry = xa_load(&cache->huge_by_gfn, gfn >> VMED_DMA_HUGE_ORDER);
 	if (entry)
-		*hot = entry;
+		*hot_gfn_slot(cache, gfn) = entry;
+	return entry;
+}
+
+static struct vmed_dma_entry *entry_by_gfn(struct vmed_dma_cache *cache,
+					   u64 gfn)
+{
+	struct vmed_dma_entry *entry = *hot_gfn_slot(cache, gfn);
+
+	if (entry && (entry->gfn == gfn ||
+		      (entry->huge && gfn - entry->gfn < VMED_DMA_HUGE_FRAMES)))
+		return entry;
+	return entry_by_gfn_indexed(cache, gfn);
+}
+
+static noinline struct vmed_dma_entry *
+entry_by_dma_indexed(struct vmed_dma_cache *cache, dma_addr_t dma)
+{
+	struct vmed_dma_entry *entry = xa_load(&cache->by_dma,
+					       dma >> PAGE_SHIFT);
+
+	if (!entry && cache->nr_huge)
+		entry = xa_load(&cache->huge_by_dma, dma >> VMED_DMA_HUGE_SHIFT);
+	if (entry)
+		*hot_dma_slot(cache, dma) = entry;
 	return entry;
 }
 
 static struct vmed_dma_entry *entry_by_dma(struct vmed_dma_cache *cache,
 					   dma_addr_t dma)
 {
-	struct vmed_dma_entry **hot = hot_dma_slot(cache, dma);
-	struct vmed_dma_entry *entry = *hot;
+	struct vmed_dma_entry *entry = *hot_dma_slot(cache, dma);
 
 	if (entry && (dma - entry->dma) >> PAGE_SHIFT < entry_frames(entry))
 		return entry;
-	entry = xa_load(&cache->by_dma, dma >> PAGE_SHIFT);
-	if (!entry && cache->nr_huge)
-		entry = xa_load(&cache->huge_by_dma, dma >> VMED_DMA_HUGE_SHIFT);
-	if (entry)
-		*hot = entry;
-	return entry;
+	return entry_by_dma_indexed(cache, dma);
 }
 
 /* Frame of @entry that @dma (found through entry_by_dma()) lies in. */
