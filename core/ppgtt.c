@@ -151,7 +151,7 @@ MODULE_PARM_DESC(max_shadow_tables,
 
 static const struct vmed_pte_format *ppgtt_fmt(struct vmed_vgpu *vgpu)
 {
-	return &vgpu->dev->vendor->ppgtt_format;
+	return vgpu->ppgtt.fmt;
 }
 
 /*
@@ -401,25 +401,35 @@ static void spt_free(struct vmed_vgpu *vgpu, struct vmed_spt *spt)
 	vgpu->ppgtt.nr_spts--;
 }
 
-/* Release what an old shadow entry held; the new one is already in place. */
-static void spt_drop(struct vmed_vgpu *vgpu, const struct vmed_spt *spt,
-		     u64 old, struct vmed_spt *old_child, bool old_mapped)
+/* A huge leaf's frames go back together. */
+static noinline void spt_drop_huge(struct vmed_vgpu *vgpu,
+				   const struct vmed_spt *spt, u64 old)
 {
 	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
 	u64 gfn;
 
+	if (WARN_ON_ONCE(vmed_dma_to_gfn(vgpu, vmed_pte_addr(fmt, old), &gfn)))
+		return;
+	vmed_dma_put_range(vgpu, gfn, leaf_frames(fmt, spt->level));
+}
+
+/* Release what an old shadow entry held; the new one is already in place. */
+static __always_inline void spt_drop(struct vmed_vgpu *vgpu,
+				     const struct vmed_spt *spt, u64 old,
+				     struct vmed_spt *old_child,
+				     bool old_mapped)
+{
 	if (old_child)
 		spt_put(vgpu, old_child);
 	if (!old_mapped)
 		return;
 	/* A 4 KiB leaf: the entry is found by its address alone. */
 	if (!spt->level) {
-		WARN_ON_ONCE(vmed_dma_put_addr(vgpu, vmed_pte_addr(fmt, old)));
+		WARN_ON_ONCE(vmed_dma_put_addr(vgpu,
+					       vmed_pte_addr(ppgtt_fmt(vgpu), old)));
 		return;
 	}
-	if (WARN_ON_ONCE(vmed_dma_to_gfn(vgpu, vmed_pte_addr(fmt, old), &gfn)))
-		return;
-	vmed_dma_put_range(vgpu, gfn, leaf_frames(fmt, spt->level));
+	spt_drop_huge(vgpu, spt, old);
 }
 
 static u64 leaf_flags(const struct vmed_pte_format *fmt, u64 entry)
@@ -1174,8 +1184,9 @@ static int spt_resync_entry(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
  * caller holds a reference on @spt, so that nothing the update drops can
  * take the table with it.
  */
-static int spt_write(struct vmed_vgpu *vgpu, struct vmed_spt *spt,
-		     unsigned int offset, const u8 *data, unsigned int len)
+static __always_inline int spt_write(struct vmed_vgpu *vgpu,
+				     struct vmed_spt *spt, unsigned int offset,
+				     const u8 *data, unsigned int len)
 {
 	const struct vmed_pte_format *fmt = ppgtt_fmt(vgpu);
 	unsigned int esz = fmt->entry_size, esz_shift = esz == 8 ? 3 : 2;
@@ -1243,26 +1254,33 @@ EXPORT_SYMBOL_NS_GPL(vmed_page_write, VMED);
  * writes a table entry by entry, the last frame's answer is kept
  * (ppgtt.written) until a table on that frame enters or leaves the index.
  */
-static unsigned int spts_on_frame(struct vmed_vgpu *vgpu, u64 gfn,
-				  struct vmed_spt **spts)
+static noinline void spts_on_frame_indexed(struct vmed_vgpu *vgpu, u64 gfn)
 {
-	unsigned int levels = ppgtt_fmt(vgpu)->levels, i;
+	unsigned int levels = ppgtt_fmt(vgpu)->levels;
 	struct vmed_ppgtt *ppgtt = &vgpu->ppgtt;
 	XA_STATE(xas, &ppgtt->spts, spt_key(gfn, 0));
 	struct vmed_spt *spt;
 
-	if (!ppgtt->written_known || ppgtt->written_gfn != gfn) {
-		ppgtt->nr_written = 0;
-		rcu_read_lock();
-		xas_for_each(&xas, spt, spt_key(gfn, levels - 1)) {
-			if (xas_retry(&xas, spt))
-				continue;
-			ppgtt->written[ppgtt->nr_written++] = spt;
-		}
-		rcu_read_unlock();
-		ppgtt->written_gfn = gfn;
-		ppgtt->written_known = true;
+	ppgtt->nr_written = 0;
+	rcu_read_lock();
+	xas_for_each(&xas, spt, spt_key(gfn, levels - 1)) {
+		if (xas_retry(&xas, spt))
+			continue;
+		ppgtt->written[ppgtt->nr_written++] = spt;
 	}
+	rcu_read_unlock();
+	ppgtt->written_gfn = gfn;
+	ppgtt->written_known = true;
+}
+
+static unsigned int spts_on_frame(struct vmed_vgpu *vgpu, u64 gfn,
+				  struct vmed_spt **spts)
+{
+	struct vmed_ppgtt *ppgtt = &vgpu->ppgtt;
+	unsigned int i;
+
+	if (!ppgtt->written_known || ppgtt->written_gfn != gfn)
+		spts_on_frame_indexed(vgpu, gfn);
 	for (i = 0; i < ppgtt->nr_written; i++) {
 		spts[i] = ppgtt->written[i];
 		spts[i]->refs++;
@@ -1542,6 +1560,7 @@ void vmed_ppgtt_init(struct vmed_vgpu *vgpu)
 	INIT_LIST_HEAD(&vgpu->ppgtt.mms);
 	INIT_LIST_HEAD(&vgpu->ppgtt.pending);
 	INIT_LIST_HEAD(&vgpu->ppgtt.tables);
+	vgpu->ppgtt.fmt = &vgpu->dev->vendor->ppgtt_format;
 	vgpu->ppgtt.max_spts = max_shadow_tables;
 	vgpu->ppgtt.written_known = false;
 }

@@ -298,6 +298,7 @@ struct vmed_dma_cache {
 
 /**
  * struct vmed_ppgtt - a vGPU's shadowed per-process page tables
+ * @fmt: the vendor's page-table format
  * @spts: (gfn, level) -> struct vmed_spt for guest-backed shadow tables
  * @tracked: gfn -> number of shadow tables on that frame (xa value)
  * @lost: frames of @tracked the hypervisor stopped tracking on its own (a
@@ -320,6 +321,7 @@ struct vmed_dma_cache {
  * @written_known: @written is current
  */
 struct vmed_ppgtt {
+	const struct vmed_pte_format *fmt;
 	struct xarray spts;
 	struct xarray tracked;
 	struct xarray lost;
