@@ -19,7 +19,7 @@ void vmed_user_mutex_assert_held(const struct mutex *lock, const char *file,
 void vmed_user_mutex_assert_not_held(const struct mutex *lock,
 				     const char *file, int line);
 
-#ifdef VMED_USER_NO_LOCKDEP
+#ifdef VMED_USER_PRODUCTION
 /* The benchmarks' variant: what a kernel without CONFIG_LOCKDEP compiles. */
 #define lockdep_assert_held(l)		do { (void)(l); } while (0)
 #define lockdep_assert_not_held(l)	do { (void)(l); } while (0)
