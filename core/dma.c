@@ -26,11 +26,12 @@
  *
  * Lookup memos. Guest page-table and GGTT writes come in streams that reuse
  * a few frames (an entry rewritten, its neighbour, the frame it held).
- * Before the index, a lookup tries a small direct-mapped memo of the
- * entries found last (hot_gfn by gfn, hot_dma by DMA page number). A memo
- * slot is only a hint checked against the entry it names, and every entry
- * leaves both memos when it leaves the index (dma_forget()), so a memo
- * never answers what the index would not.
+ * Their lookups (vmed_dma_map_one(), vmed_dma_put_addr())
+ * first try a small direct-mapped memo of the entries they found last
+ * (hot_gfn by gfn, hot_dma by DMA page number), keyed by what was looked
+ * up; other lookups, which come in no such streams, go to the index
+ * directly. Every entry leaves both memos when it leaves the index
+ * (dma_forget()), so a memo never answers what the index would not.
  *
  * 2 MiB runs. A guest huge page (vmed_dma_map_range()) whose 512 frames the
  * hypervisor maps to one aligned, contiguous DMA range is cached as a single
@@ -99,14 +100,14 @@ static unsigned int entry_frames(const struct vmed_dma_entry *entry)
 	return entry->huge ? VMED_DMA_HUGE_FRAMES : 1;
 }
 
-static struct vmed_dma_entry **hot_gfn_slot(struct vmed_dma_cache *cache,
-					    u64 gfn)
+static struct vmed_dma_memo *hot_gfn_slot(struct vmed_dma_cache *cache,
+					  u64 gfn)
 {
 	return &cache->hot_gfn[gfn % VMED_DMA_HOT];
 }
 
-static struct vmed_dma_entry **hot_dma_slot(struct vmed_dma_cache *cache,
-					    dma_addr_t dma)
+static struct vmed_dma_memo *hot_dma_slot(struct vmed_dma_cache *cache,
+					  dma_addr_t dma)
 {
 	return &cache->hot_dma[(dma >> PAGE_SHIFT) % VMED_DMA_HOT];
 }
@@ -115,73 +116,96 @@ static struct vmed_dma_entry **hot_dma_slot(struct vmed_dma_cache *cache,
 static void dma_forget(struct vmed_dma_cache *cache,
 		       struct vmed_dma_entry *entry)
 {
-	struct vmed_dma_entry **slot;
+	struct vmed_dma_memo *slot;
 	unsigned int i;
 
 	if (entry->huge) {
 		/* Any of its frames may have taken any slot. */
 		for (i = 0; i < VMED_DMA_HOT; i++) {
-			if (cache->hot_gfn[i] == entry)
-				cache->hot_gfn[i] = NULL;
-			if (cache->hot_dma[i] == entry)
-				cache->hot_dma[i] = NULL;
+			if (cache->hot_gfn[i].entry == entry)
+				cache->hot_gfn[i].entry = NULL;
+			if (cache->hot_dma[i].entry == entry)
+				cache->hot_dma[i].entry = NULL;
 		}
 		return;
 	}
 	slot = hot_gfn_slot(cache, entry->gfn);
-	if (*slot == entry)
-		*slot = NULL;
+	if (slot->entry == entry)
+		slot->entry = NULL;
 	if (entry->dma == DMA_MAPPING_ERROR)
 		return;
 	slot = hot_dma_slot(cache, entry->dma);
-	if (*slot == entry)
-		*slot = NULL;
-}
-
-static noinline struct vmed_dma_entry *
-entry_by_gfn_indexed(struct vmed_dma_cache *cache, u64 gfn)
-{
-	struct vmed_dma_entry *entry = xa_load(&cache->by_gfn, gfn);
-
-	if (!entry && cache->nr_huge)
-		entry = xa_load(&cache->huge_by_gfn, gfn >> VMED_DMA_HUGE_ORDER);
-	if (entry)
-		*hot_gfn_slot(cache, gfn) = entry;
-	return entry;
+	if (slot->entry == entry)
+		slot->entry = NULL;
 }
 
 static struct vmed_dma_entry *entry_by_gfn(struct vmed_dma_cache *cache,
 					   u64 gfn)
 {
-	struct vmed_dma_entry *entry = *hot_gfn_slot(cache, gfn);
+	struct vmed_dma_entry *entry = xa_load(&cache->by_gfn, gfn);
 
-	if (entry && (entry->gfn == gfn ||
-		      (entry->huge && gfn - entry->gfn < VMED_DMA_HUGE_FRAMES)))
+	if (entry || !cache->nr_huge)
 		return entry;
-	return entry_by_gfn_indexed(cache, gfn);
-}
-
-static noinline struct vmed_dma_entry *
-entry_by_dma_indexed(struct vmed_dma_cache *cache, dma_addr_t dma)
-{
-	struct vmed_dma_entry *entry = xa_load(&cache->by_dma,
-					       dma >> PAGE_SHIFT);
-
-	if (!entry && cache->nr_huge)
-		entry = xa_load(&cache->huge_by_dma, dma >> VMED_DMA_HUGE_SHIFT);
-	if (entry)
-		*hot_dma_slot(cache, dma) = entry;
-	return entry;
+	return xa_load(&cache->huge_by_gfn, gfn >> VMED_DMA_HUGE_ORDER);
 }
 
 static struct vmed_dma_entry *entry_by_dma(struct vmed_dma_cache *cache,
 					   dma_addr_t dma)
 {
-	struct vmed_dma_entry *entry = *hot_dma_slot(cache, dma);
+	struct vmed_dma_entry *entry = xa_load(&cache->by_dma,
+					       dma >> PAGE_SHIFT);
 
-	if (entry && (dma - entry->dma) >> PAGE_SHIFT < entry_frames(entry))
+	if (entry || !cache->nr_huge)
 		return entry;
-	return entry_by_dma_indexed(cache, dma);
+	return xa_load(&cache->huge_by_dma, dma >> VMED_DMA_HUGE_SHIFT);
+}
+
+/*
+ * The lookups of the paths that come in streams reusing frames (a shadow
+ * entry's new frame, and the frame it held) go through the memos first.
+ */
+static noinline struct vmed_dma_entry *
+entry_by_gfn_remembered(struct vmed_dma_cache *cache, u64 gfn)
+{
+	struct vmed_dma_entry *entry = entry_by_gfn(cache, gfn);
+
+	if (entry) {
+		hot_gfn_slot(cache, gfn)->key = gfn;
+		hot_gfn_slot(cache, gfn)->entry = entry;
+	}
+	return entry;
+}
+
+static struct vmed_dma_entry *entry_by_gfn_memo(struct vmed_dma_cache *cache,
+						u64 gfn)
+{
+	struct vmed_dma_memo *slot = hot_gfn_slot(cache, gfn);
+
+	if (slot->entry && slot->key == gfn)
+		return slot->entry;
+	return entry_by_gfn_remembered(cache, gfn);
+}
+
+static noinline struct vmed_dma_entry *
+entry_by_dma_remembered(struct vmed_dma_cache *cache, dma_addr_t dma)
+{
+	struct vmed_dma_entry *entry = entry_by_dma(cache, dma);
+
+	if (entry) {
+		hot_dma_slot(cache, dma)->key = dma >> PAGE_SHIFT;
+		hot_dma_slot(cache, dma)->entry = entry;
+	}
+	return entry;
+}
+
+static struct vmed_dma_entry *entry_by_dma_memo(struct vmed_dma_cache *cache,
+						dma_addr_t dma)
+{
+	struct vmed_dma_memo *slot = hot_dma_slot(cache, dma);
+
+	if (slot->entry && slot->key == dma >> PAGE_SHIFT)
+		return slot->entry;
+	return entry_by_dma_remembered(cache, dma);
 }
 
 /* Frame of @entry that @dma (found through entry_by_dma()) lies in. */
@@ -434,6 +458,7 @@ static int vmed_dma_map_batch(struct vmed_vgpu *vgpu, const u64 *gfns,
 			continue;
 		}
 		if (--entry->refs == 0) {
+			/* (Not filled from unmapped entries; kept in step all the same.) */
 			dma_forget(cache, entry);
 			xa_erase(&cache->by_gfn, entry->gfn);
 			kfree(entry);
@@ -498,7 +523,7 @@ int vmed_dma_map_one(struct vmed_vgpu *vgpu, u64 gfn, dma_addr_t *dma)
 	struct vmed_dma_entry *entry;
 
 	lockdep_assert_held(&vgpu->lock);
-	entry = entry_by_gfn(&vgpu->dma, gfn);
+	entry = entry_by_gfn_memo(&vgpu->dma, gfn);
 	if (entry && entry->dma != DMA_MAPPING_ERROR) {
 		*dma = entry_get(entry, gfn) ? DMA_MAPPING_ERROR :
 		       entry_dma_of(entry, gfn);
@@ -675,7 +700,7 @@ int vmed_dma_put_addr(struct vmed_vgpu *vgpu, dma_addr_t dma)
 	struct vmed_dma_entry *entry;
 
 	lockdep_assert_held(&vgpu->lock);
-	entry = entry_by_dma(&vgpu->dma, dma);
+	entry = entry_by_dma_memo(&vgpu->dma, dma);
 	if (!entry)
 		return -ENOENT;
 	if (WARN_ON_ONCE(!entry->refs))

@@ -261,6 +261,16 @@ struct vmed_ggtt {
 };
 
 /**
+ * struct vmed_dma_memo - a lookup the DMA cache remembers
+ * @key: the gfn, or DMA page number, looked up
+ * @entry: the entry found, or NULL for an empty slot
+ */
+struct vmed_dma_memo {
+	u64 key;
+	struct vmed_dma_entry *entry;
+};
+
+/**
  * struct vmed_dma_cache - guest frame <-> DMA address translations of a vGPU
  * @by_gfn: gfn -> struct vmed_dma_entry, for frames cached one by one
  * @by_dma: DMA page number -> the same entry
@@ -292,8 +302,8 @@ struct vmed_dma_cache {
 	u64 batch_gfn[VMED_DMA_BATCH];
 	dma_addr_t batch_dma[VMED_DMA_BATCH];
 	struct vmed_dma_entry *batch_entry[VMED_DMA_BATCH];
-	struct vmed_dma_entry *hot_gfn[VMED_DMA_HOT];
-	struct vmed_dma_entry *hot_dma[VMED_DMA_HOT];
+	struct vmed_dma_memo hot_gfn[VMED_DMA_HOT];
+	struct vmed_dma_memo hot_dma[VMED_DMA_HOT];
 };
 
 /**

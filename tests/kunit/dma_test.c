@@ -241,11 +241,10 @@ static void dma_invalidate_many_frames(struct kunit *test)
 }
 
 /*
- * Lookups go through a small memo of recent answers first: frames that share
- * a memo slot, and a 2 MiB entry that an invalidation turns into 4 KiB ones,
- * must still get the index's answers.
+ * Frames that share a memo slot, and a 2 MiB entry that an invalidation
+ * turns into 4 KiB ones, get the index's answers from every lookup.
  */
-static void dma_lookup_memo_follows_the_index(struct kunit *test)
+static void dma_lookups_follow_changes(struct kunit *test)
 {
 	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
 	struct vmed_vgpu *vgpu = env->vgpu;
@@ -305,6 +304,73 @@ static void dma_lookup_memo_follows_the_index(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
 }
 
+/*
+ * The lookups of shadow-entry updates (vmed_dma_map_one() by gfn,
+ * vmed_dma_put_addr() by address) go through a memo of their last answers
+ * first: an entry released, or a 2 MiB entry demoted, must not be found
+ * there afterwards.
+ */
+static void dma_lookup_memo_follows_the_index(struct kunit *test)
+{
+	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
+	struct vmed_vgpu *vgpu = env->vgpu;
+	u64 g0 = 7, g1 = 7 + VMED_DMA_HOT, run[512];
+	dma_addr_t d0, d1, d, runs[512];
+	unsigned int k, calls;
+
+	mutex_lock(&vgpu->lock);
+	/* Two frames sharing both memos' slots, g0 held twice. */
+	KUNIT_ASSERT_EQ(test, vmed_dma_map_one(vgpu, g0, &d0), 0);
+	KUNIT_EXPECT_EQ(test, d0, fake_dma_of(&env->hv, g0));
+	KUNIT_ASSERT_EQ(test, vmed_dma_map_one(vgpu, g1, &d1), 0);
+	KUNIT_ASSERT_EQ(test, vmed_dma_map_one(vgpu, g0, &d), 0);
+	KUNIT_EXPECT_EQ(test, d, d0);
+	KUNIT_EXPECT_EQ(test, vmed_dma_put_addr(vgpu, d1), 0);
+	KUNIT_EXPECT_EQ(test, vmed_dma_put_addr(vgpu, d0), 0);
+	KUNIT_EXPECT_EQ(test, vmed_dma_put_addr(vgpu, d0), 0);
+	vmed_dma_flush(vgpu);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
+	/* Released: neither memo may still name them. */
+	KUNIT_EXPECT_EQ(test, vmed_dma_put_addr(vgpu, d0), -ENOENT);
+	KUNIT_EXPECT_EQ(test, vmed_dma_put_addr(vgpu, d1), -ENOENT);
+	calls = env->hv.dma_map_calls;
+	KUNIT_ASSERT_EQ(test, vmed_dma_map_one(vgpu, g0, &d), 0);
+	KUNIT_EXPECT_EQ(test, d, d0);
+	KUNIT_EXPECT_EQ(test, env->hv.dma_map_calls, calls + 1);
+	KUNIT_EXPECT_EQ(test, vmed_dma_put_addr(vgpu, d0), 0);
+
+	/* A 2 MiB run, its frames found through many slots of both memos. */
+	for (k = 0; k < ARRAY_SIZE(run); k++)
+		run[k] = 1024 + k;
+	KUNIT_ASSERT_EQ(test, vmed_dma_map_range(vgpu, run, 512, runs), 0);
+	KUNIT_ASSERT_EQ(test, vgpu->dma.nr_huge, 1);
+	for (k = 0; k < ARRAY_SIZE(run); k += 5) {
+		KUNIT_ASSERT_EQ(test, vmed_dma_map_one(vgpu, run[k], &d), 0);
+		KUNIT_EXPECT_EQ(test, d, runs[k]);
+		KUNIT_EXPECT_EQ(test, vmed_dma_put_addr(vgpu, runs[k]), 0);
+	}
+	/* Frame 300 held on its own, the run let go: the run is demoted. */
+	KUNIT_ASSERT_EQ(test, vmed_dma_map_one(vgpu, run[300], &d), 0);
+	vmed_dma_put_range(vgpu, run[0], 512);
+	vmed_dma_flush(vgpu);
+	mutex_unlock(&vgpu->lock);
+	vmed_dma_invalidate(vgpu, run[0], 8);
+	mutex_lock(&vgpu->lock);
+	KUNIT_EXPECT_EQ(test, vgpu->dma.nr_huge, 0);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 1);
+	for (k = 0; k < ARRAY_SIZE(run); k += 5)
+		if (k != 300)
+			KUNIT_EXPECT_EQ_MSG(test, vmed_dma_put_addr(vgpu, runs[k]),
+					    -ENOENT, "frame %u", k);
+	KUNIT_ASSERT_EQ(test, vmed_dma_map_one(vgpu, run[300], &d), 0);
+	KUNIT_EXPECT_EQ(test, d, runs[300]);
+	KUNIT_EXPECT_EQ(test, vmed_dma_put_addr(vgpu, runs[300]), 0);
+	KUNIT_EXPECT_EQ(test, vmed_dma_put_addr(vgpu, runs[300]), 0);
+	vmed_dma_flush(vgpu);
+	mutex_unlock(&vgpu->lock);
+	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
+}
+
 static void dma_invalidate_detached_is_noop(struct kunit *test)
 {
 	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
@@ -322,6 +388,7 @@ static struct kunit_case dma_cases[] = {
 	KUNIT_CASE(dma_large_batches),
 	KUNIT_CASE(dma_invalidate_forces_release),
 	KUNIT_CASE(dma_invalidate_many_frames),
+	KUNIT_CASE(dma_lookups_follow_changes),
 	KUNIT_CASE(dma_lookup_memo_follows_the_index),
 	KUNIT_CASE(dma_invalidate_detached_is_noop),
 	{}
