@@ -240,6 +240,35 @@ static void dma_invalidate_many_frames(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
 }
 
+#define RUN_GFN		1024	/* a 2 MiB run of frames */
+
+/* Map [RUN_GFN, RUN_GFN + 512) as one 2 MiB entry; the vGPU lock held. */
+static void map_run(struct kunit *test, struct vmed_vgpu *vgpu, u64 *run,
+		    dma_addr_t *runs)
+{
+	unsigned int k;
+
+	for (k = 0; k < 512; k++)
+		run[k] = RUN_GFN + k;
+	KUNIT_ASSERT_EQ(test, vmed_dma_map_range(vgpu, run, 512, runs), 0);
+	KUNIT_ASSERT_EQ(test, vgpu->dma.nr_huge, 1);
+}
+
+/*
+ * Drop the run's own references and invalidate its first frames: with a
+ * frame still referenced on its own, the run is demoted to 4 KiB entries.
+ * Called and returns with the vGPU lock held.
+ */
+static void demote_run(struct kunit *test, struct vmed_vgpu *vgpu)
+{
+	vmed_dma_put_range(vgpu, RUN_GFN, 512);
+	vmed_dma_flush(vgpu);
+	mutex_unlock(&vgpu->lock);
+	vmed_dma_invalidate(vgpu, RUN_GFN, 8);
+	mutex_lock(&vgpu->lock);
+	KUNIT_EXPECT_EQ(test, vgpu->dma.nr_huge, 0);
+}
+
 /*
  * Frames that share a memo slot, and a 2 MiB entry that an invalidation
  * turns into 4 KiB ones, get the index's answers from every lookup.
@@ -272,23 +301,14 @@ static void dma_lookups_follow_changes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vmed_dma_lookup(vgpu, gfns[1], &looked), 0);
 
 	/* A 2 MiB run, cached as one entry, looked up through many slots. */
-	for (k = 0; k < ARRAY_SIZE(run); k++)
-		run[k] = 1024 + k;
-	KUNIT_ASSERT_EQ(test, vmed_dma_map_range(vgpu, run, 512, runs), 0);
-	KUNIT_ASSERT_EQ(test, vgpu->dma.nr_huge, 1);
+	map_run(test, vgpu, run, runs);
 	for (k = 0; k < ARRAY_SIZE(run); k += 7) {
 		KUNIT_EXPECT_EQ(test, vmed_dma_lookup(vgpu, run[k], &looked), 0);
 		KUNIT_EXPECT_EQ(test, looked, runs[k]);
 		KUNIT_EXPECT_EQ(test, vmed_dma_to_gfn(vgpu, runs[k], &found), 0);
 	}
-	/* One frame referenced on its own, so that the run is demoted. */
 	KUNIT_ASSERT_EQ(test, vmed_dma_map(vgpu, &run[300], 1, &looked), 0);
-	vmed_dma_put_range(vgpu, run[0], 512);
-	vmed_dma_flush(vgpu);
-	mutex_unlock(&vgpu->lock);
-	vmed_dma_invalidate(vgpu, run[0], 8);
-	mutex_lock(&vgpu->lock);
-	KUNIT_EXPECT_EQ(test, vgpu->dma.nr_huge, 0);
+	demote_run(test, vgpu);
 	for (k = 0; k < ARRAY_SIZE(run); k += 7) {
 		int want = k == 300 ? 0 : -ENOENT;
 
@@ -340,23 +360,14 @@ static void dma_lookup_memo_follows_the_index(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vmed_dma_put_addr(vgpu, d0), 0);
 
 	/* A 2 MiB run, its frames found through many slots of both memos. */
-	for (k = 0; k < ARRAY_SIZE(run); k++)
-		run[k] = 1024 + k;
-	KUNIT_ASSERT_EQ(test, vmed_dma_map_range(vgpu, run, 512, runs), 0);
-	KUNIT_ASSERT_EQ(test, vgpu->dma.nr_huge, 1);
+	map_run(test, vgpu, run, runs);
 	for (k = 0; k < ARRAY_SIZE(run); k += 5) {
 		KUNIT_ASSERT_EQ(test, vmed_dma_map_one(vgpu, run[k], &d), 0);
 		KUNIT_EXPECT_EQ(test, d, runs[k]);
 		KUNIT_EXPECT_EQ(test, vmed_dma_put_addr(vgpu, runs[k]), 0);
 	}
-	/* Frame 300 held on its own, the run let go: the run is demoted. */
 	KUNIT_ASSERT_EQ(test, vmed_dma_map_one(vgpu, run[300], &d), 0);
-	vmed_dma_put_range(vgpu, run[0], 512);
-	vmed_dma_flush(vgpu);
-	mutex_unlock(&vgpu->lock);
-	vmed_dma_invalidate(vgpu, run[0], 8);
-	mutex_lock(&vgpu->lock);
-	KUNIT_EXPECT_EQ(test, vgpu->dma.nr_huge, 0);
+	demote_run(test, vgpu);
 	KUNIT_EXPECT_EQ(test, env->hv.mapped, 1);
 	for (k = 0; k < ARRAY_SIZE(run); k += 5)
 		if (k != 300)
