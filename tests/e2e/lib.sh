@@ -285,3 +285,24 @@ share_restore() {
 	echo "$4" > "$MDEV/$2/vmed/sched_weight"
 	echo "$5" > "$MDEV/$3/vmed/sched_weight"
 }
+
+# counters_note FILE UUID NAME...: the vGPU's counters NAME..., one per
+# line, into FILE (ctr UUID NAME is the init script's).
+counters_note() {
+	local file=$1 u=$2 c
+	shift 2
+	for c in "$@"; do
+		echo "$c $(ctr "$u" "$c")"
+	done > "$file"
+}
+
+# counters_grown FILE UUID NAME...: how much each counter grew since
+# counters_note FILE UUID NAME..., one indented line each.
+counters_grown() {
+	local file=$1 u=$2 c
+	shift 2
+	for c in "$@"; do
+		echo "$c $(ctr "$u" "$c")"
+	done | awk 'NR == FNR { before[$1] = $2; next }
+		{ printf "      %s: %d\n", $1, $2 - before[$1] }' "$file" -
+}
