@@ -17,8 +17,9 @@
  * All of it runs under the vGPU lock; the registers live in the virtual
  * register file like any other register. Which groups have an event both
  * latched and enabled is kept beside them, updated by the only paths that
- * change an IIR or IER (an event, a guest write, a reset), so that an event
- * costs the same however many groups the vendor has.
+ * change an IIR or IER (an event, a guest write, a reset; vendors cannot
+ * write those two, vmed_vreg_write() refuses), so that an event costs the
+ * same however many groups the vendor has.
  */
 #include <linux/unaligned.h>
 #include "internal.h"
@@ -211,6 +212,9 @@ void vmed_irq_reg_write(struct vmed_vgpu *vgpu, const struct vmed_reg_slot *slot
 /**
  * vmed_irq_reset() - deassert the line after the registers were reset
  * @vgpu: the vGPU; its lock held
+ *
+ * Called after vmed_vregs_reset(): the pending state is rebuilt from the
+ * registers' reset values.
  */
 void vmed_irq_reset(struct vmed_vgpu *vgpu)
 {

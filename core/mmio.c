@@ -306,6 +306,38 @@ u64 vmed_vreg_read(struct vmed_vgpu *vgpu, u32 offset, unsigned int size)
 }
 EXPORT_SYMBOL_NS_GPL(vmed_vreg_read, VMED);
 
+/* Store @val in the register file: the core's own writes (resets, guests). */
+static int vreg_store(struct vmed_vgpu *vgpu, u32 offset, unsigned int size,
+		      u64 val)
+{
+	unsigned int shift = 8 * (offset & 7);
+	u64 *slot, mask;
+
+	slot = vmed_vreg_slot(vgpu, offset & ~7u, true);
+	if (!slot)
+		return -ENOMEM;
+	mask = size_mask(size) << shift;
+	*slot = (*slot & ~mask) | ((val << shift) & mask);
+	return 0;
+}
+
+static bool slot_is_latch(const struct vmed_reg_slot *slot)
+{
+	return slot && (slot->irq_kind == VMED_IRQ_REG_IIR ||
+			slot->irq_kind == VMED_IRQ_REG_IER);
+}
+
+/*
+ * Do the @size bytes at @offset touch an IIR or IER, whose values the
+ * interrupt state follows (irq.c)?
+ */
+static bool vreg_is_latch(const struct vmed_device *dev, u32 offset,
+			  unsigned int size)
+{
+	return slot_is_latch(reg_lookup(dev, offset)) ||
+	       (size == 8 && slot_is_latch(reg_lookup(dev, offset + 4)));
+}
+
 /**
  * vmed_vreg_write() - write the virtual register file, bypassing guest rules
  * @vgpu: the vGPU; its lock held
@@ -313,26 +345,21 @@ EXPORT_SYMBOL_NS_GPL(vmed_vreg_read, VMED);
  * @size: 1, 2, 4 or 8
  * @val: the value
  *
- * For vendors (hardware-side updates such as status registers) and for the
- * default handling of guest writes to registers without a table entry.
+ * For vendors: hardware-side updates such as status registers (an
+ * interrupt group's ISR too). The interrupt identity and enable registers
+ * (IIR, IER) are the core's, whose interrupt state follows them: events go
+ * through vmed_irq_raise(), and a write here that touches one is refused.
  *
- * Return: 0, -EINVAL for a bad offset or size, -ENOMEM.
+ * Return: 0, -EINVAL for a bad offset or size or an IIR or IER, -ENOMEM.
  */
 int vmed_vreg_write(struct vmed_vgpu *vgpu, u32 offset, unsigned int size,
 		    u64 val)
 {
-	unsigned int shift = 8 * (offset & 7);
-	u64 *slot, mask;
-
 	if (!access_size_ok(offset, size) ||
-	    offset >= vgpu->dev->vendor->mmio_size)
+	    offset >= vgpu->dev->vendor->mmio_size ||
+	    vreg_is_latch(vgpu->dev, offset, size))
 		return -EINVAL;
-	slot = vmed_vreg_slot(vgpu, offset & ~7u, true);
-	if (!slot)
-		return -ENOMEM;
-	mask = size_mask(size) << shift;
-	*slot = (*slot & ~mask) | ((val << shift) & mask);
-	return 0;
+	return vreg_store(vgpu, offset, size, val);
 }
 EXPORT_SYMBOL_NS_GPL(vmed_vreg_write, VMED);
 
@@ -410,7 +437,7 @@ void vmed_vregs_reset(struct vmed_vgpu *vgpu)
 	for (i = 0; i < dev->nr_slots; i++) {
 		const struct vmed_mmio_reg *reg = dev->slots[i].reg;
 
-		vmed_vreg_write(vgpu, reg->offset, reg->size, reg->reset);
+		vreg_store(vgpu, reg->offset, reg->size, reg->reset);
 	}
 }
 
@@ -528,7 +555,7 @@ static __always_inline int reg_write(struct vmed_vgpu *vgpu,
 
 	if (!slot) {
 		reg_unknown(vgpu, offset, len, true);
-		return vmed_vreg_write(vgpu, offset, len, val);
+		return vreg_store(vgpu, offset, len, val);
 	}
 	/*
 	 * Sub-dword writes to table registers would tear masked and
@@ -633,8 +660,6 @@ static u64 buf_load(const void *buf, unsigned int len)
 		return *(const u8 *)buf;
 	case 2:
 		return get_unaligned_le16(buf);
-	case 4:
-		return get_unaligned_le32(buf);
 	default:
 		return get_unaligned_le64(buf);
 	}
@@ -652,9 +677,6 @@ static void buf_store(void *buf, unsigned int len, u64 val)
 		break;
 	case 2:
 		put_unaligned_le16(val, buf);
-		break;
-	case 4:
-		put_unaligned_le32(val, buf);
 		break;
 	default:
 		put_unaligned_le64(val, buf);

@@ -317,6 +317,35 @@ static void irq_iir_clear(struct kunit *test)
 			TV_IRQ_MASTER_ENABLE | PENDING_G0);
 }
 
+/*
+ * IIR and IER are the core's: a vendor's direct write of one, which would
+ * bypass the pending state, is refused, also inside a qword or a byte.
+ */
+static void irq_registers_not_vendor_writable(struct kunit *test)
+{
+	struct fake_env *env = irq_env(test);
+	struct vmed_vgpu *vgpu = env->vgpu;
+
+	irq_raise(env, TV_EV_USER);
+	KUNIT_ASSERT_TRUE(test, vgpu->irq_asserted);
+	mutex_lock(&vgpu->lock);
+	KUNIT_EXPECT_EQ(test, vmed_vreg_write(vgpu, G0_IIR, 4, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vmed_vreg_write(vgpu, G0_IER, 4, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vmed_vreg_write(vgpu, G0_IIR, 8, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vmed_vreg_write(vgpu, G1_IER + 3, 1, 0), -EINVAL);
+	/* The status (ISR) is the hardware side's; other registers too. */
+	KUNIT_EXPECT_EQ(test, vmed_vreg_write(vgpu, G0_ISR, 4, 0), 0);
+	KUNIT_EXPECT_EQ(test, vmed_vreg_write(vgpu, TV_REG_PLAIN, 4, 5), 0);
+	mutex_unlock(&vgpu->lock);
+	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, G0_IIR), EV_USER_BIT);
+	KUNIT_EXPECT_EQ(test, tv_read32(test, vgpu, TV_IRQ_MASTER),
+			TV_IRQ_MASTER_ENABLE | PENDING_G0);
+	KUNIT_EXPECT_TRUE(test, vgpu->irq_asserted);
+	/* The guest's own clearing still works. */
+	tv_write32(test, vgpu, G0_IIR, EV_USER_BIT);
+	KUNIT_EXPECT_FALSE(test, vgpu->irq_asserted);
+}
+
 static void irq_iir_not_settable(struct kunit *test)
 {
 	struct fake_env *env = irq_env(test);
@@ -872,6 +901,7 @@ static struct kunit_case irq_cases[] = {
 	KUNIT_CASE(irq_master_disabled_then_enabled),
 	KUNIT_CASE(irq_new_event_while_asserted),
 	KUNIT_CASE(irq_iir_clear),
+	KUNIT_CASE(irq_registers_not_vendor_writable),
 	KUNIT_CASE(irq_iir_not_settable),
 	KUNIT_CASE(irq_isr_read_only),
 	KUNIT_CASE(irq_master_pending_not_writable),
