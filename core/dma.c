@@ -26,12 +26,12 @@
  *
  * Lookup memos. Guest page-table and GGTT writes come in streams that reuse
  * a few frames (an entry rewritten, its neighbour, the frame it held).
- * Their lookups (vmed_dma_map_one(), vmed_dma_put_addr())
- * first try a small direct-mapped memo of the entries they found last
- * (hot_gfn by gfn, hot_dma by DMA page number), keyed by what was looked
- * up; other lookups, which come in no such streams, go to the index
- * directly. Every entry leaves both memos when it leaves the index
- * (dma_forget()), so a memo never answers what the index would not.
+ * Their lookups (vmed_dma_map_one(), vmed_dma_put_addr()) first try a small
+ * direct-mapped memo of the entries they found last (hot_gfn by gfn,
+ * hot_dma by DMA page number), keyed by what was looked up; other lookups,
+ * which come in no such streams, go to the index directly. Every entry
+ * leaves both memos when it leaves the index (dma_forget()), so a memo
+ * never answers what the index would not.
  *
  * 2 MiB runs. A guest huge page (vmed_dma_map_range()) whose 512 frames the
  * hypervisor maps to one aligned, contiguous DMA range is cached as a single
@@ -53,6 +53,8 @@
 #define VMED_DMA_HUGE_ORDER	9
 #define VMED_DMA_HUGE_FRAMES	BIT(VMED_DMA_HUGE_ORDER)
 #define VMED_DMA_HUGE_SHIFT	(PAGE_SHIFT + VMED_DMA_HUGE_ORDER)
+/* Entries a range release collects per walk of the index (on the stack) */
+#define VMED_DMA_RELEASE_WALK	16
 
 /**
  * struct vmed_dma_entry - one mapped guest frame, or a 2 MiB run of them
@@ -168,10 +170,11 @@ static noinline struct vmed_dma_entry *
 entry_by_gfn_remembered(struct vmed_dma_cache *cache, u64 gfn)
 {
 	struct vmed_dma_entry *entry = entry_by_gfn(cache, gfn);
+	struct vmed_dma_memo *slot = hot_gfn_slot(cache, gfn);
 
 	if (entry) {
-		hot_gfn_slot(cache, gfn)->key = gfn;
-		hot_gfn_slot(cache, gfn)->entry = entry;
+		slot->key = gfn;
+		slot->entry = entry;
 	}
 	return entry;
 }
@@ -190,10 +193,11 @@ static noinline struct vmed_dma_entry *
 entry_by_dma_remembered(struct vmed_dma_cache *cache, dma_addr_t dma)
 {
 	struct vmed_dma_entry *entry = entry_by_dma(cache, dma);
+	struct vmed_dma_memo *slot = hot_dma_slot(cache, dma);
 
 	if (entry) {
-		hot_dma_slot(cache, dma)->key = dma >> PAGE_SHIFT;
-		hot_dma_slot(cache, dma)->entry = entry;
+		slot->key = dma >> PAGE_SHIFT;
+		slot->entry = entry;
 	}
 	return entry;
 }
@@ -208,7 +212,7 @@ static struct vmed_dma_entry *entry_by_dma_memo(struct vmed_dma_cache *cache,
 	return entry_by_dma_remembered(cache, dma);
 }
 
-/* Frame of @entry that @dma (found through entry_by_dma()) lies in. */
+/* Frame of @entry that @dma (found by its DMA address) lies in. */
 static u64 entry_gfn_at(const struct vmed_dma_entry *entry, dma_addr_t dma)
 {
 	return entry->gfn + ((dma - entry->dma) >> PAGE_SHIFT);
@@ -849,15 +853,16 @@ static bool dma_range_align(struct vmed_vgpu *vgpu, u64 *gfn, u64 *nr)
 }
 
 /*
- * Release the 4 KiB entries of [*@index, @last], a walk's worth at a time:
- * found in one walk of the index, then released (which erases them from it;
- * erasing inside the walk would make each of its steps start from the top).
- * Returns whether entries may remain, *@index then being where to go on.
+ * Release the 4 KiB entries of [*@index, @last], VMED_DMA_RELEASE_WALK at a
+ * time: found in one walk of the index, then released (which erases them
+ * from it; erasing inside the walk would make each of its steps start from
+ * the top). Returns whether entries may remain, *@index then being where to
+ * go on.
  */
 static bool dma_release_some(struct vmed_vgpu *vgpu, unsigned long *index,
 			     unsigned long last)
 {
-	struct vmed_dma_entry *found[64], *entry;
+	struct vmed_dma_entry *found[VMED_DMA_RELEASE_WALK], *entry;
 	XA_STATE(xas, &vgpu->dma.by_gfn, *index);
 	unsigned int n = 0, i;
 

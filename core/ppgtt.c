@@ -1263,7 +1263,8 @@ static noinline void spts_on_frame_indexed(struct vmed_vgpu *vgpu, u64 gfn)
 
 	ppgtt->nr_written = 0;
 	rcu_read_lock();
-	xas_for_each(&xas, spt, spt_key(gfn, levels - 1)) {
+	/* (No PPGTT, no levels: then the walk ends where it starts.) */
+	xas_for_each(&xas, spt, spt_key(gfn, levels ? levels - 1 : 0)) {
 		if (xas_retry(&xas, spt))
 			continue;
 		ppgtt->written[ppgtt->nr_written++] = spt;
