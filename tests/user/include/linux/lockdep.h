@@ -21,8 +21,8 @@ void vmed_user_mutex_assert_not_held(const struct mutex *lock,
 
 #ifdef VMED_USER_PRODUCTION
 /* The benchmarks' variant: what a kernel without CONFIG_LOCKDEP compiles. */
-#define lockdep_assert_held(l)		do { (void)(l); } while (0)
-#define lockdep_assert_not_held(l)	do { (void)(l); } while (0)
+#define lockdep_assert_held(l)		((void)(l))
+#define lockdep_assert_not_held(l)	((void)(l))
 #else
 #define lockdep_assert_held(l)	vmed_user_mutex_assert_held(l, __FILE__, __LINE__)
 #define lockdep_assert_not_held(l)	\
