@@ -206,33 +206,39 @@ static void dma_invalidate_forces_release(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env->hv.mapped, 0);
 }
 
+#define MANY_FRAMES	300
+
 /* A range holding more frames than one walk of the index collects. */
 static void dma_invalidate_many_frames(struct kunit *test)
 {
 	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
 	struct vmed_vgpu *vgpu = env->vgpu;
-	u64 gfns[300];
-	dma_addr_t dma[ARRAY_SIZE(gfns)];
+	u64 *gfns = kunit_kcalloc(test, MANY_FRAMES, sizeof(*gfns), GFP_KERNEL);
+	dma_addr_t *dma = kunit_kcalloc(test, MANY_FRAMES, sizeof(*dma),
+					GFP_KERNEL);
 	unsigned int i;
 
+	KUNIT_ASSERT_NOT_NULL(test, gfns);
+	KUNIT_ASSERT_NOT_NULL(test, dma);
+
 	/* Every other frame of [100, 700), so that gaps fall inside walks. */
-	for (i = 0; i < ARRAY_SIZE(gfns); i++)
+	for (i = 0; i < MANY_FRAMES; i++)
 		gfns[i] = 100 + 2 * i;
 	mutex_lock(&vgpu->lock);
-	KUNIT_ASSERT_EQ(test, vmed_dma_map(vgpu, gfns, ARRAY_SIZE(gfns), dma), 0);
+	KUNIT_ASSERT_EQ(test, vmed_dma_map(vgpu, gfns, MANY_FRAMES, dma), 0);
 	mutex_unlock(&vgpu->lock);
 
 	/* 256 frames: [110, 622) holds 110, 112, ..., 620. */
 	vmed_dma_invalidate(vgpu, 110, 512);
 	KUNIT_EXPECT_EQ(test, vgpu->stats.dma_invalidated, 256);
-	KUNIT_EXPECT_EQ(test, vgpu->dma.nr_entries, ARRAY_SIZE(gfns) - 256);
-	for (i = 0; i < ARRAY_SIZE(gfns); i++)
+	KUNIT_EXPECT_EQ(test, vgpu->dma.nr_entries, MANY_FRAMES - 256);
+	for (i = 0; i < MANY_FRAMES; i++)
 		KUNIT_EXPECT_EQ_MSG(test, env->hv.pins[gfns[i]],
 				    gfns[i] >= 110 && gfns[i] < 622 ? 0 : 1,
 				    "frame %llu", gfns[i]);
 
 	mutex_lock(&vgpu->lock);
-	for (i = 0; i < ARRAY_SIZE(gfns); i++)
+	for (i = 0; i < MANY_FRAMES; i++)
 		if (gfns[i] < 110 || gfns[i] >= 622)
 			vmed_dma_put(vgpu, gfns[i]);
 	vmed_dma_flush(vgpu);
@@ -277,11 +283,15 @@ static void dma_lookups_follow_changes(struct kunit *test)
 {
 	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
 	struct vmed_vgpu *vgpu = env->vgpu;
-	u64 gfns[] = { 7, 7 + VMED_DMA_HOT, 7 + 2 * VMED_DMA_HOT }, run[512];
-	dma_addr_t dma[ARRAY_SIZE(gfns)], runs[512], looked;
+	u64 gfns[] = { 7, 7 + VMED_DMA_HOT, 7 + 2 * VMED_DMA_HOT };
+	u64 *run = kunit_kcalloc(test, 512, sizeof(*run), GFP_KERNEL);
+	dma_addr_t *runs = kunit_kcalloc(test, 512, sizeof(*runs), GFP_KERNEL);
+	dma_addr_t dma[ARRAY_SIZE(gfns)], looked;
 	unsigned int i, k;
 	u64 found;
 
+	KUNIT_ASSERT_NOT_NULL(test, run);
+	KUNIT_ASSERT_NOT_NULL(test, runs);
 	mutex_lock(&vgpu->lock);
 	KUNIT_ASSERT_EQ(test, vmed_dma_map(vgpu, gfns, 2, dma), 0);
 	for (k = 0; k < 3; k++) {
@@ -302,14 +312,14 @@ static void dma_lookups_follow_changes(struct kunit *test)
 
 	/* A 2 MiB run, cached as one entry, looked up through many slots. */
 	map_run(test, vgpu, run, runs);
-	for (k = 0; k < ARRAY_SIZE(run); k += 7) {
+	for (k = 0; k < 512; k += 7) {
 		KUNIT_EXPECT_EQ(test, vmed_dma_lookup(vgpu, run[k], &looked), 0);
 		KUNIT_EXPECT_EQ(test, looked, runs[k]);
 		KUNIT_EXPECT_EQ(test, vmed_dma_to_gfn(vgpu, runs[k], &found), 0);
 	}
 	KUNIT_ASSERT_EQ(test, vmed_dma_map(vgpu, &run[300], 1, &looked), 0);
 	demote_run(test, vgpu);
-	for (k = 0; k < ARRAY_SIZE(run); k += 7) {
+	for (k = 0; k < 512; k += 7) {
 		int want = k == 300 ? 0 : -ENOENT;
 
 		KUNIT_EXPECT_EQ(test, vmed_dma_lookup(vgpu, run[k], &looked), want);
@@ -334,10 +344,14 @@ static void dma_lookup_memo_follows_the_index(struct kunit *test)
 {
 	struct fake_env *env = fake_env_create(test, TV_TYPE_SMALL);
 	struct vmed_vgpu *vgpu = env->vgpu;
-	u64 g0 = 7, g1 = 7 + VMED_DMA_HOT, run[512];
-	dma_addr_t d0, d1, d, runs[512];
+	u64 *run = kunit_kcalloc(test, 512, sizeof(*run), GFP_KERNEL);
+	dma_addr_t *runs = kunit_kcalloc(test, 512, sizeof(*runs), GFP_KERNEL);
+	u64 g0 = 7, g1 = 7 + VMED_DMA_HOT;
+	dma_addr_t d0, d1, d;
 	unsigned int k, calls;
 
+	KUNIT_ASSERT_NOT_NULL(test, run);
+	KUNIT_ASSERT_NOT_NULL(test, runs);
 	mutex_lock(&vgpu->lock);
 	/* Two frames sharing both memos' slots, g0 held twice. */
 	KUNIT_ASSERT_EQ(test, vmed_dma_map_one(vgpu, g0, &d0), 0);
@@ -361,7 +375,7 @@ static void dma_lookup_memo_follows_the_index(struct kunit *test)
 
 	/* A 2 MiB run, its frames found through many slots of both memos. */
 	map_run(test, vgpu, run, runs);
-	for (k = 0; k < ARRAY_SIZE(run); k += 5) {
+	for (k = 0; k < 512; k += 5) {
 		KUNIT_ASSERT_EQ(test, vmed_dma_map_one(vgpu, run[k], &d), 0);
 		KUNIT_EXPECT_EQ(test, d, runs[k]);
 		KUNIT_EXPECT_EQ(test, vmed_dma_put_addr(vgpu, runs[k]), 0);
@@ -369,7 +383,7 @@ static void dma_lookup_memo_follows_the_index(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, vmed_dma_map_one(vgpu, run[300], &d), 0);
 	demote_run(test, vgpu);
 	KUNIT_EXPECT_EQ(test, env->hv.mapped, 1);
-	for (k = 0; k < ARRAY_SIZE(run); k += 5)
+	for (k = 0; k < 512; k += 5)
 		if (k != 300)
 			KUNIT_EXPECT_EQ_MSG(test, vmed_dma_put_addr(vgpu, runs[k]),
 					    -ENOENT, "frame %u", k);
